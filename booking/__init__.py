@@ -1,0 +1,94 @@
+"""ME-aware booking and intake for a massage practice: the application factory."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_from_environment
+
+
+def create_app(config: Config | type[Config] | None = None) -> Flask:
+    """Build the Flask app from a config object or class (default: from the environment)."""
+    app = Flask(__name__, instance_relative_config=True)
+    if config is None:
+        config = config_from_environment()
+    elif isinstance(config, type):
+        config = config()
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_template_context(app)
+    register_commands(app)
+    return app
+
+
+def _instance_secret(path: Path) -> str:
+    """A development secret kept in instance/, so sessions survive restarts without a default."""
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects to this app."""
+    from booking import clock, models  # noqa: F401  (registers the tables)
+    from booking.database import configure_sqlite
+    from booking.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    clock.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach each feature's routes (the errors blueprint brings the error pages)."""
+    from booking.errors import bp as errors_bp
+    from booking.health import bp as health_bp
+    from booking.public import bp as public_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(public_bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Request size limits and security headers for every response."""
+    from booking.web import init_app
+
+    init_app(app)
+
+
+def register_template_context(app: Flask) -> None:
+    """Values every template may use, such as the practice's contact details."""
+
+    @app.context_processor
+    def practice_details() -> dict[str, object]:
+        phone = app.config["PRACTICE_PHONE"]
+        return {
+            "practice": {
+                "name": app.config["PRACTICE_NAME"],
+                "phone": phone,
+                "phone_href": "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+"),
+                "email": app.config["PRACTICE_EMAIL"],
+            }
+        }
+
+
+def register_commands(app: Flask) -> None:
+    """Command-line tools: `flask --app wsgi seed-demo` and friends."""
+    from booking.commands import init_app
+
+    init_app(app)

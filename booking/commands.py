@@ -1,0 +1,38 @@
+"""Command-line tools, run as `flask --app wsgi COMMAND`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from booking.clock import now_utc
+from booking.services.demo import practice_is_empty, seed_demo
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app."""
+    app.cli.add_command(seed_demo_command)
+
+
+@click.command("seed-demo")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Only add the demo practice to a database with no practitioners or services yet.",
+)
+def seed_demo_command(if_empty: bool) -> None:
+    """Add a demo practice: two therapists, services, 8 weeks of hours, staff logins."""
+    if current_app.config.get("APP_ENV") == "production":
+        raise click.ClickException("seed-demo adds known passwords; it will not run in production.")
+    if if_empty and not practice_is_empty():
+        click.echo("The database already has a practice in it; no demo data added.")
+        return
+    report = seed_demo(now_utc(), current_app.config["PRACTICE_TIMEZONE"])
+    if report.added:
+        added = ", ".join(f"{count} {kind}" for kind, count in report.added.items())
+        click.echo(f"Demo practice added: {added}.")
+    else:
+        click.echo("Demo practice already in place; nothing added.")
+    click.echo("\nDemo staff logins (for trying the app only):")
+    for email, role, password in report.logins:
+        click.echo(f"  {role:<10} {email:<32} password: {password}")

@@ -1,0 +1,1 @@
+"""Pure domain code: no Flask, no database, and `now` is always passed in."""

@@ -1,0 +1,18 @@
+"""Database models. Importing this package registers every table on the metadata."""
+
+from booking.models.availability import Closure, Opening, OpeningHours
+from booking.models.bookings import Booking
+from booking.models.clients import Client
+from booking.models.practice import Practitioner, Service
+from booking.models.staff import StaffUser
+
+__all__ = [
+    "Booking",
+    "Client",
+    "Closure",
+    "Opening",
+    "OpeningHours",
+    "Practitioner",
+    "Service",
+    "StaffUser",
+]

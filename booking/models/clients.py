@@ -1,0 +1,50 @@
+"""People who book sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from booking.extensions import db
+from booking.models._columns import created_at, updated_at
+
+
+class Client(db.Model):
+    """A client, reachable by email or phone, perhaps through a carer."""
+
+    __tablename__ = "clients"
+    __table_args__ = (
+        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="reachable"),
+        CheckConstraint(
+            "contact_channel IN ('email', 'phone', 'sms')", name="contact_channel_known"
+        ),
+        Index("ix_clients_email", "email"),
+        Index("ix_clients_phone", "phone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    preferred_name: Mapped[str | None] = mapped_column(String(80))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    contact_channel: Mapped[str] = mapped_column(String(10), default="email")
+    # No messages inside these local times (e.g. 20:00 to 10:00); both empty means any time.
+    quiet_from_local: Mapped[time | None]
+    quiet_until_local: Mapped[time | None]
+    carer_name: Mapped[str | None] = mapped_column(String(120))
+    carer_relationship: Mapped[str | None] = mapped_column(String(60))
+    carer_email: Mapped[str | None] = mapped_column(String(254))
+    carer_phone: Mapped[str | None] = mapped_column(String(32))
+    send_to_carer: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+
+    @property
+    def display_name(self) -> str:
+        """The name the client asked to be called by."""
+        return self.preferred_name or self.name
+
+    def __repr__(self) -> str:
+        return f"<Client {self.id}>"

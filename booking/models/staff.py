@@ -1,0 +1,38 @@
+"""Staff accounts for the dashboard."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.domain.statuses import StaffRole
+from booking.extensions import db
+from booking.models._columns import created_at, string_enum
+from booking.models.practice import Practitioner
+
+
+class StaffUser(db.Model):
+    """A member of staff who signs in: admin, therapist or reception."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[StaffRole] = mapped_column(
+        string_enum(StaffRole, "staff_role"),
+    )
+    # A therapist's own diary; empty for admin and reception.
+    practitioner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("practitioners.id", ondelete="SET NULL")
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = created_at()
+    last_login_at: Mapped[datetime | None]
+
+    practitioner: Mapped[Practitioner | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<StaffUser {self.id} {self.role}>"

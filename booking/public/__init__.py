@@ -1,0 +1,7 @@
+"""Public pages for clients and carers."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from booking.public import routes  # noqa: E402,F401

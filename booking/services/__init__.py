@@ -1,0 +1,1 @@
+"""Services: load data, call the domain, own the transaction."""

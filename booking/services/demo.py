@@ -1,0 +1,227 @@
+"""A believable demo practice for trying the app. Safe to run again: adds only what is missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from booking.domain.statuses import StaffRole
+from booking.extensions import db
+from booking.models import Closure, Opening, OpeningHours, Practitioner, Service
+from booking.services.staff import add_staff, find_staff
+
+SEED_WEEKS = 8
+
+PRACTITIONERS = [
+    {
+        "name": "Maya Okafor",
+        "email": "maya@stillwaters.example",
+        "bio": "Maya has worked with people with ME/CFS for twelve years. Quiet, slow and gentle.",
+    },
+    {
+        "name": "Tom Reid",
+        "email": "tom@stillwaters.example",
+        "bio": "Tom visits people at home who cannot travel, and works in a dim, quiet room.",
+    },
+]
+
+SERVICES = [
+    {
+        "slug": "first-gentle-session",
+        "name": "First gentle session",
+        "description": "A short, light first session, so your body can get used to massage. "
+        "We talk first, and you choose the areas. You can stay covered or clothed.",
+        "minutes": 45,
+        "hands_on_minutes": 30,
+        "first_visit": True,
+        "sort_order": 1,
+    },
+    {
+        "slug": "gentle-massage",
+        "name": "Gentle massage",
+        "description": "A calm, light-pressure massage, adapted to how you are on the day.",
+        "minutes": 60,
+        "hands_on_minutes": 45,
+        "sort_order": 2,
+    },
+    {
+        "slug": "short-session",
+        "name": "Short session",
+        "description": "Hands, feet or back only, for days with less energy.",
+        "minutes": 30,
+        "hands_on_minutes": 20,
+        "sort_order": 3,
+    },
+    {
+        "slug": "home-visit",
+        "name": "Gentle home visit",
+        "description": "We come to you, for people who are mostly at home or in bed. "
+        "About 20 minutes of very light massage.",
+        "minutes": 40,
+        "hands_on_minutes": 20,
+        "buffer_before_minutes": 30,  # travel time there
+        "buffer_after_minutes": 30,  # and back
+        "home_visit": True,
+        "sort_order": 4,
+    },
+]
+
+# Weekly hours in local time: (weekday, start, end); Monday is 0.
+WEEKLY_HOURS = {
+    "maya@stillwaters.example": [
+        (0, time(10, 0), time(16, 0)),
+        (1, time(10, 0), time(16, 0)),
+        (2, time(13, 0), time(19, 0)),  # a later day for those who are slow in the mornings
+        (3, time(10, 0), time(16, 0)),
+    ],
+    "tom@stillwaters.example": [
+        (1, time(9, 30), time(15, 30)),
+        (2, time(9, 30), time(15, 30)),
+        (4, time(9, 30), time(15, 30)),
+    ],
+}
+
+DEMO_STAFF = [
+    ("admin@stillwaters.example", StaffRole.ADMIN, "demo-admin-calm", None),
+    ("maya@stillwaters.example", StaffRole.THERAPIST, "demo-therapist-calm", "maya"),
+    ("tom@stillwaters.example", StaffRole.THERAPIST, "demo-therapist-calm", "tom"),
+    ("reception@stillwaters.example", StaffRole.RECEPTION, "demo-reception-calm", None),
+]
+
+
+@dataclass
+class SeedReport:
+    """What a seeding run added, and the demo logins to print."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def count(self, kind: str) -> None:
+        self.added[kind] = self.added.get(kind, 0) + 1
+
+
+def practice_is_empty() -> bool:
+    """True when there are no practitioners and no services yet (a fresh database)."""
+    practitioners = db.session.scalar(select(func.count()).select_from(Practitioner))
+    services = db.session.scalar(select(func.count()).select_from(Service))
+    return practitioners == 0 and services == 0
+
+
+def seed_demo(now_utc: datetime, practice_zone: str) -> SeedReport:
+    """Add the demo practice's missing pieces and commit; return what was added."""
+    zone = ZoneInfo(practice_zone)
+    today_local = now_utc.astimezone(zone).date()
+    report = SeedReport()
+
+    practitioners = {
+        p["email"]: _ensure_practitioner(p, practice_zone, report) for p in PRACTITIONERS
+    }
+    for spec in SERVICES:
+        _ensure_service(spec, report)
+    for email, hours in WEEKLY_HOURS.items():
+        _ensure_weekly_hours(practitioners[email], hours, today_local, report)
+    _ensure_saturday_opening(practitioners["maya@stillwaters.example"], today_local, zone, report)
+    _ensure_christmas_closure(today_local, zone, report)
+    by_handle = {email.split("@")[0]: p for email, p in practitioners.items()}
+    for email, role, password, handle in DEMO_STAFF:
+        if find_staff(email) is None:
+            add_staff(email, role, password, by_handle.get(handle) if handle else None)
+            report.count("staff accounts")
+        report.logins.append((email, role.value, password))
+
+    db.session.commit()
+    return report
+
+
+def _ensure_practitioner(spec: dict[str, str], zone: str, report: SeedReport) -> Practitioner:
+    practitioner = db.session.scalar(
+        select(Practitioner).where(Practitioner.email == spec["email"])
+    )
+    if practitioner is None:
+        practitioner = Practitioner(time_zone=zone, **spec)
+        db.session.add(practitioner)
+        report.count("practitioners")
+    return practitioner
+
+
+def _ensure_service(spec: dict[str, object], report: SeedReport) -> None:
+    if db.session.scalar(select(Service).where(Service.slug == spec["slug"])) is None:
+        db.session.add(Service(**spec))
+        report.count("services")
+
+
+def _ensure_weekly_hours(
+    practitioner: Practitioner,
+    hours: list[tuple[int, time, time]],
+    today_local: date,
+    report: SeedReport,
+) -> None:
+    # A practitioner who already has hours keeps them: the demo never rewrites a diary.
+    if practitioner.id is not None and db.session.scalar(
+        select(OpeningHours.id).where(OpeningHours.practitioner_id == practitioner.id).limit(1)
+    ):
+        return
+    valid_to = today_local + timedelta(weeks=SEED_WEEKS, days=-1)
+    for weekday, start, end in hours:
+        db.session.add(
+            OpeningHours(
+                practitioner=practitioner,
+                weekday=weekday,
+                start_local=start,
+                end_local=end,
+                valid_from=today_local,
+                valid_to=valid_to,
+            )
+        )
+        report.count("weekly opening hours")
+
+
+def _ensure_saturday_opening(
+    practitioner: Practitioner, today_local: date, zone: ZoneInfo, report: SeedReport
+) -> None:
+    """One extra Saturday morning, two to three weeks ahead."""
+    in_two_weeks = today_local + timedelta(weeks=2)
+    saturday = in_two_weeks + timedelta(days=(5 - in_two_weeks.weekday()) % 7)
+    start_utc = _utc(saturday, time(10, 0), zone)
+    exists = practitioner.id is not None and db.session.scalar(
+        select(Opening.id).where(
+            Opening.practitioner_id == practitioner.id, Opening.start_utc == start_utc
+        )
+    )
+    if not exists:
+        db.session.add(
+            Opening(
+                practitioner=practitioner,
+                start_utc=start_utc,
+                end_utc=_utc(saturday, time(13, 0), zone),
+                note="Extra Saturday morning",
+            )
+        )
+        report.count("one-off openings")
+
+
+def _ensure_christmas_closure(today_local: date, zone: ZoneInfo, report: SeedReport) -> None:
+    """The whole practice closes on Christmas Day and Boxing Day, when that falls in the window."""
+    christmas = date(today_local.year, 12, 25)
+    if not today_local <= christmas < today_local + timedelta(weeks=SEED_WEEKS):
+        return
+    start_utc = _utc(christmas, time(0, 0), zone)
+    exists = db.session.scalar(
+        select(Closure.id).where(Closure.practitioner_id.is_(None), Closure.start_utc == start_utc)
+    )
+    if not exists:
+        db.session.add(
+            Closure(
+                start_utc=start_utc,
+                end_utc=_utc(christmas + timedelta(days=2), time(0, 0), zone),
+                reason="Christmas and Boxing Day",
+            )
+        )
+        report.count("closures")
+
+
+def _utc(day: date, at: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)

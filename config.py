@@ -1,0 +1,139 @@
+"""Configuration classes, read from the environment when instantiated.
+
+`create_app()` picks one by `APP_ENV` (development, the default, or production);
+tests pass `TestingConfig(...)` with explicit overrides.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_SQLITE_URL = "sqlite:///booking.db"  # Flask-SQLAlchemy puts relative paths in instance/
+
+# Secret keys that appear in tutorials and templates; production refuses them.
+PLACEHOLDER_SECRETS = {"dev", "development", "secret", "changeme", "change-me", "please-change-me"}
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """The environment asks for something the app cannot run with."""
+
+
+def database_url(raw: str) -> str:
+    """Validate a database URL and pick our drivers (psycopg 3 for PostgreSQL)."""
+    try:
+        url: URL = make_url(raw.strip())
+    except ArgumentError:
+        raise ConfigError(
+            "DATABASE_URL is not a database URL. Use postgresql://user:password@host:5432/name "
+            "or sqlite:///file.db."
+        ) from None
+    backend = url.get_backend_name()
+    if backend == "postgres":  # Heroku-style scheme
+        backend = "postgresql"
+    if backend == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    elif backend != "sqlite":
+        raise ConfigError(
+            f"DATABASE_URL uses {backend!r}, which this app does not support. "
+            "Use postgresql:// or sqlite://."
+        )
+    return url.render_as_string(hide_password=False)
+
+
+def practice_timezone(name: str) -> str:
+    """Check that a time zone name exists, so a typo fails at start-up, not at booking time."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"PRACTICE_TIMEZONE {name!r} is not a known time zone (e.g. Europe/London)."
+        ) from None
+    return name
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    APP_ENV = "development"
+    TESTING = False
+    DEBUG = False
+
+    def __init__(self, environ: Mapping[str, str] | None = None, **overrides: object) -> None:
+        env = os.environ if environ is None else environ
+        self.SECRET_KEY: str | None = env.get("SECRET_KEY") or None
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or DEFAULT_SQLITE_URL
+        self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.PRACTICE_TIMEZONE = practice_timezone(env.get("PRACTICE_TIMEZONE", "Europe/London"))
+        self.PRACTICE_NAME = env.get("PRACTICE_NAME", "Still Waters Massage")
+        self.PRACTICE_PHONE = env.get("PRACTICE_PHONE", "01632 960 123")
+        self.PRACTICE_EMAIL = env.get("PRACTICE_EMAIL", "hello@stillwaters.example")
+        self.MAIL_SERVER = env.get("MAIL_SERVER", "localhost")
+        self.MAIL_PORT = int(env.get("MAIL_PORT", "25"))
+        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", self.PRACTICE_EMAIL)
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.FIELD_ENCRYPTION_KEY = env.get("FIELD_ENCRYPTION_KEY") or None
+        # Forms here are small; anything bigger is a mistake or an attack.
+        self.MAX_CONTENT_LENGTH = 1024 * 1024
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        for key, value in overrides.items():
+            setattr(self, key, value)
+        self.SQLALCHEMY_DATABASE_URI = database_url(self.SQLALCHEMY_DATABASE_URI)
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite in instance/, a generated secret key kept in instance/."""
+
+
+class TestingConfig(Config):
+    """The test suite: CSRF stays on (tests post real tokens), no real mail."""
+
+    APP_ENV = "testing"
+    TESTING = True
+
+    def __init__(self, environ: Mapping[str, str] | None = None, **overrides: object) -> None:
+        super().__init__(environ, **overrides)
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = "test-secret-key-not-for-production-use-0123456789"  # noqa: S105
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without a real secret key."""
+
+    APP_ENV = "production"
+
+    def __init__(self, environ: Mapping[str, str] | None = None, **overrides: object) -> None:
+        super().__init__(environ, **overrides)
+        secret = self.SECRET_KEY or ""
+        if not secret:
+            raise ConfigError("SECRET_KEY is not set. Set it to a long random value in production.")
+        if secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"SECRET_KEY looks like a placeholder. Use at least {MIN_SECRET_LENGTH} random "
+                'characters, e.g. python -c "import secrets; print(secrets.token_urlsafe(48))".'
+            )
+        self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
+        self.PREFERRED_URL_SCHEME = "https" if self.SESSION_COOKIE_SECURE else "http"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_from_environment(environ: Mapping[str, str] | None = None) -> Config:
+    """Build the config named by APP_ENV (default development)."""
+    env = os.environ if environ is None else environ
+    name = env.get("APP_ENV", "development").strip().lower()
+    if name not in CONFIGS:
+        raise ConfigError(f"APP_ENV {name!r} is unknown; use development or production.")
+    return CONFIGS[name](env)
