@@ -10,9 +10,11 @@ from flask import Flask
 from config import Config, config_from_environment
 
 
-def create_app(config: Config | type[Config] | None = None) -> Flask:
+def create_app(
+    config: Config | type[Config] | None = None, instance_path: str | None = None
+) -> Flask:
     """Build the Flask app from a config object or class (default: from the environment)."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     if config is None:
         config = config_from_environment()
     elif isinstance(config, type):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from booking.clock import now_utc
 from booking.services.demo import practice_is_empty, seed_demo
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     is_flag=True,
     help="Only add the demo practice to a database with no practitioners or services yet.",
 )
+@with_appcontext
 def seed_demo_command(if_empty: bool) -> None:
     """Add a demo practice: two therapists, services, 8 weeks of hours, staff logins."""
     if current_app.config.get("APP_ENV") == "production":

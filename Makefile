@@ -1,0 +1,41 @@
+# Two commands for a fresh machine with Python 3.11 and make:
+#   make run   set up, migrate, add the demo practice if the database is empty, serve :5000
+#   make test  install test tools, lint, run the whole test suite
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test lint format clean
+
+run: $(VENV)/.runtime-installed
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@printf "\nServing http://127.0.0.1:5000 (Ctrl+C to stop)\n\n"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.dev-installed lint
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

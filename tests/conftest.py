@@ -1,0 +1,130 @@
+"""Shared fixtures. Every database test runs on SQLite and, when TEST_DATABASE_URL is set, on
+PostgreSQL too. In CI (CI=true) a missing PostgreSQL is a failure, not a skip."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from booking import create_app
+from booking.extensions import db
+from config import TestingConfig
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# A fixed "now" for tests that do not choose their own: a Saturday in late November 2026.
+DEFAULT_NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+
+
+def missing(what: str) -> None:
+    """Skip on a developer machine; fail in CI, where everything must be present."""
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI", pytrace=False)
+    pytest.skip(f"{what} is not available")
+
+
+def postgres_url() -> str:
+    """The PostgreSQL test database, or skip/fail."""
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not url:
+        missing("PostgreSQL (TEST_DATABASE_URL)")
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One URL per database backend; tests using it run once per backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+    return postgres_url()
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An instance folder outside the project, so tests never touch a developer's files."""
+    return tmp_path_factory.mktemp("instance")
+
+
+@pytest.fixture
+def make_app(database_url: str, instance_dir: Path) -> Iterator[Callable[..., Flask]]:
+    """Build an app on the test database with config overrides; disposes its engine after."""
+    apps: list[Flask] = []
+
+    def build(**overrides: object) -> Flask:
+        overrides.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
+        app = create_app(TestingConfig(environ={}, **overrides), instance_path=str(instance_dir))
+        app.extensions["clock"] = lambda: DEFAULT_NOW
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str, instance_dir: Path) -> Iterator[None]:
+    """Create the tables once per backend (migrations are tested on their own)."""
+    app = create_app(
+        TestingConfig(environ={}, SQLALCHEMY_DATABASE_URI=database_url),
+        instance_path=str(instance_dir),
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_schema: None, make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """An app on a clean test database, with the clock frozen at DEFAULT_NOW."""
+    app = make_app()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_all_tables()
+
+
+def empty_all_tables() -> None:
+    """Delete every row, children first, so the next test starts clean."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    """A CLI runner for the app's commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def freeze(app: Flask) -> Callable[[datetime], None]:
+    """Set the app's clock to a fixed moment."""
+
+    def set_now(moment: datetime) -> None:
+        app.extensions["clock"] = lambda: moment
+
+    return set_now

@@ -1,0 +1,96 @@
+"""Real Chromium (Debian's /usr/bin/chromium, driven by Playwright) against a live server."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from booking.clock import now_utc
+from booking.services.demo import seed_demo
+from tests.conftest import missing
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# WCAG 2.0, 2.1 and 2.2, levels A and AA, as axe-core tags them.
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        missing("Chromium (/usr/bin/chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """Serve the app with the demo practice on a free local port."""
+    with app.app_context():
+        seed_demo(now_utc(), app.config["PRACTICE_TIMEZONE"])
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}}).response
+    return [
+        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'])})"
+        for v in results["violations"]
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/", "/a-page-that-is-not-there"])
+def test_pages_pass_axe_wcag_22_aa_in_both_colour_schemes(browser, live_server, scheme, path):
+    context = browser.new_context(color_scheme=scheme, bypass_csp=False)
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(live_server + path)
+
+    assert axe_violations(page) == []
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") is (scheme == "dark")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == ("rgb(20, 25, 23)" if scheme == "dark" else "rgb(248, 246, 241)")
+    # No CDNs, no web fonts, nothing from anywhere else.
+    assert [url for url in requested if not url.startswith(live_server)] == []
+    context.close()
+
+
+def test_keyboard_users_can_skip_to_the_content(browser, live_server):
+    page = browser.new_page()
+    page.goto(live_server + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    box = page.evaluate("JSON.stringify(document.activeElement.getBoundingClientRect())")
+    assert '"top":' in box and not box.startswith('{"x":0,"y":-')  # visible when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.close()

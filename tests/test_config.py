@@ -1,0 +1,120 @@
+"""Configuration is read from the environment and refuses what cannot work."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from booking import create_app
+from config import (
+    ConfigError,
+    DevelopmentConfig,
+    ProductionConfig,
+    config_from_environment,
+    database_url,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_SECRET = "k" * 16 + "9f2c4e7a1b3d5f6a8c0e2b4d"
+
+
+@pytest.mark.parametrize("secret", [None, "", "dev", "changeme", "short-but-random-1234"])
+def test_production_refuses_a_missing_or_placeholder_secret_key(secret):
+    environ = {} if secret is None else {"SECRET_KEY": secret}
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        ProductionConfig(environ)
+
+
+def test_production_accepts_a_long_random_secret_key():
+    config = ProductionConfig({"SECRET_KEY": GOOD_SECRET, "BASE_URL": "https://book.example"})
+    assert config.SECRET_KEY == GOOD_SECRET
+    assert config.SESSION_COOKIE_SECURE is True
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("postgres://u:p@db:5432/booking", "postgresql+psycopg://u:p@db:5432/booking"),
+        ("postgresql://u@db/booking", "postgresql+psycopg://u@db/booking"),
+        ("postgresql+psycopg://u@db/booking", "postgresql+psycopg://u@db/booking"),
+        ("sqlite:///booking.db", "sqlite:///booking.db"),
+        ("  sqlite:////var/lib/booking.db  ", "sqlite:////var/lib/booking.db"),
+    ],
+)
+def test_database_url_picks_our_drivers(raw, expected):
+    assert database_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("not a url", "is not a database URL"),
+        ("localhost:5432/booking", "is not a database URL"),
+        ("mysql://u@db/booking", "'mysql', which this app does not support"),
+    ],
+)
+def test_a_bad_database_url_is_explained(raw, message):
+    with pytest.raises(ConfigError, match=message):
+        database_url(raw)
+
+
+def test_an_unknown_time_zone_is_refused():
+    with pytest.raises(ConfigError, match="Europe/Londn"):
+        DevelopmentConfig({"PRACTICE_TIMEZONE": "Europe/Londn"})
+
+
+def test_app_env_chooses_the_config_class():
+    assert config_from_environment({}).APP_ENV == "development"
+    production = config_from_environment({"APP_ENV": "production", "SECRET_KEY": GOOD_SECRET})
+    assert production.APP_ENV == "production"
+    with pytest.raises(ConfigError, match="APP_ENV 'staging'"):
+        config_from_environment({"APP_ENV": "staging"})
+
+
+def test_development_generates_and_keeps_a_secret_key_in_instance(tmp_path):
+    config = DevelopmentConfig({"DATABASE_URL": f"sqlite:///{tmp_path / 'dev.db'}"})
+    first = create_app(config, instance_path=str(tmp_path))
+    second = create_app(config, instance_path=str(tmp_path))
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def run_flask(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "APP_ENV"}}
+    environ |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"} | env
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "routes"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_flask_commands_load_the_app_from_wsgi(tmp_path):
+    result = run_flask(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "/healthz" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DATABASE_URL": "postgress//oops"}, "DATABASE_URL is not a database URL"),
+        ({"DATABASE_URL": "mysql://u@db/x"}, "DATABASE_URL uses 'mysql'"),
+        ({"APP_ENV": "production"}, "SECRET_KEY is not set"),
+    ],
+)
+def test_misconfiguration_gives_one_clear_line_at_start_up(tmp_path, env, message):
+    result = run_flask(tmp_path, **env)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Configuration error: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,172 @@
+"""The data layer: aware UTC times, enforced rules, and SQLite set up for concurrent writers."""
+
+import sqlite3
+import threading
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from booking.domain.statuses import BookingStatus
+from booking.extensions import db
+from booking.models import Booking, Opening
+from tests.factories import make_booking, make_client, make_practitioner, make_service
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def is_sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"
+
+
+def test_times_are_stored_and_read_back_as_aware_utc(app):
+    summer_local = datetime(2026, 7, 1, 10, 30, tzinfo=LONDON)  # BST, UTC+1
+    with app.app_context():
+        opening = Opening(
+            practitioner=make_practitioner(),
+            start_utc=summer_local,
+            end_utc=summer_local + timedelta(hours=3),
+        )
+        db.session.add(opening)
+        db.session.commit()
+        opening_id = opening.id
+        db.session.expunge_all()
+
+        loaded = db.session.get(Opening, opening_id)
+        assert loaded.start_utc.tzinfo is UTC
+        assert loaded.start_utc == datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
+        assert loaded.created_at.tzinfo is UTC
+
+
+def test_naive_datetimes_are_refused(app):
+    with app.app_context():
+        db.session.add(
+            Opening(
+                practitioner=make_practitioner(),
+                start_utc=datetime(2026, 7, 1, 10, 0),
+                end_utc=datetime(2026, 7, 1, 12, 0),
+            )
+        )
+        with pytest.raises(StatementError, match="naive datetime"):
+            db.session.flush()
+
+
+def test_a_client_needs_an_email_or_a_phone(app):
+    with app.app_context():
+        make_client(email=None, phone="07700 900123")
+        with pytest.raises(IntegrityError):
+            make_client(email=None, phone=None)
+
+
+def test_foreign_keys_are_enforced(app):
+    with app.app_context():
+        client, service = make_client(), make_service()
+        start = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+        db.session.add(
+            Booking(
+                client_id=client.id,
+                service_id=service.id,
+                practitioner_id=999_999,  # no such practitioner
+                start_utc=start,
+                end_utc=start + timedelta(hours=1),
+                blocked_from_utc=start,
+                blocked_until_utc=start + timedelta(hours=1),
+            )
+        )
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+
+
+def test_booking_defaults_are_fresh_per_row(app):
+    with app.app_context():
+        first, second = make_booking(), make_booking()
+        assert first.status is BookingStatus.CONFIRMED
+        assert first.ical_sequence == 0
+        assert first.ical_uid != second.ical_uid
+        assert "@" in first.ical_uid
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app):
+    with app.app_context():
+        if not is_sqlite():
+            pytest.skip("SQLite connection settings")
+        with db.engine.connect() as connection:
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+            assert pragma("PRAGMA foreign_keys").scalar() == 1
+            assert pragma("PRAGMA busy_timeout").scalar() == 15_000
+
+
+def test_sqlite_transactions_take_the_write_lock_at_begin(app):
+    with app.app_context():
+        if not is_sqlite():
+            pytest.skip("SQLite locking")
+        other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+        try:
+            db.session.scalar(select(func.count()).select_from(Booking))  # a read opens the tx
+            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                other.execute("BEGIN IMMEDIATE")
+            db.session.rollback()
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+
+
+def test_sqlite_check_then_insert_from_many_threads_books_a_time_once(app):
+    """The naive "is it free? then insert" is safe on SQLite because BEGIN is IMMEDIATE.
+
+    (PostgreSQL's guarantee is its exclusion constraint, tested with the booking rules.)
+    """
+    with app.app_context():
+        if not is_sqlite():
+            pytest.skip("SQLite write locking")
+        practitioner, service = make_practitioner(), make_service(minutes=60)
+        clients = [make_client() for _ in range(16)]
+        db.session.commit()
+        ids = (practitioner.id, service.id, [c.id for c in clients])
+    start = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    barrier = threading.Barrier(16)
+    outcomes: list[str] = []
+
+    def try_to_book(client_id: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            taken = db.session.scalar(
+                select(func.count())
+                .select_from(Booking)
+                .where(
+                    Booking.practitioner_id == ids[0],
+                    Booking.blocked_from_utc < start + timedelta(hours=1),
+                    Booking.blocked_until_utc > start,
+                )
+            )
+            if taken:
+                outcomes.append("taken")
+            else:
+                db.session.add(
+                    Booking(
+                        client_id=client_id,
+                        practitioner_id=ids[0],
+                        service_id=ids[1],
+                        start_utc=start,
+                        end_utc=start + timedelta(hours=1),
+                        blocked_from_utc=start,
+                        blocked_until_utc=start + timedelta(hours=1),
+                    )
+                )
+                outcomes.append("booked")
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=try_to_book, args=(cid,)) for cid in ids[2]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["booked"] + ["taken"] * 15
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
