@@ -86,6 +86,13 @@ class Config:
         for key, value in overrides.items():
             setattr(self, key, value)
         self.SQLALCHEMY_DATABASE_URI = database_url(self.SQLALCHEMY_DATABASE_URI)
+        url = make_url(self.SQLALCHEMY_DATABASE_URI)
+        if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+            # Fail in seconds, not minutes, when the server is unreachable.
+            self.SQLALCHEMY_ENGINE_OPTIONS = {
+                **self.SQLALCHEMY_ENGINE_OPTIONS,
+                "connect_args": {"connect_timeout": 10},
+            }
 
 
 class DevelopmentConfig(Config):

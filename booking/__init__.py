@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import Config, config_from_environment
+from config import Config, ConfigError, config_from_environment
 
 
 def create_app(
@@ -30,6 +30,19 @@ def create_app(
     register_template_context(app)
     register_commands(app)
     return app
+
+
+def require_database(app: Flask) -> None:
+    """Fail start-up with one clear line when the configured database cannot be reached."""
+    from sqlalchemy.engine import make_url
+
+    from booking.services.health import database_problem
+
+    with app.app_context():
+        problem = database_problem()
+    if problem is not None:
+        where = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+        raise ConfigError(f"cannot reach the database at {where} (DATABASE_URL): {problem}")
 
 
 def _instance_secret(path: Path) -> str:

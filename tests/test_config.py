@@ -108,6 +108,11 @@ def test_flask_commands_load_the_app_from_wsgi(tmp_path):
         ({"DATABASE_URL": "postgress//oops"}, "DATABASE_URL is not a database URL"),
         ({"DATABASE_URL": "mysql://u@db/x"}, "DATABASE_URL uses 'mysql'"),
         ({"APP_ENV": "production"}, "SECRET_KEY is not set"),
+        (
+            {"DATABASE_URL": "postgresql://booking:s3cret@127.0.0.1:9/booking"},
+            "cannot reach the database at postgresql+psycopg://booking:***@127.0.0.1:9/booking",
+        ),
+        ({"DATABASE_URL": "sqlite:////no/such/folder/booking.db"}, "unable to open database"),
     ],
 )
 def test_misconfiguration_gives_one_clear_line_at_start_up(tmp_path, env, message):
@@ -118,3 +123,4 @@ def test_misconfiguration_gives_one_clear_line_at_start_up(tmp_path, env, messag
     assert lines[0].startswith("Configuration error: ")
     assert message in lines[0]
     assert "Traceback" not in result.stderr
+    assert "s3cret" not in result.stderr

@@ -6,12 +6,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from booking.extensions import db
 
 
-def database_answers() -> bool:
-    """True when a real round trip to the database succeeds."""
+def database_problem() -> str | None:
+    """None when a real round trip to the database works; otherwise the reason, in one line."""
     try:
-        # A separate connection with a deferred start: a health probe never takes the SQLite
-        # write lock, and never disturbs the request's own session.
+        # A separate connection with a deferred start: a probe never takes the SQLite write
+        # lock, and never disturbs the request's own session.
         with db.engine.connect().execution_options(sqlite_begin="DEFERRED") as connection:
-            return connection.execute(text("SELECT 1")).scalar_one() == 1
-    except SQLAlchemyError:
-        return False
+            connection.execute(text("SELECT 1")).scalar_one()
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip()
+        return reason.splitlines()[0] if reason else type(error).__name__
+    return None
