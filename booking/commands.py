@@ -31,7 +31,7 @@ def seed_demo_command(if_empty: bool) -> None:
         return
     report = seed_demo(now_utc(), current_app.config["PRACTICE_TIMEZONE"])
     if report.added:
-        added = ", ".join(f"{count} {kind}" for kind, count in report.added.items())
+        added = ", ".join(f"{kind}: {count}" for kind, count in report.added.items())
         click.echo(f"Demo practice added: {added}.")
     else:
         click.echo("Demo practice already in place; nothing added.")

@@ -3,9 +3,8 @@ PostgreSQL too. In CI (CI=true) a missing PostgreSQL is a failure, not a skip.""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,26 +14,7 @@ from sqlalchemy import text
 from booking import create_app
 from booking.extensions import db
 from config import TestingConfig
-
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-# A fixed "now" for tests that do not choose their own: a Saturday in late November 2026.
-DEFAULT_NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
-
-
-def missing(what: str) -> None:
-    """Skip on a developer machine; fail in CI, where everything must be present."""
-    if IN_CI:
-        pytest.fail(f"{what} is required in CI", pytrace=False)
-    pytest.skip(f"{what} is not available")
-
-
-def postgres_url() -> str:
-    """The PostgreSQL test database, or skip/fail."""
-    url = os.environ.get("TEST_DATABASE_URL", "").strip()
-    if not url:
-        missing("PostgreSQL (TEST_DATABASE_URL)")
-    return url
+from tests.support import DEFAULT_NOW, postgres_url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

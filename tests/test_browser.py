@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from booking.clock import now_utc
 from booking.services.demo import seed_demo
-from tests.conftest import missing
+from tests.support import missing
 
 pytestmark = pytest.mark.browser
 
@@ -93,4 +93,17 @@ def test_keyboard_users_can_skip_to_the_content(browser, live_server):
     assert '"top":' in box and not box.startswith('{"x":0,"y":-')  # visible when focused
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/a-page-that-is-not-there"])
+def test_controls_and_standalone_links_are_at_least_44px_tall(browser, live_server, path):
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(live_server + path)
+    heights = page.eval_on_selector_all(
+        "a.action, a.site-name, button, input, select, textarea",
+        "nodes => nodes.map(n => [n.textContent.trim(), n.getBoundingClientRect().height])",
+    )
+    assert heights, "expected at least one control"
+    assert [(text, h) for text, h in heights if h < 44] == []
     page.close()

@@ -13,12 +13,9 @@ from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Opening
 from tests.factories import make_booking, make_client, make_practitioner, make_service
+from tests.support import sqlite_only
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def is_sqlite() -> bool:
-    return db.engine.dialect.name == "sqlite"
 
 
 def test_times_are_stored_and_read_back_as_aware_utc(app):
@@ -88,21 +85,18 @@ def test_booking_defaults_are_fresh_per_row(app):
         assert "@" in first.ical_uid
 
 
+@sqlite_only
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app):
-    with app.app_context():
-        if not is_sqlite():
-            pytest.skip("SQLite connection settings")
-        with db.engine.connect() as connection:
-            pragma = connection.exec_driver_sql
-            assert pragma("PRAGMA journal_mode").scalar() == "wal"
-            assert pragma("PRAGMA foreign_keys").scalar() == 1
-            assert pragma("PRAGMA busy_timeout").scalar() == 15_000
+    with app.app_context(), db.engine.connect() as connection:
+        pragma = connection.exec_driver_sql
+        assert pragma("PRAGMA journal_mode").scalar() == "wal"
+        assert pragma("PRAGMA foreign_keys").scalar() == 1
+        assert pragma("PRAGMA busy_timeout").scalar() == 15_000
 
 
+@sqlite_only
 def test_sqlite_transactions_take_the_write_lock_at_begin(app):
     with app.app_context():
-        if not is_sqlite():
-            pytest.skip("SQLite locking")
         other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
         try:
             db.session.scalar(select(func.count()).select_from(Booking))  # a read opens the tx
@@ -115,14 +109,13 @@ def test_sqlite_transactions_take_the_write_lock_at_begin(app):
             other.close()
 
 
+@sqlite_only
 def test_sqlite_check_then_insert_from_many_threads_books_a_time_once(app):
     """The naive "is it free? then insert" is safe on SQLite because BEGIN is IMMEDIATE.
 
     (PostgreSQL's guarantee is its exclusion constraint, tested with the booking rules.)
     """
     with app.app_context():
-        if not is_sqlite():
-            pytest.skip("SQLite write locking")
         practitioner, service = make_practitioner(), make_service(minutes=60)
         clients = [make_client() for _ in range(16)]
         db.session.commit()
