@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from booking.clock import now_utc
-from booking.services.demo import practice_is_empty, seed_demo
+from booking.services.demo import demo_logins, practice_is_empty, seed_demo
 
 
 def init_app(app: Flask) -> None:
@@ -28,13 +28,16 @@ def seed_demo_command(if_empty: bool) -> None:
         raise click.ClickException("seed-demo adds known passwords; it will not run in production.")
     if if_empty and not practice_is_empty():
         click.echo("The database already has a practice in it; no demo data added.")
-        return
-    report = seed_demo(now_utc(), current_app.config["PRACTICE_TIMEZONE"])
-    if report.added:
-        added = ", ".join(f"{kind}: {count}" for kind, count in report.added.items())
-        click.echo(f"Demo practice added: {added}.")
+        logins = demo_logins()
     else:
-        click.echo("Demo practice already in place; nothing added.")
-    click.echo("\nDemo staff logins (for trying the app only):")
-    for email, role, password in report.logins:
-        click.echo(f"  {role:<10} {email:<32} password: {password}")
+        report = seed_demo(now_utc(), current_app.config["PRACTICE_TIMEZONE"])
+        if report.added:
+            added = ", ".join(f"{kind}: {count}" for kind, count in report.added.items())
+            click.echo(f"Demo practice added: {added}.")
+        else:
+            click.echo("Demo practice already in place; nothing added.")
+        logins = report.logins
+    if logins:
+        click.echo("\nDemo staff logins (for trying the app only):")
+        for email, role, password in logins:
+            click.echo(f"  {role:<10} {email:<32} password: {password}")

@@ -19,6 +19,7 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_BEGIN_MODES = ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")
 
 
 def utc_now() -> datetime:
@@ -63,13 +64,14 @@ class Base(DeclarativeBase):
 def configure_sqlite(engine: Engine) -> None:
     """Make SQLite safe for concurrent web requests.
 
-    WAL lets readers work while one connection writes; the busy timeout makes a second writer
-    wait instead of failing at once; foreign keys are off in SQLite unless asked for. Every
-    transaction starts with BEGIN IMMEDIATE, which takes the write lock up front: pysqlite's
-    default sends no BEGIN before a SELECT, so two requests could both see a time as free and
-    both book it, and a deferred BEGIN fails the second writer with "database is locked" when
-    it tries to upgrade its read lock. A connection may ask for a deferred start for pure reads
-    with the execution option ``sqlite_begin="DEFERRED"``.
+    WAL lets readers carry on while one connection writes; the busy timeout makes a second
+    writer wait instead of failing at once; foreign keys are off in SQLite unless asked for.
+    pysqlite's own transaction handling is switched off so that every transaction starts with
+    an explicit BEGIN: DEFERRED for reads (they never block anyone under WAL), IMMEDIATE for
+    writes, asked for with ``sqlite_begin="IMMEDIATE"`` (see `booking.transactions`). Measured
+    here: with pysqlite's default (no BEGIN before a SELECT) two concurrent writers both see a
+    time as free and both book it; with a deferred BEGIN most concurrent writers fail with
+    "database is locked" when they try to turn their read into a write.
     """
 
     @event.listens_for(engine, "connect")
@@ -85,7 +87,7 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        if mode not in ("IMMEDIATE", "DEFERRED", "EXCLUSIVE"):
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if mode not in SQLITE_BEGIN_MODES:
             raise ValueError(f"unknown sqlite_begin mode {mode!r}")
         connection.exec_driver_sql(f"BEGIN {mode}")

@@ -68,12 +68,18 @@ def run_migrations_online():
             )
             with context.begin_transaction():
                 context.run_migrations()
-                if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                    if broken:
-                        raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
+            if connection.in_transaction():
+                connection.commit()
         finally:
             if sqlite:
+                # The pragma is ignored inside a transaction: end any (failed) one first, so
+                # the pooled connection goes back to the app with foreign keys enforced.
+                if connection.in_transaction():
+                    connection.rollback()
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 

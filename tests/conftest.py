@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_migrate import upgrade
 from sqlalchemy import text
 
 from booking import create_app
@@ -52,18 +53,25 @@ def make_app(database_url: str, instance_dir: Path) -> Iterator[Callable[..., Fl
 
 @pytest.fixture(scope="session")
 def _schema(database_url: str, instance_dir: Path) -> Iterator[None]:
-    """Create the tables once per backend (migrations are tested on their own)."""
+    """Build the schema once per backend with the real migrations, and drop it afterwards."""
     app = create_app(
         TestingConfig(environ={}, SQLALCHEMY_DATABASE_URI=database_url),
         instance_path=str(instance_dir),
     )
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        drop_everything()
+        upgrade()
     yield
     with app.app_context():
-        db.drop_all()
+        drop_everything()
         db.engine.dispose()
+
+
+def drop_everything() -> None:
+    """Remove every table, including Alembic's record of what ran."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 @pytest.fixture

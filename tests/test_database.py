@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
-from booking.models import Booking, Opening
+from booking.models import Booking, Opening, Practitioner
+from booking.transactions import write_transaction
 from tests.factories import make_booking, make_client, make_practitioner, make_service
 from tests.support import sqlite_only
 
@@ -94,26 +95,62 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app):
         assert pragma("PRAGMA busy_timeout").scalar() == 15_000
 
 
+def other_sqlite_connection():
+    """A second, plain connection to the same SQLite file that never waits for locks."""
+    return sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+
+
 @sqlite_only
-def test_sqlite_transactions_take_the_write_lock_at_begin(app):
+def test_sqlite_reads_never_block_a_writer(app):
     with app.app_context():
-        other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+        other = other_sqlite_connection()
         try:
-            db.session.scalar(select(func.count()).select_from(Booking))  # a read opens the tx
-            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
-                other.execute("BEGIN IMMEDIATE")
-            db.session.rollback()
-            other.execute("BEGIN IMMEDIATE")
+            db.session.scalar(select(func.count()).select_from(Booking))  # a read transaction
+            other.execute("BEGIN IMMEDIATE")  # another request can still write (WAL)
             other.execute("ROLLBACK")
         finally:
             other.close()
 
 
 @sqlite_only
-def test_sqlite_check_then_insert_from_many_threads_books_a_time_once(app):
-    """The naive "is it free? then insert" is safe on SQLite because BEGIN is IMMEDIATE.
+def test_sqlite_write_transactions_take_the_write_lock_at_begin(app):
+    with app.app_context():
+        other = other_sqlite_connection()
+        try:
+            with write_transaction():
+                db.session.scalar(select(func.count()).select_from(Booking))  # only a read
+                with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                    other.execute("BEGIN IMMEDIATE")
+            other.execute("BEGIN IMMEDIATE")  # released at commit
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
 
-    (PostgreSQL's guarantee is its exclusion constraint, tested with the booking rules.)
+
+def test_write_transaction_commits_or_rolls_back_as_a_whole(app):
+    with app.app_context():
+        with write_transaction():
+            make_practitioner(name="Kept")
+        with pytest.raises(IntegrityError), write_transaction():
+            make_practitioner(name="Lost with the bad client")
+            make_client(email=None, phone=None)
+        db.session.expunge_all()
+        names = db.session.scalars(select(Practitioner.name)).all()
+        assert names == ["Kept"]
+
+
+def test_write_transaction_refuses_to_swallow_unsaved_changes(app):
+    with app.app_context():
+        db.session.add(Practitioner(name="Half-made", email="half@example.test"))
+        with pytest.raises(RuntimeError, match="unsaved changes"), write_transaction():
+            pass
+
+
+@sqlite_only
+def test_sqlite_check_then_insert_from_many_threads_books_a_time_once(app):
+    """ "Is it free? then insert" inside write_transaction() is safe on SQLite.
+
+    (PostgreSQL's guarantee is an exclusion constraint; see test_constraints.py.)
     """
     with app.app_context():
         practitioner, service = make_practitioner(), make_service(minutes=60)
@@ -127,31 +164,31 @@ def test_sqlite_check_then_insert_from_many_threads_books_a_time_once(app):
     def try_to_book(client_id: int) -> None:
         with app.app_context():
             barrier.wait()
-            taken = db.session.scalar(
-                select(func.count())
-                .select_from(Booking)
-                .where(
-                    Booking.practitioner_id == ids[0],
-                    Booking.blocked_from_utc < start + timedelta(hours=1),
-                    Booking.blocked_until_utc > start,
-                )
-            )
-            if taken:
-                outcomes.append("taken")
-            else:
-                db.session.add(
-                    Booking(
-                        client_id=client_id,
-                        practitioner_id=ids[0],
-                        service_id=ids[1],
-                        start_utc=start,
-                        end_utc=start + timedelta(hours=1),
-                        blocked_from_utc=start,
-                        blocked_until_utc=start + timedelta(hours=1),
+            with write_transaction():
+                taken = db.session.scalar(
+                    select(func.count())
+                    .select_from(Booking)
+                    .where(
+                        Booking.practitioner_id == ids[0],
+                        Booking.blocked_from_utc < start + timedelta(hours=1),
+                        Booking.blocked_until_utc > start,
                     )
                 )
-                outcomes.append("booked")
-            db.session.commit()
+                if taken:
+                    outcomes.append("taken")
+                else:
+                    db.session.add(
+                        Booking(
+                            client_id=client_id,
+                            practitioner_id=ids[0],
+                            service_id=ids[1],
+                            start_utc=start,
+                            end_utc=start + timedelta(hours=1),
+                            blocked_from_utc=start,
+                            blocked_until_utc=start + timedelta(hours=1),
+                        )
+                    )
+                    outcomes.append("booked")
             db.session.remove()
 
     threads = [threading.Thread(target=try_to_book, args=(cid,)) for cid in ids[2]]

@@ -14,9 +14,8 @@ class BookingStatus(StrEnum):
 
 
 # Statuses whose time is taken: no other booking for the practitioner may overlap them.
-ACTIVE_STATUSES = frozenset(
-    {BookingStatus.HELD_FOR_REVIEW, BookingStatus.CONFIRMED, BookingStatus.ATTENDED}
-)
+# Everything but a cancellation (the database constraints say the same: status <> 'cancelled').
+ACTIVE_STATUSES = frozenset(set(BookingStatus) - {BookingStatus.CANCELLED})
 
 
 class StaffRole(StrEnum):

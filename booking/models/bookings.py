@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import DDL, CheckConstraint, ForeignKey, Index, String, event, func, text
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.domain.statuses import BookingStatus
@@ -24,7 +25,9 @@ class Booking(db.Model):
     """A client's session with a practitioner.
 
     `blocked_from_utc`/`blocked_until_utc` are the session plus its rest buffers: the time no
-    other booking for the same practitioner may overlap.
+    other booking for the same practitioner may overlap. The database refuses an overlap
+    between two bookings that are not cancelled: an exclusion constraint on PostgreSQL, a
+    trigger on SQLite (see the end of this module).
     """
 
     __tablename__ = "bookings"
@@ -69,3 +72,52 @@ class Booking(db.Model):
 
     def __repr__(self) -> str:
         return f"<Booking {self.id} {self.status} {self.start_utc.isoformat()}>"
+
+
+# --- No two live bookings of one practitioner overlap, enforced by the database itself. ---
+# Ranges are half-open, [from, until): one booking may end exactly when the next begins.
+
+OVERLAP_CONSTRAINT = "no_overlapping_bookings"
+
+Booking.__table__.append_constraint(
+    ExcludeConstraint(
+        (Booking.__table__.c.practitioner_id, "="),
+        (
+            func.tstzrange(
+                Booking.__table__.c.blocked_from_utc, Booking.__table__.c.blocked_until_utc
+            ),
+            "&&",
+        ),
+        where=text("status <> 'cancelled'"),
+        using="gist",
+        name=OVERLAP_CONSTRAINT,
+    ).ddl_if(dialect="postgresql")
+)
+event.listen(
+    Booking.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
+)
+
+# SQLite has no exclusion constraints; triggers refuse the same rows. Times are stored as
+# fixed-width UTC text, so comparing the text compares the times.
+_SQLITE_OVERLAP_CHECK = """
+    SELECT RAISE(ABORT, 'no_overlapping_bookings: that time overlaps another booking')
+    WHERE NEW.status <> 'cancelled' AND EXISTS (
+        SELECT 1 FROM bookings AS other
+        WHERE other.practitioner_id = NEW.practitioner_id
+          AND other.id IS NOT NEW.id
+          AND other.status <> 'cancelled'
+          AND other.blocked_from_utc < NEW.blocked_until_utc
+          AND NEW.blocked_from_utc < other.blocked_until_utc
+    );
+"""
+for _when in ("INSERT", "UPDATE"):
+    event.listen(
+        Booking.__table__,
+        "after_create",
+        DDL(
+            f"CREATE TRIGGER no_overlapping_bookings_{_when.lower()} BEFORE {_when} ON bookings "
+            f"FOR EACH ROW BEGIN {_SQLITE_OVERLAP_CHECK} END"
+        ).execute_if(dialect="sqlite"),
+    )

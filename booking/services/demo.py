@@ -11,9 +11,12 @@ from sqlalchemy import func, select
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Closure, Opening, OpeningHours, Practitioner, Service
+from booking.passwords import password_matches
 from booking.services.staff import add_staff, find_staff
+from booking.transactions import write_transaction
 
 SEED_WEEKS = 8
+ONE_DAY = timedelta(days=1)
 
 PRACTITIONERS = [
     {
@@ -110,29 +113,44 @@ def practice_is_empty() -> bool:
     return practitioners == 0 and services == 0
 
 
+def demo_logins() -> list[tuple[str, str, str]]:
+    """The demo accounts that exist and still have their demo password: (email, role, password)."""
+    logins = []
+    for email, role, password, _handle in DEMO_STAFF:
+        user = find_staff(email)
+        if user is not None and password_matches(user.password_hash, password):
+            logins.append((email, role.value, password))
+    return logins
+
+
 def seed_demo(now_utc: datetime, practice_zone: str) -> SeedReport:
-    """Add the demo practice's missing pieces and commit; return what was added."""
+    """Add whatever the demo practice is missing, in one transaction; return what was added.
+
+    Runs again safely: nothing is duplicated, and a later run only tops the demo diary up so
+    that it still reaches eight weeks ahead.
+    """
     zone = ZoneInfo(practice_zone)
     today_local = now_utc.astimezone(zone).date()
     report = SeedReport()
 
-    practitioners = {
-        p["email"]: _ensure_practitioner(p, practice_zone, report) for p in PRACTITIONERS
-    }
-    for spec in SERVICES:
-        _ensure_service(spec, report)
-    for email, hours in WEEKLY_HOURS.items():
-        _ensure_weekly_hours(practitioners[email], hours, today_local, report)
-    _ensure_saturday_opening(practitioners["maya@stillwaters.example"], today_local, zone, report)
-    _ensure_christmas_closure(today_local, zone, report)
-    by_handle = {email.split("@")[0]: p for email, p in practitioners.items()}
-    for email, role, password, handle in DEMO_STAFF:
-        if find_staff(email) is None:
-            add_staff(email, role, password, by_handle.get(handle) if handle else None)
-            report.count("staff accounts")
-        report.logins.append((email, role.value, password))
-
-    db.session.commit()
+    with write_transaction():
+        practitioners = {
+            p["email"]: _ensure_practitioner(p, practice_zone, report) for p in PRACTITIONERS
+        }
+        for spec in SERVICES:
+            _ensure_service(spec, report)
+        for email, hours in WEEKLY_HOURS.items():
+            _ensure_weekly_hours(practitioners[email], hours, today_local, report)
+        _ensure_saturday_opening(
+            practitioners["maya@stillwaters.example"], now_utc, today_local, zone, report
+        )
+        _ensure_christmas_closure(today_local, zone, report)
+        by_handle = {email.split("@")[0]: p for email, p in practitioners.items()}
+        for email, role, password, handle in DEMO_STAFF:
+            if find_staff(email) is None:
+                add_staff(email, role, password, by_handle.get(handle) if handle else None)
+                report.count("staff accounts")
+    report.logins = demo_logins()
     return report
 
 
@@ -143,6 +161,7 @@ def _ensure_practitioner(spec: dict[str, str], zone: str, report: SeedReport) ->
     if practitioner is None:
         practitioner = Practitioner(time_zone=zone, **spec)
         db.session.add(practitioner)
+        db.session.flush()
         report.count("practitioners")
     return practitioner
 
@@ -159,12 +178,19 @@ def _ensure_weekly_hours(
     today_local: date,
     report: SeedReport,
 ) -> None:
-    # A practitioner who already has hours keeps them: the demo never rewrites a diary.
-    if practitioner.id is not None and db.session.scalar(
-        select(OpeningHours.id).where(OpeningHours.practitioner_id == practitioner.id).limit(1)
-    ):
+    """Weekly hours up to eight weeks ahead, added after whatever the diary already has."""
+    window_end = today_local + timedelta(weeks=SEED_WEEKS, days=-1)
+    existing = list(
+        db.session.scalars(
+            select(OpeningHours).where(OpeningHours.practitioner_id == practitioner.id)
+        )
+    )
+    if any(h.valid_to is None for h in existing):
+        return  # open-ended hours: a real diary, never rewritten by the demo
+    covered_until = max((h.valid_to for h in existing if h.valid_to), default=None)
+    valid_from = today_local if covered_until is None else max(today_local, covered_until + ONE_DAY)
+    if valid_from > window_end:
         return
-    valid_to = today_local + timedelta(weeks=SEED_WEEKS, days=-1)
     for weekday, start, end in hours:
         db.session.add(
             OpeningHours(
@@ -172,35 +198,39 @@ def _ensure_weekly_hours(
                 weekday=weekday,
                 start_local=start,
                 end_local=end,
-                valid_from=today_local,
-                valid_to=valid_to,
+                valid_from=valid_from,
+                valid_to=window_end,
             )
         )
         report.count("weekly opening hours")
 
 
 def _ensure_saturday_opening(
-    practitioner: Practitioner, today_local: date, zone: ZoneInfo, report: SeedReport
+    practitioner: Practitioner,
+    now_utc: datetime,
+    today_local: date,
+    zone: ZoneInfo,
+    report: SeedReport,
 ) -> None:
-    """One extra Saturday morning, two to three weeks ahead."""
+    """One extra Saturday morning two to three weeks ahead, unless one is still to come."""
+    upcoming = db.session.scalar(
+        select(Opening.id)
+        .where(Opening.practitioner_id == practitioner.id, Opening.end_utc > now_utc)
+        .limit(1)
+    )
+    if upcoming:
+        return
     in_two_weeks = today_local + timedelta(weeks=2)
     saturday = in_two_weeks + timedelta(days=(5 - in_two_weeks.weekday()) % 7)
-    start_utc = _utc(saturday, time(10, 0), zone)
-    exists = practitioner.id is not None and db.session.scalar(
-        select(Opening.id).where(
-            Opening.practitioner_id == practitioner.id, Opening.start_utc == start_utc
+    db.session.add(
+        Opening(
+            practitioner=practitioner,
+            start_utc=_utc(saturday, time(10, 0), zone),
+            end_utc=_utc(saturday, time(13, 0), zone),
+            note="Extra Saturday morning",
         )
     )
-    if not exists:
-        db.session.add(
-            Opening(
-                practitioner=practitioner,
-                start_utc=start_utc,
-                end_utc=_utc(saturday, time(13, 0), zone),
-                note="Extra Saturday morning",
-            )
-        )
-        report.count("one-off openings")
+    report.count("one-off openings")
 
 
 def _ensure_christmas_closure(today_local: date, zone: ZoneInfo, report: SeedReport) -> None:
