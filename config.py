@@ -28,7 +28,7 @@ def database_url(raw: str) -> str:
     """Validate a database URL and pick our drivers (psycopg 3 for PostgreSQL)."""
     try:
         url: URL = make_url(raw.strip())
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         raise ConfigError(
             "DATABASE_URL is not a database URL. Use postgresql://user:password@host:5432/name "
             "or sqlite:///file.db."
@@ -38,7 +38,12 @@ def database_url(raw: str) -> str:
         backend = "postgresql"
     if backend == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    elif backend != "sqlite":
+    elif backend == "sqlite":
+        if url.get_driver_name() != "pysqlite":
+            raise ConfigError(
+                "DATABASE_URL asks for a SQLite driver this app does not use. Use sqlite:///file.db."
+            )
+    else:
         raise ConfigError(
             f"DATABASE_URL uses {backend!r}, which this app does not support. "
             "Use postgresql:// or sqlite://."
@@ -55,6 +60,13 @@ def practice_timezone(name: str) -> str:
             f"PRACTICE_TIMEZONE {name!r} is not a known time zone (e.g. Europe/London)."
         ) from None
     return name
+
+
+def port_number(name: str, raw: str) -> int:
+    """A TCP port from the environment, or a clear error."""
+    if not raw.strip().isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"{name} must be a port number between 1 and 65535, not {raw!r}.")
+    return int(raw)
 
 
 class Config:
@@ -74,7 +86,7 @@ class Config:
         self.PRACTICE_PHONE = env.get("PRACTICE_PHONE", "01632 960 123")
         self.PRACTICE_EMAIL = env.get("PRACTICE_EMAIL", "hello@stillwaters.example")
         self.MAIL_SERVER = env.get("MAIL_SERVER", "localhost")
-        self.MAIL_PORT = int(env.get("MAIL_PORT", "25"))
+        self.MAIL_PORT = port_number("MAIL_PORT", env.get("MAIL_PORT", "25"))
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", self.PRACTICE_EMAIL)
         self.REDIS_URL = env.get("REDIS_URL") or None
         self.FIELD_ENCRYPTION_KEY = env.get("FIELD_ENCRYPTION_KEY") or None
@@ -130,10 +142,11 @@ class ProductionConfig(Config):
         self.PREFERRED_URL_SCHEME = "https" if self.SESSION_COOKIE_SECURE else "http"
 
 
+# What APP_ENV may name. TestingConfig is not here: it has a fixed, public secret key, so only
+# the test suite builds it, directly.
 CONFIGS: dict[str, type[Config]] = {
     "development": DevelopmentConfig,
     "production": ProductionConfig,
-    "testing": TestingConfig,
 }
 
 

@@ -36,10 +36,14 @@ def require_database(app: Flask) -> None:
     """Fail start-up with one clear line when the configured database cannot be reached."""
     from sqlalchemy.engine import make_url
 
+    from booking.extensions import db
     from booking.services.health import database_problem
 
     with app.app_context():
         problem = database_problem()
+        # Leave no connection in the pool: gunicorn --preload forks workers after this, and a
+        # connection shared across processes corrupts both sides' conversations.
+        db.engine.dispose()
     if problem is not None:
         where = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
         raise ConfigError(f"cannot reach the database at {where} (DATABASE_URL): {problem}")

@@ -53,11 +53,19 @@ def test_database_url_picks_our_drivers(raw, expected):
         ("not a url", "is not a database URL"),
         ("localhost:5432/booking", "is not a database URL"),
         ("mysql://u@db/booking", "'mysql', which this app does not support"),
+        ("postgresql://u@127.0.0.1:abc/booking", "is not a database URL"),
+        ("sqlite+pysqlcipher:///secret.db", "a SQLite driver this app does not use"),
     ],
 )
 def test_a_bad_database_url_is_explained(raw, message):
     with pytest.raises(ConfigError, match=message):
         database_url(raw)
+
+
+@pytest.mark.parametrize("port", ["abc", "0", "70000", ""])
+def test_a_bad_mail_port_is_refused(port):
+    with pytest.raises(ConfigError, match="MAIL_PORT must be a port number"):
+        DevelopmentConfig({"MAIL_PORT": port})
 
 
 def test_an_unknown_time_zone_is_refused():
@@ -71,6 +79,9 @@ def test_app_env_chooses_the_config_class():
     assert production.APP_ENV == "production"
     with pytest.raises(ConfigError, match="APP_ENV 'staging'"):
         config_from_environment({"APP_ENV": "staging"})
+    # The testing config has a public secret key: the environment cannot choose it.
+    with pytest.raises(ConfigError, match="APP_ENV 'testing'"):
+        config_from_environment({"APP_ENV": "testing"})
 
 
 def test_development_generates_and_keeps_a_secret_key_in_instance(tmp_path):
@@ -83,8 +94,14 @@ def test_development_generates_and_keeps_a_secret_key_in_instance(tmp_path):
 
 
 def run_flask(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "APP_ENV"}}
-    environ |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"} | env
+    """`flask --app wsgi routes` in a clean environment: only what the test gives, plus PATH."""
+    environ = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        # An explicit key, so the subprocess writes no secret into the project's instance/.
+        "SECRET_KEY": GOOD_SECRET,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+    } | env
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "routes"],
         cwd=ROOT,
@@ -107,7 +124,8 @@ def test_flask_commands_load_the_app_from_wsgi(tmp_path):
     [
         ({"DATABASE_URL": "postgress//oops"}, "DATABASE_URL is not a database URL"),
         ({"DATABASE_URL": "mysql://u@db/x"}, "DATABASE_URL uses 'mysql'"),
-        ({"APP_ENV": "production"}, "SECRET_KEY is not set"),
+        ({"APP_ENV": "production", "SECRET_KEY": ""}, "SECRET_KEY is not set"),
+        ({"MAIL_PORT": "smtp"}, "MAIL_PORT must be a port number"),
         (
             {"DATABASE_URL": "postgresql://booking:s3cret@127.0.0.1:9/booking"},
             "cannot reach the database at postgresql+psycopg://booking:***@127.0.0.1:9/booking",

@@ -48,6 +48,21 @@ def test_api_errors_are_json(client):
     }
 
 
+@pytest.mark.parametrize(
+    ("accept", "json_wanted"),
+    [
+        ("application/json", True),
+        ("text/html,application/json;q=0.9", False),
+        ("application/json;q=0, text/html", False),
+        ("*/*", False),
+    ],
+)
+def test_errors_answer_in_the_format_asked_for(client, accept, json_wanted):
+    response = client.get("/no-such-page", headers={"Accept": accept})
+    assert response.status_code == 404
+    assert response.is_json is json_wanted
+
+
 def test_an_unexpected_error_is_a_friendly_500(make_app):
     app = make_app()
 

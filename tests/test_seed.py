@@ -1,6 +1,7 @@
 """`flask --app wsgi seed-demo` builds a believable practice, once."""
 
 from datetime import UTC, date, datetime, time
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import func, select
@@ -8,8 +9,9 @@ from sqlalchemy import func, select
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Closure, Opening, OpeningHours, Practitioner, Service, StaffUser
-from booking.passwords import password_matches
+from booking.passwords import hash_password, password_matches
 from tests.factories import make_service
+from tests.support import sqlite_only
 
 MODELS = [Practitioner, Service, OpeningHours, Opening, Closure, StaffUser]
 
@@ -121,9 +123,52 @@ def test_seed_demo_if_empty_leaves_a_real_practice_alone(app, runner):
         assert row_counts()["Practitioner"] == 0
 
 
+@sqlite_only
 @pytest.mark.parametrize("flag", [[], ["--if-empty"]])
 def test_seed_demo_refuses_to_run_in_production(make_app, flag):
     app = make_app(APP_ENV="production")
     result = app.test_cli_runner().invoke(args=["seed-demo", *flag])
     assert result.exit_code != 0
     assert "will not run in production" in result.output
+
+
+def test_seed_demo_on_later_days_tops_up_without_duplicating(app, runner, freeze):
+    for day in (21, 28):  # a week apart, then weeks later
+        freeze(datetime(2026, 11, day, 9, 0, tzinfo=UTC))
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Opening)) == 1
+        assert db.session.scalar(select(func.count()).select_from(OpeningHours)) == 14
+        before = row_counts()
+    freeze(datetime(2026, 12, 20, 9, 0, tzinfo=UTC))
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        counts = row_counts()
+        assert counts["Practitioner"] == before["Practitioner"]
+        assert counts["StaffUser"] == before["StaffUser"]
+        assert counts["Opening"] == 2  # the first Saturday has passed; one more is to come
+        for practitioner in db.session.scalars(select(Practitioner)):
+            hours = sorted(
+                (h.valid_from, h.valid_to)
+                for h in db.session.scalars(
+                    select(OpeningHours).where(OpeningHours.practitioner_id == practitioner.id)
+                )
+            )
+            ranges = sorted(set(hours))
+            # Consecutive, never overlapping, and reaching eight weeks past 20 December.
+            assert all(a[1] < b[0] for a, b in pairwise(ranges))
+            assert ranges[-1][1] == date(2027, 2, 13)
+
+
+def test_seed_demo_if_empty_still_prints_the_demo_logins_that_work(app, runner):
+    runner.invoke(args=["seed-demo"])
+    with app.app_context():
+        reception = db.session.scalar(
+            select(StaffUser).where(StaffUser.email == "reception@stillwaters.example")
+        )
+        reception.password_hash = hash_password("a-real-password-now")
+        db.session.commit()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "no demo data added" in result.output
+    assert "admin@stillwaters.example" in result.output
+    assert "reception@stillwaters.example" not in result.output  # its password was changed
