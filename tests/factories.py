@@ -50,3 +50,17 @@ def make_booking(**overrides: Any) -> Booking:
         "blocked_until_utc": end + timedelta(minutes=service.buffer_after_minutes or 0),
     }
     return _add(Booking, defaults, overrides)
+
+
+def hour_booking_row(client_id: int, practitioner_id: int, service_id: int, start) -> Booking:
+    """A one-hour booking with no buffers, from ids alone (for threads that share no objects)."""
+    end = start + timedelta(hours=1)
+    return Booking(
+        client_id=client_id,
+        practitioner_id=practitioner_id,
+        service_id=service_id,
+        start_utc=start,
+        end_utc=end,
+        blocked_from_utc=start,
+        blocked_until_utc=end,
+    )

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import pytest
+
+T = TypeVar("T")
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -29,3 +34,18 @@ def postgres_url() -> str:
     if not url:
         missing("PostgreSQL (TEST_DATABASE_URL)")
     return url
+
+
+def run_together(task: Callable[[T], None], inputs: Sequence[T]) -> None:
+    """Run task(item) for each item in its own thread, all released at the same moment."""
+    barrier = threading.Barrier(len(inputs))
+
+    def run(item: T) -> None:
+        barrier.wait()
+        task(item)
+
+    threads = [threading.Thread(target=run, args=(item,)) for item in inputs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

@@ -3,7 +3,6 @@
 PostgreSQL: an exclusion constraint; SQLite: triggers. Both run for every test here.
 """
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +13,14 @@ from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking
 from booking.transactions import write_transaction
-from tests.factories import make_booking, make_client, make_practitioner, make_service
+from tests.factories import (
+    hour_booking_row,
+    make_booking,
+    make_client,
+    make_practitioner,
+    make_service,
+)
+from tests.support import run_together
 
 TEN = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
@@ -85,26 +91,15 @@ def test_sixteen_blind_concurrent_inserts_leave_one_booking(app):
         clients = [make_client() for _ in range(16)]
         db.session.commit()
         ids = maya.id, service.id, [c.id for c in clients]
-    barrier = threading.Barrier(16)
     outcomes: list[str] = []
 
-    def insert(client_id: int, offset: int) -> None:
+    def insert(client_and_offset: tuple[int, int]) -> None:
+        client_id, offset = client_and_offset
         start = TEN + timedelta(minutes=offset)
         with app.app_context():
-            barrier.wait()
             try:
                 with write_transaction():
-                    db.session.add(
-                        Booking(
-                            client_id=client_id,
-                            practitioner_id=ids[0],
-                            service_id=ids[1],
-                            start_utc=start,
-                            end_utc=start + timedelta(hours=1),
-                            blocked_from_utc=start,
-                            blocked_until_utc=start + timedelta(hours=1),
-                        )
-                    )
+                    db.session.add(hour_booking_row(client_id, ids[0], ids[1], start))
                 outcomes.append("booked")
             except IntegrityError:
                 outcomes.append("refused")
@@ -112,13 +107,7 @@ def test_sixteen_blind_concurrent_inserts_leave_one_booking(app):
                 db.session.remove()
 
     # Every start lies within 45 minutes of the others, so every pair overlaps.
-    threads = [
-        threading.Thread(target=insert, args=(cid, (i * 3) % 46)) for i, cid in enumerate(ids[2])
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(insert, [(cid, (i * 3) % 46) for i, cid in enumerate(ids[2])])
 
     assert sorted(outcomes) == ["booked"] + ["refused"] * 15
     with app.app_context():

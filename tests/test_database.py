@@ -1,7 +1,6 @@
 """The data layer: aware UTC times, enforced rules, and SQLite set up for concurrent writers."""
 
 import sqlite3
-import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,8 +12,14 @@ from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Opening, Practitioner
 from booking.transactions import write_transaction
-from tests.factories import make_booking, make_client, make_practitioner, make_service
-from tests.support import sqlite_only
+from tests.factories import (
+    hour_booking_row,
+    make_booking,
+    make_client,
+    make_practitioner,
+    make_service,
+)
+from tests.support import run_together, sqlite_only
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -158,44 +163,26 @@ def test_sqlite_check_then_insert_from_many_threads_books_a_time_once(app):
         db.session.commit()
         ids = (practitioner.id, service.id, [c.id for c in clients])
     start = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-    barrier = threading.Barrier(16)
     outcomes: list[str] = []
 
     def try_to_book(client_id: int) -> None:
-        with app.app_context():
-            barrier.wait()
-            with write_transaction():
-                taken = db.session.scalar(
-                    select(func.count())
-                    .select_from(Booking)
-                    .where(
-                        Booking.practitioner_id == ids[0],
-                        Booking.blocked_from_utc < start + timedelta(hours=1),
-                        Booking.blocked_until_utc > start,
-                    )
+        with app.app_context(), write_transaction():
+            taken = db.session.scalar(
+                select(func.count())
+                .select_from(Booking)
+                .where(
+                    Booking.practitioner_id == ids[0],
+                    Booking.blocked_from_utc < start + timedelta(hours=1),
+                    Booking.blocked_until_utc > start,
                 )
-                if taken:
-                    outcomes.append("taken")
-                else:
-                    db.session.add(
-                        Booking(
-                            client_id=client_id,
-                            practitioner_id=ids[0],
-                            service_id=ids[1],
-                            start_utc=start,
-                            end_utc=start + timedelta(hours=1),
-                            blocked_from_utc=start,
-                            blocked_until_utc=start + timedelta(hours=1),
-                        )
-                    )
-                    outcomes.append("booked")
-            db.session.remove()
+            )
+            if taken:
+                outcomes.append("taken")
+            else:
+                db.session.add(hour_booking_row(client_id, ids[0], ids[1], start))
+                outcomes.append("booked")
 
-    threads = [threading.Thread(target=try_to_book, args=(cid,)) for cid in ids[2]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(try_to_book, ids[2])
 
     assert sorted(outcomes) == ["booked"] + ["taken"] * 15
     with app.app_context():
