@@ -72,6 +72,10 @@ def configure_sqlite(engine: Engine) -> None:
     here: with pysqlite's default (no BEGIN before a SELECT) two concurrent writers both see a
     time as free and both book it; with a deferred BEGIN most concurrent writers fail with
     "database is locked" when they try to turn their read into a write.
+
+    A SQLite read transaction sees the database as it was when it began (PostgreSQL's READ
+    COMMITTED sees each new commit), so long-lived loops such as workers must end their
+    transaction (commit or rollback) on every pass.
     """
 
     @event.listens_for(engine, "connect")

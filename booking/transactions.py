@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from booking.extensions import db
+
+_OPEN = "write_transaction_open"
+_WROTE = "transaction_has_writes"
 
 
 @contextmanager
@@ -17,18 +22,50 @@ def write_transaction() -> Iterator[Session]:
     On SQLite the transaction starts with BEGIN IMMEDIATE, so it holds the write lock from its
     first read: a check such as "is this time still free?" cannot be overtaken by another
     writer before the insert. (PostgreSQL's guarantees come from its constraints.)
+
+    The block must not commit, roll back or open another write_transaction(): one service
+    call is one transaction.
     """
     session = db.session()  # the request's own Session behind the scoped proxy
+    if session.info.get(_OPEN):
+        raise RuntimeError("write_transaction() is already open: call plain helpers inside it")
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
-            raise RuntimeError("unsaved changes before write_transaction(); services own writes")
+        if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+            raise RuntimeError("uncommitted writes before write_transaction(); services own writes")
         # End the request's read-only transaction (e.g. loading the signed-in user), so the
         # write transaction starts afresh with the lock; loaded objects simply reload.
         session.rollback()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    transaction = session.get_transaction()
+    session.info[_OPEN] = True
     try:
         yield session
+        if session.get_transaction() is not transaction:
+            raise RuntimeError("the transaction ended inside write_transaction(); let it commit")
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info.pop(_OPEN, None)
+
+
+# Remember whether the current transaction has written anything, flushed or executed, so that
+# write_transaction() never silently rolls back work it did not see.
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_writes(session: Session, _flush_context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_executed_writes(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)

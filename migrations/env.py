@@ -52,7 +52,8 @@ def run_migrations_online():
     """Run the migrations against the app's database."""
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
-    with engine.connect() as connection:
+    # On SQLite, take the write lock up front, like every write in the app.
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # Batch mode rebuilds tables by copy-and-drop. With foreign keys on, dropping a
@@ -64,16 +65,17 @@ def run_migrations_online():
                 connection=connection,
                 target_metadata=target_metadata,
                 render_item=render_item,
+                # SQLite can roll DDL back too: one transaction for the whole upgrade, so a
+                # failed check below leaves the database exactly as it was.
+                transactional_ddl=True,
                 **conf_args,
             )
             with context.begin_transaction():
                 context.run_migrations()
-            if sqlite:
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
-            if connection.in_transaction():
-                connection.commit()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
         finally:
             if sqlite:
                 # The pragma is ignored inside a transaction: end any (failed) one first, so

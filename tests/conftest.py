@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import text
 
 from booking import create_app
@@ -60,7 +60,8 @@ def _schema(database_url: str, instance_dir: Path) -> Iterator[None]:
     )
     with app.app_context():
         drop_everything()
-        upgrade()
+        # Alembic itself rather than Flask-Migrate's wrapper, so a failure shows its traceback.
+        command.upgrade(app.extensions["migrate"].migrate.get_config(), "head")
     yield
     with app.app_context():
         drop_everything()
@@ -68,10 +69,14 @@ def _schema(database_url: str, instance_dir: Path) -> Iterator[None]:
 
 
 def drop_everything() -> None:
-    """Remove every table, including Alembic's record of what ran."""
-    db.drop_all()
+    """Remove every table, including ones the models no longer know and Alembic's record."""
     with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        else:
+            db.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ def schema_snapshot(connection: Connection) -> dict[str, Any]:
     for table in sorted(set(inspector.get_table_names()) - {"alembic_version"}):
         snapshot[table] = {
             "columns": [
-                (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)
+                (c["name"], str(c["type"]), c["nullable"], c.get("default"))
+                for c in inspector.get_columns(table)
             ],
             "primary key": inspector.get_pk_constraint(table)["constrained_columns"],
             "foreign keys": sorted(
@@ -38,7 +39,12 @@ def schema_snapshot(connection: Connection) -> dict[str, Any]:
                 for u in inspector.get_unique_constraints(table)
             ),
             "indexes": sorted(
-                (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                (
+                    i["name"],
+                    tuple(i["column_names"]),
+                    bool(i["unique"]),
+                    repr(sorted(i.get("dialect_options", {}).items())),  # e.g. a partial WHERE
+                )
                 for i in inspector.get_indexes(table)
             ),
             "checks": sorted(

@@ -6,7 +6,7 @@ PostgreSQL: an exclusion constraint; SQLite: triggers. Both run for every test h
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from booking.domain.statuses import BookingStatus
@@ -20,7 +20,7 @@ from tests.factories import (
     make_practitioner,
     make_service,
 )
-from tests.support import run_together
+from tests.support import run_together, sqlite_only
 
 TEN = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
@@ -112,3 +112,29 @@ def test_sixteen_blind_concurrent_inserts_leave_one_booking(app):
     assert sorted(outcomes) == ["booked"] + ["refused"] * 15
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
+
+
+@sqlite_only
+def test_sqlite_compares_times_written_in_other_iso_forms(app):
+    with app.app_context():
+        booking = hour_booking(make_practitioner(), TEN)
+        db.session.commit()
+        ids = booking.client_id, booking.practitioner_id, booking.service_id
+        insert = text(
+            "INSERT INTO bookings (client_id, practitioner_id, service_id, start_utc, end_utc,"
+            " blocked_from_utc, blocked_until_utc, status, ical_uid, ical_sequence, created_at,"
+            " updated_at) VALUES (:c, :p, :s, :start, :end, :start, :end, 'confirmed', :uid, 0,"
+            " '2026-11-21', '2026-11-21')"
+        )
+        with pytest.raises(IntegrityError, match="no_overlapping_bookings"):
+            db.session.execute(
+                insert,
+                dict(zip("cps", ids, strict=True))
+                | {"start": "2026-12-01T10:30:00", "end": "2026-12-01T11:30:00", "uid": "a"},
+            )
+        db.session.rollback()
+        db.session.execute(  # back to back, without microseconds: fine
+            insert,
+            dict(zip("cps", ids, strict=True))
+            | {"start": "2026-12-01 11:00:00", "end": "2026-12-01 12:00:00", "uid": "b"},
+        )

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from booking.domain.statuses import BookingStatus
@@ -144,11 +144,44 @@ def test_write_transaction_commits_or_rolls_back_as_a_whole(app):
         assert names == ["Kept"]
 
 
-def test_write_transaction_refuses_to_swallow_unsaved_changes(app):
+@pytest.mark.parametrize("how", ["pending", "flushed", "autoflushed", "executed"])
+def test_write_transaction_never_swallows_earlier_uncommitted_writes(app, how):
     with app.app_context():
         db.session.add(Practitioner(name="Half-made", email="half@example.test"))
-        with pytest.raises(RuntimeError, match="unsaved changes"), write_transaction():
+        if how == "flushed":
+            db.session.flush()
+        elif how == "autoflushed":
+            db.session.scalar(select(func.count()).select_from(Practitioner))
+        elif how == "executed":
+            db.session.commit()
+            db.session.execute(update(Practitioner).values(name="Changed behind its back"))
+        with pytest.raises(RuntimeError, match="uncommitted writes"), write_transaction():
             pass
+
+
+def test_write_transaction_after_a_read_or_a_commit_starts_cleanly(app):
+    with app.app_context():
+        db.session.scalar(select(func.count()).select_from(Practitioner))  # a read only
+        with write_transaction():
+            make_practitioner(name="First")
+        with write_transaction():  # the flag from the first transaction is gone
+            make_practitioner(name="Second")
+        assert db.session.scalar(select(func.count()).select_from(Practitioner)) == 2
+
+
+def test_write_transactions_do_not_nest_or_end_early(app):
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="already open"), write_transaction():
+            make_practitioner(name="Outer")
+            with write_transaction():
+                pass
+        with pytest.raises(RuntimeError, match="ended inside"), write_transaction():
+            make_practitioner(name="Committed too soon")
+            db.session.commit()
+            make_practitioner(name="Outside any lock")
+        names = set(db.session.scalars(select(Practitioner.name)))
+        assert "Outer" not in names
+        assert "Outside any lock" not in names
 
 
 @sqlite_only

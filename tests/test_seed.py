@@ -133,11 +133,12 @@ def test_seed_demo_refuses_to_run_in_production(make_app, flag):
 
 
 def test_seed_demo_on_later_days_tops_up_without_duplicating(app, runner, freeze):
-    for day in (21, 28):  # a week apart, then weeks later
+    for day in (21, 22, 28):  # the next day, a week later, then weeks later
         freeze(datetime(2026, 11, day, 9, 0, tzinfo=UTC))
         assert runner.invoke(args=["seed-demo"]).exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Opening)) == 1
+        # The next day adds nothing (almost eight weeks are left); a week later tops up a week.
         assert db.session.scalar(select(func.count()).select_from(OpeningHours)) == 14
         before = row_counts()
     freeze(datetime(2026, 12, 20, 9, 0, tzinfo=UTC))

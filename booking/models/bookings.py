@@ -99,8 +99,8 @@ event.listen(
     DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
 )
 
-# SQLite has no exclusion constraints; triggers refuse the same rows. Times are stored as
-# fixed-width UTC text, so comparing the text compares the times.
+# SQLite has no exclusion constraints; triggers refuse the same rows. Times are compared with
+# julianday(), so rows written by hand in another ISO 8601 form compare correctly too.
 _SQLITE_OVERLAP_CHECK = """
     SELECT RAISE(ABORT, 'no_overlapping_bookings: that time overlaps another booking')
     WHERE NEW.status <> 'cancelled' AND EXISTS (
@@ -108,8 +108,8 @@ _SQLITE_OVERLAP_CHECK = """
         WHERE other.practitioner_id = NEW.practitioner_id
           AND other.id IS NOT NEW.id
           AND other.status <> 'cancelled'
-          AND other.blocked_from_utc < NEW.blocked_until_utc
-          AND NEW.blocked_from_utc < other.blocked_until_utc
+          AND julianday(other.blocked_from_utc) < julianday(NEW.blocked_until_utc)
+          AND julianday(NEW.blocked_from_utc) < julianday(other.blocked_until_utc)
     );
 """
 for _when in ("INSERT", "UPDATE"):

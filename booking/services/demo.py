@@ -17,6 +17,7 @@ from booking.transactions import write_transaction
 
 SEED_WEEKS = 8
 ONE_DAY = timedelta(days=1)
+ONE_WEEK = timedelta(weeks=1)
 
 PRACTITIONERS = [
     {
@@ -114,12 +115,12 @@ def practice_is_empty() -> bool:
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
-    """The demo accounts that exist and still have their demo password: (email, role, password)."""
+    """Demo accounts that are active and still have their demo password: (email, role, password)."""
     logins = []
-    for email, role, password, _handle in DEMO_STAFF:
+    for email, _role, password, _handle in DEMO_STAFF:
         user = find_staff(email)
-        if user is not None and password_matches(user.password_hash, password):
-            logins.append((email, role.value, password))
+        if user is not None and user.active and password_matches(user.password_hash, password):
+            logins.append((email, user.role.value, password))
     return logins
 
 
@@ -178,7 +179,10 @@ def _ensure_weekly_hours(
     today_local: date,
     report: SeedReport,
 ) -> None:
-    """Weekly hours up to eight weeks ahead, added after whatever the diary already has."""
+    """Weekly hours up to eight weeks ahead, added after whatever the diary already has.
+
+    Tops up only when less than seven weeks are left, so each top-up adds at least a week.
+    """
     window_end = today_local + timedelta(weeks=SEED_WEEKS, days=-1)
     existing = list(
         db.session.scalars(
@@ -188,9 +192,9 @@ def _ensure_weekly_hours(
     if any(h.valid_to is None for h in existing):
         return  # open-ended hours: a real diary, never rewritten by the demo
     covered_until = max((h.valid_to for h in existing if h.valid_to), default=None)
-    valid_from = today_local if covered_until is None else max(today_local, covered_until + ONE_DAY)
-    if valid_from > window_end:
+    if covered_until is not None and covered_until > window_end - ONE_WEEK:
         return
+    valid_from = today_local if covered_until is None else max(today_local, covered_until + ONE_DAY)
     for weekday, start, end in hours:
         db.session.add(
             OpeningHours(

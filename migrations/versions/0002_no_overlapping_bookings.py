@@ -25,9 +25,18 @@ SQLITE_OVERLAP_CHECK = """
         WHERE other.practitioner_id = NEW.practitioner_id
           AND other.id IS NOT NEW.id
           AND other.status <> 'cancelled'
-          AND other.blocked_from_utc < NEW.blocked_until_utc
-          AND NEW.blocked_from_utc < other.blocked_until_utc
+          AND julianday(other.blocked_from_utc) < julianday(NEW.blocked_until_utc)
+          AND julianday(NEW.blocked_from_utc) < julianday(other.blocked_until_utc)
     );
+"""
+
+EXISTING_OVERLAPS = """
+    SELECT a.id, b.id FROM bookings AS a JOIN bookings AS b
+      ON a.practitioner_id = b.practitioner_id AND a.id < b.id
+     AND a.status <> 'cancelled' AND b.status <> 'cancelled'
+     AND julianday(a.blocked_from_utc) < julianday(b.blocked_until_utc)
+     AND julianday(b.blocked_from_utc) < julianday(a.blocked_until_utc)
+    LIMIT 1
 """
 
 
@@ -41,6 +50,10 @@ def upgrade():
             "WHERE (status <> 'cancelled')"
         )
     elif dialect == "sqlite":
+        # PostgreSQL refuses to add its constraint over rows that already overlap; so do we.
+        clash = op.get_bind().exec_driver_sql(EXISTING_OVERLAPS).first()
+        if clash:
+            raise RuntimeError(f"bookings {clash[0]} and {clash[1]} overlap; resolve them first")
         for when in ("INSERT", "UPDATE"):
             op.execute(
                 f"CREATE TRIGGER no_overlapping_bookings_{when.lower()} BEFORE {when} ON bookings "
