@@ -28,7 +28,6 @@ def seed_demo_command(if_empty: bool) -> None:
         raise click.ClickException("seed-demo adds known passwords; it will not run in production.")
     if if_empty and not practice_is_empty():
         click.echo("The database already has a practice in it; no demo data added.")
-        logins = demo_logins()
     else:
         report = seed_demo(now_utc(), current_app.config["PRACTICE_TIMEZONE"])
         if report.added:
@@ -36,7 +35,7 @@ def seed_demo_command(if_empty: bool) -> None:
             click.echo(f"Demo practice added: {added}.")
         else:
             click.echo("Demo practice already in place; nothing added.")
-        logins = report.logins
+    logins = demo_logins()
     if logins:
         click.echo("\nDemo staff logins (for trying the app only):")
         for email, role, password in logins:

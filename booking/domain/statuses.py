@@ -13,11 +13,6 @@ class BookingStatus(StrEnum):
     NO_SHOW = "no_show"
 
 
-# Statuses whose time is taken: no other booking for the practitioner may overlap them.
-# Everything but a cancellation (the database constraints say the same: status <> 'cancelled').
-ACTIVE_STATUSES = frozenset(set(BookingStatus) - {BookingStatus.CANCELLED})
-
-
 class StaffRole(StrEnum):
     """What a staff member may do in the dashboard."""
 

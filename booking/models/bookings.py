@@ -117,7 +117,7 @@ for _when in ("INSERT", "UPDATE"):
         Booking.__table__,
         "after_create",
         DDL(
-            f"CREATE TRIGGER no_overlapping_bookings_{_when.lower()} BEFORE {_when} ON bookings "
+            f"CREATE TRIGGER {OVERLAP_CONSTRAINT}_{_when.lower()} BEFORE {_when} ON bookings "
             f"FOR EACH ROW BEGIN {_SQLITE_OVERLAP_CHECK} END"
         ).execute_if(dialect="sqlite"),
     )

@@ -98,10 +98,9 @@ DEMO_STAFF = [
 
 @dataclass
 class SeedReport:
-    """What a seeding run added, and the demo logins to print."""
+    """What a seeding run added."""
 
     added: dict[str, int] = field(default_factory=dict)
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
 
     def count(self, kind: str) -> None:
         self.added[kind] = self.added.get(kind, 0) + 1
@@ -151,7 +150,6 @@ def seed_demo(now_utc: datetime, practice_zone: str) -> SeedReport:
             if find_staff(email) is None:
                 add_staff(email, role, password, by_handle.get(handle) if handle else None)
                 report.count("staff accounts")
-    report.logins = demo_logins()
     return report
 
 
