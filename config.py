@@ -69,6 +69,13 @@ def port_number(name: str, raw: str) -> int:
     return int(raw)
 
 
+def whole_number(name: str, raw: str, minimum: int = 0) -> int:
+    """A whole number from the environment, or a clear error."""
+    if not raw.strip().isdigit() or int(raw) < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
+    return int(raw)
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -90,6 +97,20 @@ class Config:
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", self.PRACTICE_EMAIL)
         self.REDIS_URL = env.get("REDIS_URL") or None
         self.FIELD_ENCRYPTION_KEY = env.get("FIELD_ENCRYPTION_KEY") or None
+        # Booking rules (defaults from DOMAIN.md; the therapist may change them).
+        self.BOOKING_STEP_MINUTES = whole_number(
+            "BOOKING_STEP_MINUTES", env.get("BOOKING_STEP_MINUTES", "15"), minimum=5
+        )
+        self.BOOKING_MIN_NOTICE_HOURS = whole_number(
+            "BOOKING_MIN_NOTICE_HOURS", env.get("BOOKING_MIN_NOTICE_HOURS", "12")
+        )
+        self.BOOKING_MAX_ADVANCE_DAYS = whole_number(
+            "BOOKING_MAX_ADVANCE_DAYS", env.get("BOOKING_MAX_ADVANCE_DAYS", "90"), minimum=1
+        )
+        # Sessions in a client's first month stay this many days apart, so each can settle.
+        self.FIRST_MONTH_MIN_GAP_DAYS = whole_number(
+            "FIRST_MONTH_MIN_GAP_DAYS", env.get("FIRST_MONTH_MIN_GAP_DAYS", "7")
+        )
         # Forms here are small; anything bigger is a mistake or an attack.
         self.MAX_CONTENT_LENGTH = 1024 * 1024
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -74,13 +74,17 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach each feature's routes (the errors blueprint brings the error pages)."""
+    from booking.api import bp as api_bp
     from booking.errors import bp as errors_bp
     from booking.health import bp as health_bp
+    from booking.manage import bp as manage_bp
     from booking.public import bp as public_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(manage_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

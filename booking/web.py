@@ -1,6 +1,6 @@
 """Request hooks shared by every page: size limits and security headers."""
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request, url_for
 
 # No external requests at all: everything the pages need is served from here.
 CONTENT_SECURITY_POLICY = (
@@ -30,3 +30,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+def public_url(endpoint: str, **values: object) -> str:
+    """An absolute link for emails, calendar files and API answers, built on BASE_URL."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)

@@ -12,11 +12,16 @@ from booking.models._columns import created_at, updated_at
 
 
 class Client(db.Model):
-    """A client, reachable by email or phone, perhaps through a carer."""
+    """A client, reachable by email or phone, their own or their carer's."""
 
     __tablename__ = "clients"
     __table_args__ = (
-        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="reachable"),
+        # Reachable directly, or through the carer who books for them.
+        CheckConstraint(
+            "email IS NOT NULL OR phone IS NOT NULL "
+            "OR carer_email IS NOT NULL OR carer_phone IS NOT NULL",
+            name="reachable",
+        ),
         CheckConstraint(
             "contact_channel IN ('email', 'phone', 'sms')", name="contact_channel_known"
         ),

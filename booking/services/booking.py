@@ -1,0 +1,493 @@
+"""Booking, moving, shortening and cancelling sessions: each call is one transaction.
+
+The database has the last word on overlaps (see models/bookings.py); these functions check
+the rules first so the client gets a clear reason, and turn a lost race into `TimeTaken`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from booking.domain import availability as domain
+from booking.domain.booking_rules import PacingClash, PastSession, is_new_client, pacing_clash
+from booking.domain.statuses import BookingStatus
+from booking.extensions import db
+from booking.models import Booking, Client, Practitioner, Service
+from booking.services import availability
+from booking.transactions import write_transaction
+
+CANCEL_REASONS = {
+    "not_well": "I'm not well enough today",
+    "something_came_up": "Something else came up",
+    "other": "Another reason",
+    "prefer_not_to_say": "I'd rather not say",
+}
+ALTERNATIVES_SHOWN = 6
+
+
+# --- What can go wrong, in words the views turn into messages next to a field ---------------
+
+
+class BookingError(Exception):
+    """A booking rule said no. `field` names the input it is about."""
+
+    field = "start"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownService(BookingError):
+    """No active service has that slug."""
+
+    field = "service"
+
+
+class UnknownPractitioner(BookingError):
+    """No active practitioner has that id."""
+
+    field = "practitioner"
+
+
+class TimeNotOffered(BookingError):
+    """The time is not one we offer (closed, too soon, or taken); nearby free times attached."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.alternatives: Sequence[domain.Slot] = ()
+
+
+class TimeTaken(TimeNotOffered):
+    """Someone booked that time first."""
+
+
+class FirstVisitFirst(BookingError):
+    """A new client asked for something other than the first-visit service."""
+
+    field = "service"
+
+    def __init__(self, message: str, first_visit_service: Service | None) -> None:
+        super().__init__(message)
+        self.first_visit_service = first_visit_service
+
+
+class TooClose(BookingError):
+    """The time is closer to another of the client's sessions than the pacing rule allows."""
+
+    def __init__(self, message: str, clash: PacingClash) -> None:
+        super().__init__(message)
+        self.clash = clash
+
+
+class NotChangeable(BookingError):
+    """The session has started, ended or was cancelled, so it cannot be changed online."""
+
+
+# --- Tokens -------------------------------------------------------------------------------------
+
+
+def new_manage_token() -> str:
+    """A long random token for a private manage link."""
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """What is stored instead of the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_by_token(token: str) -> Booking | None:
+    """The booking a manage link points to, with what its pages show, or None."""
+    if not token or len(token) > 200:
+        return None
+    query = (
+        select(Booking)
+        .where(Booking.manage_token_hash == token_hash(token))
+        .options(
+            joinedload(Booking.client),
+            joinedload(Booking.practitioner),
+            joinedload(Booking.service),
+        )
+    )
+    return db.session.scalars(query).first()
+
+
+# --- Booking -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ClientDetails:
+    """Who the session is for and how to reach them (already checked and normalised)."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    preferred_name: str | None = None
+    carer_name: str | None = None
+    carer_relationship: str | None = None
+    carer_email: str | None = None
+    carer_phone: str | None = None
+    send_to_carer: bool = False
+
+    @property
+    def booked_by_carer(self) -> bool:
+        return bool(self.carer_name)
+
+
+@dataclass
+class BookingResult:
+    """A booking made (or found again, when the same form was sent twice)."""
+
+    booking: Booking
+    manage_token: str
+    repeated: bool = False
+
+
+def active_service(slug: str) -> Service:
+    """The active service with this slug, or UnknownService."""
+    service = db.session.scalars(
+        select(Service).where(Service.slug == slug, Service.active.is_(True))
+    ).first()
+    if service is None:
+        raise UnknownService("We could not find that service. Please choose one from the list.")
+    return service
+
+
+def bookable_practitioners(practitioner_id: int | None) -> list[Practitioner]:
+    """The practitioner asked for, or everyone bookable; UnknownPractitioner if none fits."""
+    practitioners = availability.active_practitioners(practitioner_id)
+    if practitioner_id is not None and not practitioners:
+        raise UnknownPractitioner(
+            "That therapist is not taking bookings just now. Please choose another, or anyone."
+        )
+    return practitioners
+
+
+def _find_client(details: ClientDetails) -> Client | None:
+    """A returning client: same email or phone, or (booked by a carer) same carer and name."""
+    conditions = []
+    if details.email:
+        conditions.append(db.func.lower(Client.email) == details.email.lower())
+    if details.phone:
+        conditions.append(Client.phone == details.phone)
+    if not conditions and (details.carer_email or details.carer_phone):
+        carer = []
+        if details.carer_email:
+            carer.append(db.func.lower(Client.carer_email) == details.carer_email.lower())
+        if details.carer_phone:
+            carer.append(Client.carer_phone == details.carer_phone)
+        conditions.append((db.func.lower(Client.name) == details.name.lower()) & or_(*carer))
+    if not conditions:
+        return None
+    # Locks the client on PostgreSQL, so two bookings for one client are paced in turn.
+    query = select(Client).where(or_(*conditions)).order_by(Client.id).with_for_update()
+    return db.session.scalars(query).first()
+
+
+def _client_for(details: ClientDetails) -> Client:
+    """The returning client (blank details filled in, nothing overwritten) or a new one."""
+    client = _find_client(details)
+    if client is None:
+        client = Client(name=details.name, contact_channel="email" if details.email else "phone")
+        db.session.add(client)
+    for name in (
+        "email",
+        "phone",
+        "preferred_name",
+        "carer_name",
+        "carer_relationship",
+        "carer_email",
+        "carer_phone",
+    ):
+        if getattr(client, name) is None and getattr(details, name):
+            setattr(client, name, getattr(details, name))
+    if details.booked_by_carer:
+        client.send_to_carer = details.send_to_carer
+    return client
+
+
+def _sessions_of(client: Client, ignore_booking_id: int | None = None) -> list[PastSession]:
+    if client.id is None:
+        return []
+    rows = db.session.execute(
+        select(Booking.id, Booking.start_utc, Booking.status).where(Booking.client_id == client.id)
+    )
+    return [
+        PastSession(start, status)
+        for booking_id, start, status in rows
+        if booking_id != ignore_booking_id
+    ]
+
+
+def first_visit_service() -> Service | None:
+    """The service a new client starts with."""
+    return db.session.scalars(
+        select(Service)
+        .where(Service.active.is_(True), Service.first_visit.is_(True))
+        .order_by(Service.home_visit, Service.sort_order, Service.id)
+    ).first()
+
+
+def _check_pacing(sessions: list[PastSession], start: datetime) -> None:
+    gap = timedelta(days=current_app.config["FIRST_MONTH_MIN_GAP_DAYS"])
+    clash = pacing_clash(sessions, start, gap)
+    if clash is not None:
+        raise TooClose("That is close to another of your sessions.", clash=clash)
+
+
+def _place(booking: Booking, service: Service, start: datetime) -> None:
+    shape = availability.session_shape(service)
+    blocked = shape.blocked(start)
+    booking.service = service
+    booking.start_utc = start
+    booking.end_utc = shape.session(start).end
+    booking.blocked_from_utc = blocked.start
+    booking.blocked_until_utc = blocked.end
+
+
+def _insert_first_free(
+    client: Client, service: Service, start: datetime, practitioner_ids: Sequence[int], token: str
+) -> Booking | None:
+    """Try each free practitioner in turn; the database refuses any that was just taken."""
+    for practitioner_id in practitioner_ids:
+        booking = Booking(
+            client=client,
+            practitioner_id=practitioner_id,
+            status=BookingStatus.CONFIRMED,
+            manage_token_hash=token_hash(token),
+        )
+        _place(booking, service, start)
+        try:
+            with db.session.begin_nested():
+                db.session.add(booking)
+                db.session.flush()
+        except IntegrityError:  # rolled back to the savepoint; the booking is gone again
+            continue
+        return booking
+    return None
+
+
+def _already_booked(token: str) -> Booking | None:
+    return db.session.scalars(
+        select(Booking).where(Booking.manage_token_hash == token_hash(token))
+    ).first()
+
+
+def nearby_slots(
+    service: Service,
+    practitioners: Sequence[Practitioner],
+    around: datetime,
+    now: datetime,
+    ignore_booking_id: int | None = None,
+    count: int = ALTERNATIVES_SHOWN,
+) -> list[domain.Slot]:
+    """The free times nearest to `around`, earliest first."""
+    window = availability.booking_window()
+    slots = availability.find_slots(
+        service,
+        practitioners,
+        now,
+        window.latest(now) + timedelta(seconds=1),
+        now,
+        ignore_booking_id,
+    )
+    nearest = sorted(slots, key=lambda slot: abs(slot.start - around))[:count]
+    return sorted(nearest)
+
+
+def book(
+    service_slug: str,
+    start: datetime,
+    practitioner_id: int | None,
+    details: ClientDetails,
+    manage_token: str,
+    now: datetime,
+) -> BookingResult:
+    """Book a session, or raise a BookingError saying why not.
+
+    Sending the same form twice (same manage token) returns the first booking.
+    """
+    try:
+        return _book(service_slug, start, practitioner_id, details, manage_token, now)
+    except TimeNotOffered as problem:
+        # The transaction has ended; look for other times in a fresh read.
+        service = active_service(service_slug)
+        practitioners = bookable_practitioners(practitioner_id)
+        problem.alternatives = nearby_slots(service, practitioners, start, now)
+        raise
+
+
+def _book(
+    service_slug: str,
+    start: datetime,
+    practitioner_id: int | None,
+    details: ClientDetails,
+    manage_token: str,
+    now: datetime,
+) -> BookingResult:
+    with write_transaction():
+        repeated = _already_booked(manage_token)
+        if repeated is not None:
+            return BookingResult(repeated, manage_token, repeated=True)
+        service = active_service(service_slug)
+        practitioners = bookable_practitioners(practitioner_id)
+        client = _client_for(details)
+        sessions = _sessions_of(client)
+        if not service.first_visit and is_new_client(sessions):
+            raise FirstVisitFirst(
+                "Your first session is a shorter, gentler one, so your body can get used to it.",
+                first_visit_service=first_visit_service(),
+            )
+        _check_pacing(sessions, start)
+        free = availability.free_practitioners_at(service, practitioners, start, now)
+        if not free:
+            raise _not_offered(service, practitioners, start, now)
+        db.session.flush()  # the client, so the booking can refer to it
+        booking = _insert_first_free(client, service, start, free, manage_token)
+        if booking is None:
+            repeated = _already_booked(manage_token)
+            if repeated is not None:  # the same form, sent twice at once
+                return BookingResult(repeated, manage_token, repeated=True)
+            raise TimeTaken("Sorry, that time was just taken by someone else.")
+    return BookingResult(booking, manage_token)
+
+
+def _not_offered(
+    service: Service, practitioners: Sequence[Practitioner], start: datetime, now: datetime
+) -> TimeNotOffered:
+    """Taken (someone holds it) or never offered (closed, too soon, off the grid)."""
+    calendars = availability.load_calendars(practitioners, start, start + timedelta(hours=1))
+    without_bookings = [
+        domain.Calendar(c.practitioner_id, c.zone, c.weekly, c.openings, c.closures)
+        for c in calendars
+    ]
+    offered = domain.available_slots(
+        without_bookings,
+        availability.session_shape(service),
+        availability.booking_window(),
+        now,
+        start,
+        start + timedelta(seconds=1),
+    )
+    if offered:
+        return TimeTaken("Sorry, that time was just taken by someone else.")
+    return TimeNotOffered(
+        "That time is not one we can offer. Please choose one of the times shown."
+    )
+
+
+# --- Changing a booking ------------------------------------------------------------------------
+
+
+def _changeable(token: str, now: datetime) -> Booking:
+    booking = _booking_for_update(token)
+    if booking is None:
+        raise LookupError("no booking for this link")
+    if booking.status == BookingStatus.CANCELLED:
+        raise NotChangeable("This session was cancelled, so it cannot be changed.")
+    if booking.start_utc <= now or booking.status not in (
+        BookingStatus.CONFIRMED,
+        BookingStatus.HELD_FOR_REVIEW,
+    ):
+        raise NotChangeable("This session has already started or ended.")
+    return booking
+
+
+def _booking_for_update(token: str) -> Booking | None:
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalars(
+        select(Booking).where(Booking.manage_token_hash == token_hash(token)).with_for_update()
+    ).first()
+
+
+def cancel(token: str, reason: str | None, now: datetime) -> Booking:
+    """Cancel a session, free at any notice; cancelling twice changes nothing."""
+    with write_transaction():
+        booking = _booking_for_update(token)
+        if booking is None:
+            raise LookupError("no booking for this link")
+        if booking.status == BookingStatus.CANCELLED:
+            return booking
+        booking = _changeable(token, now)
+        booking.status = BookingStatus.CANCELLED
+        booking.cancel_reason = reason if reason in CANCEL_REASONS else None
+        booking.ical_sequence += 1
+    return booking
+
+
+def reschedule(token: str, new_start: datetime, now: datetime) -> Booking:
+    """Move a session to another free time with the same therapist."""
+    try:
+        with write_transaction():
+            booking = _changeable(token, now)
+            if new_start == booking.start_utc:
+                return booking
+            service = booking.service
+            practitioner = booking.practitioner
+            _check_pacing(_sessions_of(booking.client, ignore_booking_id=booking.id), new_start)
+            free = availability.free_practitioners_at(
+                service, [practitioner], new_start, now, ignore_booking_id=booking.id
+            )
+            if practitioner.id not in free:
+                raise TimeNotOffered("That time is no longer free. Please choose another.")
+            _place(booking, service, new_start)
+            booking.ical_sequence += 1
+            try:
+                with db.session.begin_nested():
+                    db.session.flush()
+            except IntegrityError:
+                raise TimeTaken("Sorry, that time was just taken by someone else.") from None
+    except TimeNotOffered as problem:
+        booking = find_by_token(token)
+        assert booking is not None
+        problem.alternatives = nearby_slots(
+            booking.service, [booking.practitioner], new_start, now, ignore_booking_id=booking.id
+        )
+        raise
+    return booking
+
+
+def shorter_services(booking: Booking) -> list[Service]:
+    """Active services of the same kind (home visit or not) that are shorter than this one."""
+    query = (
+        select(Service)
+        .where(
+            Service.active.is_(True),
+            Service.home_visit.is_(booking.service.home_visit),
+            Service.minutes < booking.service.minutes,
+        )
+        .order_by(Service.minutes.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def shorten(token: str, service_slug: str, now: datetime) -> Booking:
+    """Switch to a shorter session of the same kind, at the same start time."""
+    with write_transaction():
+        booking = _changeable(token, now)
+        choices = {service.slug: service for service in shorter_services(booking)}
+        service = choices.get(service_slug)
+        if service is None:
+            raise UnknownService("Please choose one of the shorter sessions listed.")
+        _place(booking, service, booking.start_utc)
+        booking.ical_sequence += 1
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except IntegrityError:
+            raise TimeNotOffered(
+                "That shorter session needs a little more rest time before it than is free. "
+                "Please call us and we will sort it out."
+            ) from None
+    return booking
