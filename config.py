@@ -114,6 +114,8 @@ class Config:
         # Forms here are small; anything bigger is a mistake or an attack.
         self.MAX_CONTENT_LENGTH = 1024 * 1024
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Tired people may leave a form open for hours; the token stays tied to the session.
+        self.WTF_CSRF_TIME_LIMIT = None
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         for key, value in overrides.items():

@@ -109,6 +109,19 @@ def register_template_context(app: Flask) -> None:
             }
         }
 
+    from booking.domain.contact import phone_for_display
+    from booking.domain.dates import clock_in_words, day_in_words, moment_in_words
+    from booking.web import public_url
+
+    app.add_template_global(public_url)
+    app.add_template_filter(moment_in_words, "in_words")
+    app.add_template_filter(day_in_words, "day_words")
+    app.add_template_filter(phone_for_display, "phone")
+
+    @app.template_filter("clock")
+    def local_clock(moment, zone) -> str:
+        return clock_in_words(moment.astimezone(zone).time())
+
 
 def register_commands(app: Flask) -> None:
     """Command-line tools: `flask --app wsgi seed-demo` and friends."""

@@ -1,17 +1,184 @@
-"""Manage-link pages."""
+"""A client's private page for one booking. Every change is a POST after a confirmation page."""
 
-from flask import Response, abort
+from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from booking.clock import now_utc
+from booking.domain.ical import CalendarEntry, booking_calendar
+from booking.domain.statuses import BookingStatus
 from booking.manage import bp
+from booking.models import Booking
+from booking.public.times import times_context
+from booking.services import availability
+from booking.services import booking as bookings
+from booking.web import public_url
+
+
+def _booking_or_404(token: str) -> Booking:
+    """The booking behind this link; a wrong or old link is a kind 404 that reveals nothing."""
+    booking = bookings.find_by_token(token)
+    if booking is None:
+        abort(404)
+    return booking
+
+
+def _page_context(booking: Booking) -> dict[str, object]:
+    zone = availability.practice_zone()
+    now = now_utc()
+    changeable = (
+        booking.status
+        in (
+            BookingStatus.CONFIRMED,
+            BookingStatus.HELD_FOR_REVIEW,
+        )
+        and booking.start_utc > now
+    )
+    return {
+        "booking": booking,
+        "zone": zone,
+        "today": now.astimezone(zone).date(),
+        "changeable": changeable,
+    }
+
+
+def _parse_start(raw: str | None) -> datetime | None:
+    if not raw or len(raw) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else None
 
 
 @bp.get("/<token>")
 def show(token: str) -> str:
-    """The booking behind a manage link."""
-    abort(404)
+    """The booking, and what the client can do with it."""
+    booking = _booking_or_404(token)
+    shorter = bookings.shorter_services(booking)
+    return render_template(
+        "manage/show.html", token=token, shorter=shorter, **_page_context(booking)
+    )
 
 
 @bp.get("/<token>/calendar.ics")
 def calendar(token: str) -> Response:
-    """The booking as a calendar file."""
-    abort(404)
+    """The booking as a calendar file, with the same UID and sequence as every update."""
+    booking = _booking_or_404(token)
+    entry = CalendarEntry(
+        uid=booking.ical_uid,
+        sequence=booking.ical_sequence,
+        start_utc=booking.start_utc,
+        end_utc=booking.end_utc,
+        summary=f"{booking.service.name} with {booking.practitioner.name}",
+        description="See, move, shorten or cancel your session: "
+        + public_url("manage.show", token=token),
+        cancelled=booking.status == BookingStatus.CANCELLED,
+    )
+    body = booking_calendar(entry, now_utc())
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'attachment; filename="massage-session.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str) -> ResponseReturnValue:
+    """Cancel: a confirmation page, then the POST that does it. Always free."""
+    booking = _booking_or_404(token)
+    context = _page_context(booking)
+    if request.method == "GET" or not context["changeable"]:
+        return render_template(
+            "manage/cancel.html", token=token, reasons=bookings.CANCEL_REASONS, **context
+        )
+    try:
+        bookings.cancel(token, request.form.get("reason"), now_utc())
+    except bookings.NotChangeable as problem:
+        flash(problem.message, "error")
+    else:
+        flash("Your session is cancelled. There is no charge. We hope you feel better soon.")
+    return redirect(url_for("manage.show", token=token), code=303)
+
+
+@bp.get("/<token>/move")
+def choose_new_time(token: str) -> ResponseReturnValue:
+    """Free times with the same therapist, to move the session to."""
+    booking = _booking_or_404(token)
+    context = _page_context(booking)
+    if not context["changeable"]:
+        return redirect(url_for("manage.show", token=token))
+
+    def time_href(slot) -> str:
+        return url_for("manage.move", token=token, start=slot.start.isoformat())
+
+    def day_href(day: date) -> str:
+        return url_for("manage.choose_new_time", token=token, **{"from": day})
+
+    requested = request.args.get("from", "")
+    try:
+        first_day = date.fromisoformat(requested) if requested else None
+    except ValueError:
+        first_day = None
+    times = times_context(
+        booking.service,
+        [booking.practitioner],
+        first_day,
+        time_href,
+        day_href,
+        ignore_booking_id=booking.id,
+    )
+    return render_template(
+        "manage/move_times.html",
+        token=token,
+        service=booking.service,
+        chosen_name=booking.practitioner.name,
+        **{**context, **times},
+    )
+
+
+@bp.route("/<token>/move/confirm", methods=["GET", "POST"], endpoint="move")
+def move(token: str) -> ResponseReturnValue:
+    """Confirm the new time (GET), then move the session (POST)."""
+    booking = _booking_or_404(token)
+    context = _page_context(booking)
+    start = _parse_start(request.values.get("start"))
+    if not context["changeable"] or start is None:
+        return redirect(url_for("manage.choose_new_time", token=token))
+    if request.method == "GET":
+        return render_template("manage/move_confirm.html", token=token, start=start, **context)
+    try:
+        bookings.reschedule(token, start, now_utc())
+    except bookings.TimeNotOffered as problem:
+        return render_template(
+            "manage/move_confirm.html", token=token, start=start, problem=problem, **context
+        ), 409
+    except bookings.BookingError as problem:
+        return render_template(
+            "manage/move_confirm.html", token=token, start=start, problem=problem, **context
+        ), 422
+    flash("Your session has moved. Here are the new details.")
+    return redirect(url_for("manage.show", token=token), code=303)
+
+
+@bp.route("/<token>/shorten", methods=["GET", "POST"])
+def shorten(token: str) -> ResponseReturnValue:
+    """Choose a shorter session (GET), then switch to it (POST). Always free."""
+    booking = _booking_or_404(token)
+    context = _page_context(booking)
+    shorter = bookings.shorter_services(booking)
+    if not context["changeable"] or not shorter:
+        return redirect(url_for("manage.show", token=token))
+    if request.method == "GET":
+        return render_template("manage/shorten.html", token=token, shorter=shorter, **context)
+    try:
+        bookings.shorten(token, request.form.get("service", ""), now_utc())
+    except bookings.BookingError as problem:
+        return render_template(
+            "manage/shorten.html", token=token, shorter=shorter, problem=problem, **context
+        ), 422
+    flash("Your session is now shorter. There is no charge for changing it.")
+    return redirect(url_for("manage.show", token=token), code=303)

@@ -1,10 +1,267 @@
-from flask import render_template
+"""The home page and the booking steps: service → time → details → check → booked."""
 
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from booking.clock import now_utc
+from booking.extensions import csrf
 from booking.public import bp
+from booking.public.forms import ConfirmForm, DetailsForm
+from booking.public.times import times_context
+from booking.services import availability
+from booking.services import booking as bookings
 from booking.services.catalogue import bookable_services
+
+DRAFT_KEY = "booking_details"  # what the client typed, so changing the time never loses it
+DRAFT_FIELDS = (
+    "for_whom",
+    "name",
+    "preferred_name",
+    "email",
+    "phone",
+    "carer_name",
+    "carer_relationship",
+    "carer_email",
+    "carer_phone",
+    "send_to",
+)
 
 
 @bp.get("/")
 def index() -> str:
     """The home page: what the practice offers and how it works."""
     return render_template("public/index.html", services=bookable_services())
+
+
+@bp.get("/book")
+def choose_service() -> str:
+    """Step 1: choose what to book; the first visit comes first and is explained."""
+    return render_template("book/service.html", services=bookable_services())
+
+
+def _service_or_404(slug: str):
+    try:
+        return bookings.active_service(slug)
+    except bookings.UnknownService:
+        abort(404)
+
+
+def _practitioner_choice(raw: str | None) -> int | None:
+    """The practitioner id in a query string or form, or None for anyone."""
+    if raw and raw.isdigit() and len(raw) < 10:
+        return int(raw)
+    return None
+
+
+def _parse_day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _parse_start(raw: str | None) -> datetime | None:
+    """A start time from a link or form: ISO 8601 with an offset, kept as UTC."""
+    if not raw or len(raw) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else None
+
+
+@bp.get("/book/<slug>")
+def choose_time(slug: str) -> str:
+    """Step 2: a week of free times, by day and part of day, with reasons for empty days."""
+    service = _service_or_404(slug)
+    everyone = availability.active_practitioners()
+    chosen = _practitioner_choice(request.args.get("practitioner"))
+    practitioners = [p for p in everyone if p.id == chosen] or everyone
+    if len(practitioners) != 1:
+        chosen = None
+    choice = "" if chosen is None else str(chosen)
+
+    def time_href(slot) -> str:
+        start = slot.start.isoformat()
+        return url_for("public.details", slug=slug, start=start, practitioner=choice)
+
+    def day_href(day: date) -> str:
+        return url_for("public.choose_time", slug=slug, practitioner=chosen, **{"from": day})
+
+    return render_template(
+        "book/times.html",
+        service=service,
+        practitioners=everyone,
+        chosen=chosen,
+        chosen_name=practitioners[0].name if chosen is not None else None,
+        **times_context(
+            service, practitioners, _parse_day(request.args.get("from")), time_href, day_href
+        ),
+    )
+
+
+def _details_from(form: DetailsForm) -> bookings.ClientDetails:
+    for_other = form.for_whom.data == "other"
+    return bookings.ClientDetails(
+        name=form.name.data,
+        preferred_name=form.preferred_name.data or None,
+        email=form.normalised("email"),
+        phone=form.normalised("phone"),
+        carer_name=form.carer_name.data if for_other else None,
+        carer_relationship=(form.carer_relationship.data or None) if for_other else None,
+        carer_email=form.normalised("carer_email") if for_other else None,
+        carer_phone=form.normalised("carer_phone") if for_other else None,
+        send_to_carer=for_other and form.send_to.data == "carer",
+    )
+
+
+def _booking_keys() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="booking-key")
+
+
+def _choice_context(service, form: DetailsForm) -> dict[str, object]:
+    """What every step after the time shows: the service, the time and the therapist."""
+    zone = availability.practice_zone()
+    start = _parse_start(form.start.data)
+    practitioner_id = _practitioner_choice(form.practitioner.data)
+    therapist = None
+    if practitioner_id is not None:
+        found = availability.active_practitioners(practitioner_id)
+        therapist = found[0] if found else None
+    return {
+        "service": service,
+        "start": start,
+        "zone": zone,
+        "therapist": therapist,
+        "today": now_utc().astimezone(zone).date(),
+    }
+
+
+def _rule_problem(service, form: DetailsForm) -> bookings.BookingError | None:
+    """Check the choice against the rules now, so problems show before the client confirms."""
+    start = _parse_start(form.start.data)
+    if start is None:
+        return bookings.TimeNotOffered("Please choose a time first.")
+    try:
+        bookings.check(
+            service.slug,
+            start,
+            _practitioner_choice(form.practitioner.data),
+            _details_from(form),
+            now_utc(),
+        )
+    except bookings.BookingError as problem:
+        return problem
+    return None
+
+
+@bp.route("/book/<slug>/details", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired one keeps what was typed
+def details(slug: str) -> ResponseReturnValue:
+    """Step 3: who the session is for and how to reach them."""
+    service = _service_or_404(slug)
+    if request.method == "GET":
+        form = DetailsForm(formdata=None, data=session.get(DRAFT_KEY, {}))
+        form.start.data = request.args.get("start", "")
+        form.practitioner.data = request.args.get("practitioner", "")
+        if _parse_start(form.start.data) is None:
+            return redirect(url_for("public.choose_time", slug=slug))
+        return render_template("book/details.html", form=form, **_choice_context(service, form))
+    form = DetailsForm()
+    if not form.validate():
+        return _details_again(service, form)
+    session[DRAFT_KEY] = {name: getattr(form, name).data for name in DRAFT_FIELDS}
+    problem = _rule_problem(service, form)
+    if problem is not None:
+        return _details_again(service, form, problem)
+    return _check_page(service, form)
+
+
+def _details_again(service, form: DetailsForm, problem=None) -> tuple[str, int]:
+    expired = bool(form.csrf_token.errors)
+    return (
+        render_template(
+            "book/details.html",
+            form=form,
+            problem=problem,
+            session_expired=expired,
+            **_choice_context(service, form),
+        ),
+        422 if not expired else 400,
+    )
+
+
+def _check_page(service, form: DetailsForm, problem=None, status: int = 200):
+    confirm = ConfirmForm(
+        formdata=None, data={k: v for k, v in form.data.items() if k != "csrf_token"}
+    )
+    confirm.booking_key.data = _booking_keys().dumps(bookings.new_manage_token())
+    if isinstance(form, ConfirmForm) and form.booking_key.data:
+        confirm.booking_key.data = form.booking_key.data
+    return (
+        render_template(
+            "book/check.html",
+            form=confirm,
+            problem=problem,
+            hidden_fields=[f for f in confirm if f.name not in ("csrf_token", "start")],
+            **_choice_context(service, form),
+        ),
+        status,
+    )
+
+
+@bp.post("/book/<slug>/confirm")
+@csrf.exempt  # the form checks its own token, so an expired one keeps what was typed
+def confirm(slug: str) -> ResponseReturnValue:
+    """Step 4: check your answers, then book (or change the details)."""
+    service = _service_or_404(slug)
+    form = ConfirmForm()
+    if request.form.get("action") == "change":
+        form.validate()  # so the contact fields are normalised for the template
+        return render_template("book/details.html", form=form, **_choice_context(service, form))
+    if not form.validate():
+        return _details_again(service, form)
+    try:
+        token = _booking_keys().loads(form.booking_key.data or "")
+    except BadSignature:
+        return _check_page(service, form, bookings.BookingError("Please check and confirm."), 400)
+    start = _parse_start(form.start.data)
+    if start is None:
+        return redirect(url_for("public.choose_time", slug=slug))
+    try:
+        result = bookings.book(
+            service.slug,
+            start,
+            _practitioner_choice(form.practitioner.data),
+            _details_from(form),
+            token,
+            now_utc(),
+        )
+    except (bookings.TimeNotOffered, bookings.UnknownPractitioner) as problem:
+        return _check_page(service, form, problem, 409)
+    except bookings.BookingError as problem:
+        return _details_again(service, form, problem)
+    session.pop(DRAFT_KEY, None)
+    return redirect(url_for("public.booked", token=result.manage_token), code=303)
+
+
+@bp.get("/book/booked/<token>")
+def booked(token: str) -> str:
+    """Step 5: you are booked, what happens next, and your private manage link."""
+    booking = bookings.find_by_token(token)
+    if booking is None:
+        abort(404)
+    zone = availability.practice_zone()
+    return render_template(
+        "book/booked.html",
+        booking=booking,
+        token=token,
+        zone=zone,
+        today=now_utc().astimezone(zone).date(),
+    )

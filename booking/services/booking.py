@@ -173,7 +173,7 @@ def bookable_practitioners(practitioner_id: int | None) -> list[Practitioner]:
     return practitioners
 
 
-def _find_client(details: ClientDetails) -> Client | None:
+def _find_client(details: ClientDetails, lock: bool = True) -> Client | None:
     """A returning client: same email or phone, or (booked by a carer) same carer and name."""
     conditions = []
     if details.email:
@@ -189,8 +189,9 @@ def _find_client(details: ClientDetails) -> Client | None:
         conditions.append((db.func.lower(Client.name) == details.name.lower()) & or_(*carer))
     if not conditions:
         return None
-    # Locks the client on PostgreSQL, so two bookings for one client are paced in turn.
-    query = select(Client).where(or_(*conditions)).order_by(Client.id).with_for_update()
+    query = select(Client).where(or_(*conditions)).order_by(Client.id)
+    if lock:  # on PostgreSQL, so two bookings for one client are paced one after the other
+        query = query.with_for_update()
     return db.session.scalars(query).first()
 
 
@@ -305,6 +306,38 @@ def nearby_slots(
     return sorted(nearest)
 
 
+def check(
+    service_slug: str,
+    start: datetime,
+    practitioner_id: int | None,
+    details: ClientDetails,
+    now: datetime,
+) -> Service:
+    """Check a booking before the client confirms it, changing nothing; raise what `book` would.
+
+    `book` checks everything again inside its transaction: this is for early, kind messages.
+    """
+    service = active_service(service_slug)
+    practitioners = bookable_practitioners(practitioner_id)
+    client = _find_client(details, lock=False)
+    sessions = _sessions_of(client) if client is not None else []
+    _check_client_rules(service, sessions, start)
+    if not availability.free_practitioners_at(service, practitioners, start, now):
+        problem = _not_offered(service, practitioners, start, now)
+        problem.alternatives = nearby_slots(service, practitioners, start, now)
+        raise problem
+    return service
+
+
+def _check_client_rules(service: Service, sessions: list[PastSession], start: datetime) -> None:
+    if not service.first_visit and is_new_client(sessions):
+        raise FirstVisitFirst(
+            "Your first session is a shorter, gentler one, so your body can get used to it.",
+            first_visit_service=first_visit_service(),
+        )
+    _check_pacing(sessions, start)
+
+
 def book(
     service_slug: str,
     start: datetime,
@@ -342,13 +375,7 @@ def _book(
         service = active_service(service_slug)
         practitioners = bookable_practitioners(practitioner_id)
         client = _client_for(details)
-        sessions = _sessions_of(client)
-        if not service.first_visit and is_new_client(sessions):
-            raise FirstVisitFirst(
-                "Your first session is a shorter, gentler one, so your body can get used to it.",
-                first_visit_service=first_visit_service(),
-            )
-        _check_pacing(sessions, start)
+        _check_client_rules(service, _sessions_of(client), start)
         free = availability.free_practitioners_at(service, practitioners, start, now)
         if not free:
             raise _not_offered(service, practitioners, start, now)

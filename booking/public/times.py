@@ -1,0 +1,46 @@
+"""The times page's data, shared by booking and by moving a booking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+
+from booking.clock import now_utc
+from booking.domain.availability import Slot
+from booking.models import Practitioner, Service
+from booking.services import availability
+
+DAYS_SHOWN = 7
+
+
+def times_context(
+    service: Service,
+    practitioners: Sequence[Practitioner],
+    requested_day: date | None,
+    time_href: Callable[[Slot], str],
+    day_href: Callable[[date], str],
+    ignore_booking_id: int | None = None,
+) -> dict[str, object]:
+    """Everything book/_days.html needs for a week of times from `requested_day`."""
+    now = now_utc()
+    zone = availability.practice_zone()
+    window = availability.booking_window()
+    today = now.astimezone(zone).date()
+    last_day = window.latest(now).astimezone(zone).date()
+    first_day = min(max(requested_day or today, today), last_day)
+    page = availability.times_page(
+        service, practitioners, first_day, DAYS_SHOWN, now, ignore_booking_id
+    )
+    earlier = max(first_day - timedelta(days=DAYS_SHOWN), today)
+    later = first_day + timedelta(days=DAYS_SHOWN)
+    return {
+        "page": page,
+        "zone": zone,
+        "today": today,
+        "earlier": earlier if first_day > today else None,
+        "later": later if later <= last_day else None,
+        "min_notice_hours": int(window.min_notice.total_seconds() // 3600),
+        "max_advance_days": window.max_advance.days,
+        "time_href": time_href,
+        "day_href": day_href,
+    }
