@@ -9,13 +9,27 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from argon2 import PasswordHasher, profiles
 from flask import Flask
 from sqlalchemy import text
 
-from booking import create_app
+from booking import create_app, passwords
 from booking.extensions import db
 from config import TestingConfig
 from tests.support import DEFAULT_NOW, postgres_url
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Hash test passwords with argon2's cheapest profile: real hashes, a hundredth of the time.
+
+    Production keeps the strong defaults (booking/passwords.py); hashes made here still verify
+    with any parameters, because argon2 reads them from the hash itself.
+    """
+    strong = passwords._hasher
+    passwords._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    yield
+    passwords._hasher = strong
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -110,3 +110,91 @@ def test_controls_and_standalone_links_are_at_least_44px_tall(browser, live_serv
     assert heights, "expected at least one control"
     assert [(text, h) for text, h in heights if h < 44] == []
     page.close()
+
+
+def tab_to(page, name: str, limit: int = 200) -> None:
+    """Press Tab until the focused element's text or label starts with `name`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(() => { const e = document.activeElement;"
+            " return (e.labels && e.labels[0] ? e.labels[0].textContent"
+            " : (e.getAttribute('aria-label') || e.textContent)).trim(); })()"
+        )
+        if focused.startswith(name):
+            return
+    raise AssertionError(f"could not reach {name!r} with the Tab key")
+
+
+def follow(page) -> None:
+    """Press Enter on the focused link or button and wait for the next page."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])
+def test_a_first_session_can_be_booked_with_the_keyboard_alone(browser, live_server, javascript):
+    """The whole booking, keyboard only; with JavaScript on, axe checks every step on the way."""
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    checked: list[str] = []
+
+    def step_passes_axe() -> None:
+        if javascript:
+            assert axe_violations(page) == [], page.url
+            checked.append(page.title())
+
+    page.goto(live_server + "/")
+    tab_to(page, "Book a session")
+    follow(page)
+    step_passes_axe()
+    tab_to(page, "Choose first gentle session")
+    follow(page)
+    step_passes_axe()
+    tab_to(page, "Choose this time")
+    follow(page)
+    step_passes_axe()
+    # Leave out the contact details first: the message sits next to the field, nothing is lost.
+    tab_to(page, "Full name")
+    page.keyboard.type("Ann Smith")
+    tab_to(page, "Continue")
+    follow(page)
+    assert "Please give an email address or a phone number" in page.inner_text("#email-error")
+    assert page.input_value("#name") == "Ann Smith"
+    step_passes_axe()
+    tab_to(page, "Phone (optional if you give an email)")
+    page.keyboard.type("07700 900123")
+    tab_to(page, "Continue")
+    follow(page)
+    assert page.title().startswith("Check your answers")
+    step_passes_axe()
+    tab_to(page, "Book this session")
+    follow(page)
+    assert page.inner_text("h1") == "You are booked"
+    step_passes_axe()
+    tab_to(page, "Add to your calendar")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == "massage-session.ics"
+    manage_path = page.get_attribute(".private-link a", "href")
+    assert page.inner_text(".private-link").endswith(manage_path)  # shown in full, on BASE_URL
+    page.goto(live_server + manage_path)
+    assert page.inner_text("h1") == "Your session"
+    step_passes_axe()
+    if javascript:
+        assert len(checked) == 7  # every step from choosing a service to the manage page
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_times_page_passes_axe_and_targets_are_large(browser, live_server, scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(live_server + "/book/first-gentle-session")
+    assert axe_violations(page) == []
+    heights = page.eval_on_selector_all(
+        "a.action, button, input",
+        "nodes => nodes.map(n => [n.textContent.trim(), n.getBoundingClientRect().height])",
+    )
+    assert [(text, h) for text, h in heights if h < 44] == []
+    context.close()

@@ -62,7 +62,7 @@ def json_body() -> Any:
 
 
 def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Marshmallow's nested messages as `{"client.email": [...]}`; whole-object ones go to the parent."""
+    """Nested messages as `{"client.email": [...]}`; whole-object ones go to the parent."""
     if not isinstance(messages, Mapping):
         items = messages if isinstance(messages, list) else [messages]
         return {prefix or WHOLE_BODY: [str(item) for item in items]}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields
 
@@ -22,7 +22,8 @@ LARGEST_ID = 2**31 - 1  # the database's integer columns
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(
-    r"(?P<local>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(?P<offset>Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?"
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?"
+    r"(?P<offset>Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?"
 )
 _DIGITS = re.compile(r"[0-9]{1,10}")
 # Control characters (tabs and newlines included) have no place in a name or a slug.
@@ -32,7 +33,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 class PlainText(fields.String):
     """One line of text: trimmed, at most `max_length` characters as sent, no control characters."""
 
-    default_error_messages = {
+    default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "Please send this as text.",
         "too_long": "This is too long. Please keep it to {max_length} characters.",
         "control": "This contains characters we cannot store. Please type it again.",
@@ -75,8 +76,8 @@ class Email(PlainText):
     """An email address, checked and normalised; blank means none."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=254, blank=True, metadata={"format": "email"}, **kwargs)
-        self.metadata.pop("minLength", None)
+        metadata = {"format": "email", **kwargs.pop("metadata", {})}
+        super().__init__(max_length=254, blank=True, metadata=metadata, **kwargs)
         self.error_messages["too_long"] = (
             "This email address is too long. Please check it (at most 254 characters)."
         )
@@ -99,7 +100,6 @@ class Phone(PlainText):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=40, blank=True, **kwargs)
-        self.metadata.pop("minLength", None)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -114,7 +114,7 @@ class Phone(PlainText):
 class Identifier(fields.Integer):
     """A row id: a whole number from 1, given as a JSON number or as digits in a query string."""
 
-    default_error_messages = {
+    default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "Please give the number of the therapist, for example 1.",
         "too_large": "We do not know that number. Please check it.",
     }
@@ -137,7 +137,7 @@ class Identifier(fields.Integer):
 class LocalDate(fields.Date):
     """A calendar date written YYYY-MM-DD."""
 
-    default_error_messages = {
+    default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "Please give a date like 2026-11-23 (year, month, day).",
         "range": f"Please give a date between {FIRST_YEAR} and {LAST_YEAR}.",
     }
@@ -157,11 +157,11 @@ class LocalDate(fields.Date):
 class OffsetDateTime(fields.DateTime):
     """A moment written in ISO 8601 with its offset; read as UTC, written in the practice's zone."""
 
-    default_error_messages = {
+    default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "Please give a date and time like 2026-11-23T10:15:00+00:00.",
         "naive": (
-            "Please add the time zone offset, so we know exactly when you mean: "
-            "for example 2026-11-23T10:15:00+00:00 in winter or 2026-06-15T10:15:00+01:00 in summer."
+            "Please add the time zone offset, so we know exactly when you mean: for example "
+            "2026-11-23T10:15:00+00:00 in winter or 2026-06-15T10:15:00+01:00 in summer."
         ),
         "range": f"Please give a time between {FIRST_YEAR} and {LAST_YEAR}.",
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -22,7 +22,7 @@ class Request(Schema):
     class Meta:
         unknown = RAISE
 
-    error_messages = {  # noqa: RUF012  (marshmallow reads it from the class)
+    error_messages: ClassVar[dict[str, str]] = {
         "type": "Please send a JSON object.",
         "unknown": "We do not know this field. Please check its spelling, or leave it out.",
     }
@@ -43,20 +43,28 @@ class AvailabilityQuery(Request):
         max_length=80,
         required=True,
         error_messages=required("Please choose a service."),
-        metadata={"description": "The service's slug, from GET /services.", "example": "gentle-massage"},
+        metadata={
+            "description": "The service's slug, from GET /services.",
+            "example": "gentle-massage",
+        },
     )
     start = LocalDate(
         required=True,
         error_messages=required("Please give the first date to look at, like 2026-11-23."),
-        metadata={"description": "First local date (inclusive), in the practice's time zone."},
+        metadata={
+            "description": "First local date (inclusive), in the practice's time zone.",
+            "example": "2026-11-23",
+        },
     )
     end = LocalDate(
         required=True,
         error_messages=required("Please give the last date to look at, like 2026-11-27."),
         metadata={
             "description": (
-                f"Last local date (inclusive); at most {MAX_AVAILABILITY_DAYS} days after start."
-            )
+                "Last local date (inclusive); the range covers at most "
+                f"{MAX_AVAILABILITY_DAYS} days."
+            ),
+            "example": "2026-11-27",
         },
     )
     practitioner = Identifier(
@@ -77,6 +85,10 @@ class AvailabilityQuery(Request):
 
 class ClientIn(Request):
     """Who the session is for; an email address or a phone number (or both)."""
+
+    error_messages: ClassVar[dict[str, str]] = {
+        "type": "Please send the client's details as an object: a name, and an email or phone.",
+    }
 
     name = PlainText(
         max_length=120,
@@ -125,10 +137,9 @@ class BookingIn(Request):
     client = fields.Nested(
         ClientIn,
         required=True,
-        error_messages={
-            **required("Please tell us who the session is for: a name, and an email or phone."),
-            "type": "Please send the client's details as an object with name, email and phone.",
-        },
+        error_messages=required(
+            "Please tell us who the session is for: a name, and an email or phone."
+        ),
     )
 
 
@@ -212,7 +223,13 @@ class BookingOut(Reply):
     """A booking, as its manage link's holder sees it. Read from a `BookingReply`."""
 
     id = fields.Integer(required=True, attribute="booking.id")
-    status = fields.Enum(BookingStatus, by_value=True, required=True, attribute="booking.status")
+    status = fields.Enum(
+        BookingStatus,
+        by_value=True,
+        required=True,
+        attribute="booking.status",
+        metadata={"type": "string"},
+    )
     start = OffsetDateTime(required=True, attribute="booking.start_utc")
     end = OffsetDateTime(required=True, attribute="booking.end_utc")
     practitioner = fields.Nested(Practitioner, required=True, attribute="booking.practitioner")
