@@ -156,6 +156,8 @@ def local_window(day: date, start_local: time, end_local: time, zone: ZoneInfo) 
 
     Usually one span; a window that straddles a repeated hour in an odd way can be two.
     """
+    if end_local <= start_local:
+        return []
     start_naive = datetime.combine(day, start_local)
     end_naive = datetime.combine(day, end_local)
     offsets = {
@@ -318,7 +320,8 @@ def merge_practitioners(per_practitioner: Iterable[Sequence[Slot]]) -> list[Slot
             if known is None:
                 by_start[slot.start] = slot
             else:
-                ids = known.practitioner_ids + slot.practitioner_ids
+                new = tuple(i for i in slot.practitioner_ids if i not in known.practitioner_ids)
+                ids = known.practitioner_ids + new
                 by_start[slot.start] = Slot(known.start, known.end, ids)
     return [by_start[moment] for moment in sorted(by_start)]
 
@@ -379,12 +382,17 @@ def why_empty(
     if day_start > window.latest(now):
         return EmptyDay(day, EmptyDayReason.TOO_FAR)
     whole_day = Span(day_start, day_end)
-    open_spans = [
-        span
-        for calendar in calendars
-        for span in open_time(calendar, day, day)
-        if span.overlaps(whole_day)
-    ]
+
+    def on_the_day(spans: Iterable[Span]) -> list[Span]:
+        return [
+            Span(max(span.start, day_start), min(span.end, day_end))
+            for span in spans
+            if span.overlaps(whole_day)
+        ]
+
+    open_spans = on_the_day(
+        span for calendar in calendars for span in open_time(calendar, day, day)
+    )
     if not open_spans:
         return EmptyDay(day, EmptyDayReason.NOT_WORKING)
     practice_closures = [
@@ -395,18 +403,23 @@ def why_empty(
     ]
     if practice_closures and not subtract(open_spans, [c.span for c in practice_closures]):
         return EmptyDay(day, EmptyDayReason.PRACTICE_CLOSED, practice_closures[0].reason)
-    still_open = [
-        span
+    # Open and not on leave: the times a session would fit if nothing were booked.
+    unbooked = [
+        subtract(open_time(calendar, day, day), [closure.span for closure in calendar.closures])
         for calendar in calendars
-        for span in subtract(
-            open_time(calendar, day, day), [closure.span for closure in calendar.closures]
-        )
-        if span.overlaps(whole_day)
     ]
-    if not still_open:
+    if not any(on_the_day(spans) for spans in unbooked):
         return EmptyDay(day, EmptyDayReason.AWAY)
-    if window.earliest(now) > day_start and all(
-        span.end <= window.earliest(now) for span in still_open
-    ):
-        return EmptyDay(day, EmptyDayReason.TOO_SOON)
+    last_start = day_end - _SECOND
+
+    def fits(earliest: datetime, latest: datetime) -> bool:
+        return any(
+            start_times(spans, shape, window.step_minutes, earliest, latest) for spans in unbooked
+        )
+
+    if fits(day_start, last_start):
+        if not fits(max(day_start, window.earliest(now)), last_start):
+            return EmptyDay(day, EmptyDayReason.TOO_SOON)
+        if not fits(day_start, min(last_start, window.latest(now))):
+            return EmptyDay(day, EmptyDayReason.TOO_FAR)
     return EmptyDay(day, EmptyDayReason.FULLY_BOOKED)
