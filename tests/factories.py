@@ -64,3 +64,53 @@ def hour_booking_row(client_id: int, practitioner_id: int, service_id: int, star
         blocked_from_utc=start,
         blocked_until_utc=end,
     )
+
+
+# --- Opening hours, openings and closures ------------------------------------------------------
+
+
+def make_weekly_hours(practitioner: Practitioner, **overrides: Any) -> Any:
+    """A weekly window: Monday 09:00 to 17:00 local time, valid from 1 November 2026."""
+    from datetime import date, time
+
+    from booking.models import OpeningHours
+
+    defaults = {
+        "practitioner": practitioner,
+        "weekday": 0,
+        "start_local": time(9, 0),
+        "end_local": time(17, 0),
+        "valid_from": date(2026, 11, 1),
+        "valid_to": None,
+    }
+    return _add(OpeningHours, defaults, overrides)
+
+
+def open_weekdays(practitioner: Practitioner, start=None, end=None, weekdays=range(5)) -> None:
+    """Weekly hours on each of `weekdays` (Monday to Friday unless told), 09:00 to 17:00."""
+    from datetime import time
+
+    for weekday in weekdays:
+        make_weekly_hours(
+            practitioner,
+            weekday=weekday,
+            start_local=start or time(9, 0),
+            end_local=end or time(17, 0),
+        )
+
+
+def make_opening(practitioner: Practitioner, start_utc: datetime, end_utc: datetime) -> Any:
+    """A one-off extra opening for one practitioner."""
+    from booking.models import Opening
+
+    return _add(
+        Opening, {"practitioner": practitioner}, {"start_utc": start_utc, "end_utc": end_utc}
+    )
+
+
+def make_closure(start_utc: datetime, end_utc: datetime, **overrides: Any) -> Any:
+    """Time off: the whole practice's unless a practitioner is given."""
+    from booking.models import Closure
+
+    defaults = {"practitioner": None, "start_utc": start_utc, "end_utc": end_utc, "reason": ""}
+    return _add(Closure, defaults, overrides)

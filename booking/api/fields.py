@@ -112,19 +112,20 @@ class Phone(PlainText):
 
 
 class Identifier(fields.Integer):
-    """A row id: a whole number from 1, given as a JSON number or as digits in a query string."""
+    """A row id: a whole number from 1; a JSON number, or digits in a query string."""
 
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "Please give the number of the therapist, for example 1.",
         "too_large": "We do not know that number. Please check it.",
     }
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, in_query: bool = False, **kwargs: Any) -> None:
         metadata = {"minimum": 1, "maximum": LARGEST_ID, **kwargs.pop("metadata", {})}
         super().__init__(strict=True, metadata=metadata, **kwargs)
+        self.in_query = in_query
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
-        if isinstance(value, str):
+        if self.in_query and isinstance(value, str):
             if not _DIGITS.fullmatch(value):
                 raise self.make_error("invalid")
             value = int(value)

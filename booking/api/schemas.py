@@ -68,6 +68,7 @@ class AvailabilityQuery(Request):
         },
     )
     practitioner = Identifier(
+        in_query=True,
         metadata={"description": "Only this therapist's times. Leave out for anyone."},
     )
 
@@ -143,15 +144,16 @@ class BookingIn(Request):
     )
 
 
+REASON_CHOICES = "Please choose one of: " + ", ".join(CANCEL_REASONS) + ", or leave it out."
+
+
 class CancelIn(Request):
     """The optional body of POST /bookings/{token}/cancel."""
 
     reason = fields.String(
         allow_none=True,
-        validate=validate.OneOf(
-            list(CANCEL_REASONS),
-            error="Please choose one of: " + ", ".join(CANCEL_REASONS) + ", or leave it out.",
-        ),
+        validate=validate.OneOf(list(CANCEL_REASONS), error=REASON_CHOICES),
+        error_messages={"invalid": REASON_CHOICES},
         metadata={
             "description": "Why, if you would like to say. Never counted against anyone.",
         },

@@ -199,7 +199,8 @@ def _client_for(details: ClientDetails) -> Client:
     """The returning client (blank details filled in, nothing overwritten) or a new one."""
     client = _find_client(details)
     if client is None:
-        client = Client(name=details.name, contact_channel="email" if details.email else "phone")
+        by_email = details.email or (details.carer_email and not details.carer_phone)
+        client = Client(name=details.name, contact_channel="email" if by_email else "phone")
         db.session.add(client)
     for name in (
         "email",
@@ -360,6 +361,10 @@ def book(
         raise
 
 
+class _SentAgain(Exception):
+    """The same form was sent again while this one was in flight: undo this attempt."""
+
+
 def _book(
     service_slug: str,
     start: datetime,
@@ -368,24 +373,34 @@ def _book(
     manage_token: str,
     now: datetime,
 ) -> BookingResult:
-    with write_transaction():
-        repeated = _already_booked(manage_token)
-        if repeated is not None:
-            return BookingResult(repeated, manage_token, repeated=True)
-        service = active_service(service_slug)
-        practitioners = bookable_practitioners(practitioner_id)
-        client = _client_for(details)
-        _check_client_rules(service, _sessions_of(client), start)
-        free = availability.free_practitioners_at(service, practitioners, start, now)
-        if not free:
-            raise _not_offered(service, practitioners, start, now)
-        db.session.flush()  # the client, so the booking can refer to it
-        booking = _insert_first_free(client, service, start, free, manage_token)
-        if booking is None:
+    try:
+        with write_transaction():
             repeated = _already_booked(manage_token)
-            if repeated is not None:  # the same form, sent twice at once
+            if repeated is not None:
                 return BookingResult(repeated, manage_token, repeated=True)
-            raise TimeTaken("Sorry, that time was just taken by someone else.")
+            service = active_service(service_slug)
+            practitioners = bookable_practitioners(practitioner_id)
+            try:
+                client = _client_for(details)
+                _check_client_rules(service, _sessions_of(client), start)
+                free = availability.free_practitioners_at(service, practitioners, start, now)
+                booking = None
+                if free:
+                    db.session.flush()  # the client, so the booking can refer to it
+                    booking = _insert_first_free(client, service, start, free, manage_token)
+                if booking is None:
+                    raise _not_offered(service, practitioners, start, now)
+            except BookingError:
+                # Taken, or too close to a session: perhaps this very form, sent twice at
+                # once, whose first copy committed meanwhile.
+                if _already_booked(manage_token) is not None:
+                    raise _SentAgain from None
+                raise
+    except _SentAgain:
+        # Rolled back, so no second client row is left behind; return the first booking.
+        repeated = _already_booked(manage_token)
+        assert repeated is not None
+        return BookingResult(repeated, manage_token, repeated=True)
     return BookingResult(booking, manage_token)
 
 
@@ -467,7 +482,7 @@ def reschedule(token: str, new_start: datetime, now: datetime) -> Booking:
                 service, [practitioner], new_start, now, ignore_booking_id=booking.id
             )
             if practitioner.id not in free:
-                raise TimeNotOffered("That time is no longer free. Please choose another.")
+                raise _not_offered(service, [practitioner], new_start, now)
             _place(booking, service, new_start)
             booking.ical_sequence += 1
             try:
