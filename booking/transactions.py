@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from booking.extensions import db
@@ -69,3 +71,36 @@ def _note_executed_writes(state: ORMExecuteState) -> None:
 def _forget_writes(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_WROTE, None)
+
+
+# PostgreSQL may abort one of several transactions that wait on each other's uncommitted rows
+# (an exclusion constraint checked by many writers at once can deadlock). Running the whole
+# transaction again is the documented remedy; the second run sees the winner's row.
+_RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+RETRY_ATTEMPTS = 4
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def is_retryable(error: BaseException) -> bool:
+    """True for a transaction the database aborted only because of concurrent writers."""
+    if not isinstance(error, OperationalError):
+        return False
+    return getattr(error.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+
+
+def retry_conflicts(service: Callable[P, R]) -> Callable[P, R]:
+    """Run a service that owns one write_transaction() again if the database aborted it."""
+
+    @functools.wraps(service)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(1, RETRY_ATTEMPTS + 1):
+            try:
+                return service(*args, **kwargs)
+            except OperationalError as error:
+                if not is_retryable(error) or attempt == RETRY_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    return run

@@ -23,7 +23,7 @@ from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Client, Practitioner, Service
 from booking.services import availability
-from booking.transactions import write_transaction
+from booking.transactions import retry_conflicts, write_transaction
 
 CANCEL_REASONS = {
     "not_well": "I'm not well enough today",
@@ -365,6 +365,7 @@ class _SentAgain(Exception):
     """The same form was sent again while this one was in flight: undo this attempt."""
 
 
+@retry_conflicts
 def _book(
     service_slug: str,
     start: datetime,
@@ -453,6 +454,7 @@ def _booking_for_update(token: str) -> Booking | None:
     ).first()
 
 
+@retry_conflicts
 def cancel(token: str, reason: str | None, now: datetime) -> Booking:
     """Cancel a session, free at any notice; cancelling twice changes nothing."""
     with write_transaction():
@@ -471,25 +473,7 @@ def cancel(token: str, reason: str | None, now: datetime) -> Booking:
 def reschedule(token: str, new_start: datetime, now: datetime) -> Booking:
     """Move a session to another free time with the same therapist."""
     try:
-        with write_transaction():
-            booking = _changeable(token, now)
-            if new_start == booking.start_utc:
-                return booking
-            service = booking.service
-            practitioner = booking.practitioner
-            _check_pacing(_sessions_of(booking.client, ignore_booking_id=booking.id), new_start)
-            free = availability.free_practitioners_at(
-                service, [practitioner], new_start, now, ignore_booking_id=booking.id
-            )
-            if practitioner.id not in free:
-                raise _not_offered(service, [practitioner], new_start, now)
-            _place(booking, service, new_start)
-            booking.ical_sequence += 1
-            try:
-                with db.session.begin_nested():
-                    db.session.flush()
-            except IntegrityError:
-                raise TimeTaken("Sorry, that time was just taken by someone else.") from None
+        return _move(token, new_start, now)
     except TimeNotOffered as problem:
         booking = find_by_token(token)
         assert booking is not None
@@ -497,6 +481,29 @@ def reschedule(token: str, new_start: datetime, now: datetime) -> Booking:
             booking.service, [booking.practitioner], new_start, now, ignore_booking_id=booking.id
         )
         raise
+
+
+@retry_conflicts
+def _move(token: str, new_start: datetime, now: datetime) -> Booking:
+    with write_transaction():
+        booking = _changeable(token, now)
+        if new_start == booking.start_utc:
+            return booking
+        service = booking.service
+        practitioner = booking.practitioner
+        _check_pacing(_sessions_of(booking.client, ignore_booking_id=booking.id), new_start)
+        free = availability.free_practitioners_at(
+            service, [practitioner], new_start, now, ignore_booking_id=booking.id
+        )
+        if practitioner.id not in free:
+            raise _not_offered(service, [practitioner], new_start, now)
+        _place(booking, service, new_start)
+        booking.ical_sequence += 1
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except IntegrityError:
+            raise TimeTaken("Sorry, that time was just taken by someone else.") from None
     return booking
 
 
@@ -514,6 +521,7 @@ def shorter_services(booking: Booking) -> list[Service]:
     return list(db.session.scalars(query))
 
 
+@retry_conflicts
 def shorten(token: str, service_slug: str, now: datetime) -> Booking:
     """Switch to a shorter session of the same kind, at the same start time."""
     with write_transaction():
