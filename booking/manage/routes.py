@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -12,7 +12,7 @@ from booking.domain.ical import CalendarEntry, booking_calendar
 from booking.domain.statuses import BookingStatus
 from booking.manage import bp
 from booking.models import Booking
-from booking.public.times import times_context
+from booking.public.times import parse_start, times_context
 from booking.services import availability
 from booking.services import booking as bookings
 from booking.web import public_url
@@ -43,16 +43,6 @@ def _page_context(booking: Booking) -> dict[str, object]:
         "today": now.astimezone(zone).date(),
         "changeable": changeable,
     }
-
-
-def _parse_start(raw: str | None) -> datetime | None:
-    if not raw or len(raw) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else None
 
 
 @bp.get("/<token>")
@@ -145,7 +135,7 @@ def move(token: str) -> ResponseReturnValue:
     """Confirm the new time (GET), then move the session (POST)."""
     booking = _booking_or_404(token)
     context = _page_context(booking)
-    start = _parse_start(request.values.get("start"))
+    start = parse_start(request.values.get("start"))
     if not context["changeable"] or start is None:
         return redirect(url_for("manage.choose_new_time", token=token))
     if request.method == "GET":

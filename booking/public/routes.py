@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -12,7 +12,7 @@ from booking.clock import now_utc
 from booking.extensions import csrf
 from booking.public import bp
 from booking.public.forms import ConfirmForm, DetailsForm
-from booking.public.times import times_context
+from booking.public.times import parse_start, times_context
 from booking.services import availability
 from booking.services import booking as bookings
 from booking.services.catalogue import bookable_services
@@ -63,17 +63,6 @@ def _parse_day(raw: str | None) -> date | None:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
-
-
-def _parse_start(raw: str | None) -> datetime | None:
-    """A start time from a link or form: ISO 8601 with an offset, kept as UTC."""
-    if not raw or len(raw) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else None
 
 
 @bp.get("/book/<slug>")
@@ -128,7 +117,7 @@ def _booking_keys() -> URLSafeSerializer:
 def _choice_context(service, form: DetailsForm) -> dict[str, object]:
     """What every step after the time shows: the service, the time and the therapist."""
     zone = availability.practice_zone()
-    start = _parse_start(form.start.data)
+    start = parse_start(form.start.data)
     practitioner_id = _practitioner_choice(form.practitioner.data)
     therapist = None
     if practitioner_id is not None:
@@ -145,7 +134,7 @@ def _choice_context(service, form: DetailsForm) -> dict[str, object]:
 
 def _rule_problem(service, form: DetailsForm) -> bookings.BookingError | None:
     """Check the choice against the rules now, so problems show before the client confirms."""
-    start = _parse_start(form.start.data)
+    start = parse_start(form.start.data)
     if start is None:
         return bookings.TimeNotOffered("Please choose a time first.")
     try:
@@ -170,7 +159,7 @@ def details(slug: str) -> ResponseReturnValue:
         form = DetailsForm(formdata=None, data=session.get(DRAFT_KEY, {}))
         form.start.data = request.args.get("start", "")
         form.practitioner.data = request.args.get("practitioner", "")
-        if _parse_start(form.start.data) is None:
+        if parse_start(form.start.data) is None:
             return redirect(url_for("public.choose_time", slug=slug))
         return render_template("book/details.html", form=form, **_choice_context(service, form))
     form = DetailsForm()
@@ -231,7 +220,7 @@ def confirm(slug: str) -> ResponseReturnValue:
         token = _booking_keys().loads(form.booking_key.data or "")
     except BadSignature:
         return _check_page(service, form, bookings.BookingError("Please check and confirm."), 400)
-    start = _parse_start(form.start.data)
+    start = parse_start(form.start.data)
     if start is None:
         return redirect(url_for("public.choose_time", slug=slug))
     try:

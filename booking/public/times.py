@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from booking.clock import now_utc
 from booking.domain.availability import Slot
@@ -44,3 +44,14 @@ def times_context(
         "time_href": time_href,
         "day_href": day_href,
     }
+
+
+def parse_start(raw: str | None) -> datetime | None:
+    """A start time from a link or form: ISO 8601 with an offset, as UTC; None if unusable."""
+    if not raw or len(raw) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else None
