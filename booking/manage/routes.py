@@ -29,19 +29,11 @@ def _booking_or_404(token: str) -> Booking:
 def _page_context(booking: Booking) -> dict[str, object]:
     zone = availability.practice_zone()
     now = now_utc()
-    changeable = (
-        booking.status
-        in (
-            BookingStatus.CONFIRMED,
-            BookingStatus.HELD_FOR_REVIEW,
-        )
-        and booking.start_utc > now
-    )
     return {
         "booking": booking,
         "zone": zone,
         "today": now.astimezone(zone).date(),
-        "changeable": changeable,
+        "changeable": bookings.is_changeable(booking, now),
     }
 
 

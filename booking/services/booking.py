@@ -32,6 +32,8 @@ CANCEL_REASONS = {
     "prefer_not_to_say": "I'd rather not say",
 }
 ALTERNATIVES_SHOWN = 6
+# A session can be changed online until it starts, unless it was cancelled or has happened.
+CHANGEABLE_STATUSES = frozenset({BookingStatus.CONFIRMED, BookingStatus.HELD_FOR_REVIEW})
 
 
 # --- What can go wrong, in words the views turn into messages next to a field ---------------
@@ -106,20 +108,30 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def find_by_token(token: str) -> Booking | None:
-    """The booking a manage link points to, with what its pages show, or None."""
+def _booking_by_token(token: str, *, lock: bool = False, details: bool = False) -> Booking | None:
+    """The booking whose manage token this is, or None; one lookup for every caller."""
     if not token or len(token) > 200:
         return None
-    query = (
-        select(Booking)
-        .where(Booking.manage_token_hash == token_hash(token))
-        .options(
+    query = select(Booking).where(Booking.manage_token_hash == token_hash(token))
+    if details:
+        query = query.options(
             joinedload(Booking.client),
             joinedload(Booking.practitioner),
             joinedload(Booking.service),
         )
-    )
+    if lock:
+        query = query.with_for_update()
     return db.session.scalars(query).first()
+
+
+def find_by_token(token: str) -> Booking | None:
+    """The booking a manage link points to, with what its pages show, or None."""
+    return _booking_by_token(token, details=True)
+
+
+def is_changeable(booking: Booking, now: datetime) -> bool:
+    """Whether the client may still cancel, move or shorten the session online."""
+    return booking.status in CHANGEABLE_STATUSES and booking.start_utc > now
 
 
 # --- Booking -----------------------------------------------------------------------------------
@@ -280,9 +292,7 @@ def _insert_first_free(
 
 
 def _already_booked(token: str) -> Booking | None:
-    return db.session.scalars(
-        select(Booking).where(Booking.manage_token_hash == token_hash(token))
-    ).first()
+    return _booking_by_token(token)
 
 
 def nearby_slots(
@@ -432,38 +442,34 @@ def _not_offered(
 # --- Changing a booking ------------------------------------------------------------------------
 
 
-def _changeable(token: str, now: datetime) -> Booking:
-    booking = _booking_for_update(token)
+def _locked(token: str) -> Booking:
+    """The booking behind a manage token, locked for the change about to be made."""
+    booking = _booking_by_token(token, lock=True)
     if booking is None:
         raise LookupError("no booking for this link")
+    return booking
+
+
+def _ensure_changeable(booking: Booking, now: datetime) -> Booking:
     if booking.status == BookingStatus.CANCELLED:
         raise NotChangeable("This session was cancelled, so it cannot be changed.")
-    if booking.start_utc <= now or booking.status not in (
-        BookingStatus.CONFIRMED,
-        BookingStatus.HELD_FOR_REVIEW,
-    ):
+    if not is_changeable(booking, now):
         raise NotChangeable("This session has already started or ended.")
     return booking
 
 
-def _booking_for_update(token: str) -> Booking | None:
-    if not token or len(token) > 200:
-        return None
-    return db.session.scalars(
-        select(Booking).where(Booking.manage_token_hash == token_hash(token)).with_for_update()
-    ).first()
+def _changeable(token: str, now: datetime) -> Booking:
+    return _ensure_changeable(_locked(token), now)
 
 
 @retry_conflicts
 def cancel(token: str, reason: str | None, now: datetime) -> Booking:
     """Cancel a session, free at any notice; cancelling twice changes nothing."""
     with write_transaction():
-        booking = _booking_for_update(token)
-        if booking is None:
-            raise LookupError("no booking for this link")
+        booking = _locked(token)
         if booking.status == BookingStatus.CANCELLED:
             return booking
-        booking = _changeable(token, now)
+        _ensure_changeable(booking, now)
         booking.status = BookingStatus.CANCELLED
         booking.cancel_reason = reason if reason in CANCEL_REASONS else None
         booking.ical_sequence += 1
