@@ -19,3 +19,28 @@ class StaffRole(StrEnum):
     ADMIN = "admin"
     THERAPIST = "therapist"
     RECEPTION = "reception"
+
+
+class IntakeStatus(StrEnum):
+    """Whether the client has sent their answers."""
+
+    DRAFT = "draft"  # being filled in, or changed since it was sent
+    SUBMITTED = "submitted"
+
+
+class ReviewState(StrEnum):
+    """Whether the therapist needs to look at an intake before hands-on sessions."""
+
+    NOT_NEEDED = "not_needed"
+    PENDING = "pending"
+    RELEASED = "released"  # reviewed: sessions may go ahead
+    CONTACTED = "contacted"  # the therapist is talking it through with the client
+
+
+class ConsentKind(StrEnum):
+    """Each consent is asked, recorded and withdrawn on its own."""
+
+    TREATMENT = "treatment"
+    HEALTH_DATA = "health_data"
+    GP_CONTACT = "gp_contact"
+    REMINDERS = "reminders"
