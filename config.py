@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cryptography.fernet import Fernet
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -76,6 +77,25 @@ def whole_number(name: str, raw: str, minimum: int = 0) -> int:
     return int(raw)
 
 
+def parse_keys(raw: str) -> list[Fernet]:
+    """Fernet keys from a comma-separated setting; ValueError names a bad one by position."""
+    keys = []
+    for position, key in enumerate((part.strip() for part in raw.split(",")), start=1):
+        if not key:
+            continue
+        try:
+            keys.append(Fernet(key))
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"key {position} is not a Fernet key (32 url-safe base64-encoded bytes). Make "
+                'one with: python -c "from cryptography.fernet import Fernet; '
+                'print(Fernet.generate_key().decode())"'
+            ) from None
+    if not keys:
+        raise ValueError("no key given")
+    return keys
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -97,6 +117,14 @@ class Config:
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", self.PRACTICE_EMAIL)
         self.REDIS_URL = env.get("REDIS_URL") or None
         self.FIELD_ENCRYPTION_KEY = env.get("FIELD_ENCRYPTION_KEY") or None
+        # A client's intake link keeps working for this long after they last used it.
+        self.INTAKE_LINK_DAYS = whole_number(
+            "INTAKE_LINK_DAYS", env.get("INTAKE_LINK_DAYS", "30"), minimum=14
+        )
+        # A returning client re-confirms their answers when the last intake is older than this.
+        self.INTAKE_RECONFIRM_DAYS = whole_number(
+            "INTAKE_RECONFIRM_DAYS", env.get("INTAKE_RECONFIRM_DAYS", "90"), minimum=1
+        )
         # Booking rules (defaults from DOMAIN.md; the therapist may change them).
         self.BOOKING_STEP_MINUTES = whole_number(
             "BOOKING_STEP_MINUTES", env.get("BOOKING_STEP_MINUTES", "15"), minimum=5
@@ -120,6 +148,11 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         for key, value in overrides.items():
             setattr(self, key, value)
+        if self.FIELD_ENCRYPTION_KEY:
+            try:
+                parse_keys(self.FIELD_ENCRYPTION_KEY)
+            except ValueError as problem:
+                raise ConfigError(f"FIELD_ENCRYPTION_KEY: {problem}") from None
         self.SQLALCHEMY_DATABASE_URI = database_url(self.SQLALCHEMY_DATABASE_URI)
         url = make_url(self.SQLALCHEMY_DATABASE_URI)
         if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
@@ -160,6 +193,12 @@ class ProductionConfig(Config):
             raise ConfigError(
                 f"SECRET_KEY looks like a placeholder. Use at least {MIN_SECRET_LENGTH} random "
                 'characters, e.g. python -c "import secrets; print(secrets.token_urlsafe(48))".'
+            )
+        if not self.FIELD_ENCRYPTION_KEY:
+            raise ConfigError(
+                "FIELD_ENCRYPTION_KEY is not set. Health answers are encrypted with it; make one "
+                'with: python -c "from cryptography.fernet import Fernet; '
+                'print(Fernet.generate_key().decode())" and keep it safe (losing it loses answers).'
             )
         self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
         self.PREFERRED_URL_SCHEME = "https" if self.SESSION_COOKIE_SECURE else "http"

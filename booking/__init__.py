@@ -59,7 +59,7 @@ def _instance_secret(path: Path) -> str:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
-    from booking import clock, models  # noqa: F401  (registers the tables)
+    from booking import auth, clock, encryption, models  # noqa: F401  (models registers the tables)
     from booking.database import configure_sqlite
     from booking.extensions import csrf, db, migrate
 
@@ -67,6 +67,8 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db)
     csrf.init_app(app)
     clock.init_app(app)
+    encryption.init_app(app)
+    auth.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
@@ -75,8 +77,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach each feature's routes (the errors blueprint brings the error pages)."""
     from booking.api import bp as api_bp
+    from booking.auth import bp as auth_bp
+    from booking.dashboard import bp as dashboard_bp
     from booking.errors import bp as errors_bp
     from booking.health import bp as health_bp
+    from booking.intake import bp as intake_bp
     from booking.manage import bp as manage_bp
     from booking.public import bp as public_bp
 
@@ -84,7 +89,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(intake_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -7,12 +7,14 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from booking.clock import now_utc
+from booking.encryption import EncryptionKeyError
 from booking.services.demo import demo_logins, practice_is_empty, seed_demo
 
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(rotate_encryption_key_command)
 
 
 @click.command("seed-demo")
@@ -40,3 +42,18 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo("\nDemo staff logins (for trying the app only):")
         for email, role, password in logins:
             click.echo(f"  {role:<10} {email:<32} password: {password}")
+
+
+@click.command("rotate-encryption-key")
+@with_appcontext
+def rotate_encryption_key_command() -> None:
+    """Re-encrypt every stored health answer with the first key in FIELD_ENCRYPTION_KEY."""
+    from booking.services.privacy import rotate_encryption
+
+    try:
+        count = rotate_encryption()
+    except EncryptionKeyError as problem:
+        raise click.ClickException(
+            f"{problem}. Keep the old key in the list (after the new one) until this has run."
+        ) from None
+    click.echo(f"Re-encrypted {count} stored values with the newest key.")

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 from typing import Any
 
+from booking.domain.intake import DEFAULT_SCREENING
 from booking.extensions import db
-from booking.models import Booking, Client, Practitioner, Service
+from booking.models import Booking, Client, Practitioner, ScreeningQuestion, Service
 
 _numbers = count(1)
 
@@ -114,3 +115,25 @@ def make_closure(start_utc: datetime, end_utc: datetime, **overrides: Any) -> An
 
     defaults = {"practitioner": None, "start_utc": start_utc, "end_utc": end_utc, "reason": ""}
     return _add(Closure, defaults, overrides)
+
+
+def make_screening_list() -> list[ScreeningQuestion]:
+    """The default screening list (migration 0004 inserts it; tests empty every table)."""
+    rows = []
+    for order, condition in enumerate(DEFAULT_SCREENING, start=1):
+        rows.append(
+            _add(
+                ScreeningQuestion,
+                {
+                    "key": condition.key,
+                    "label": condition.label,
+                    "hint": condition.hint,
+                    "group": condition.group,
+                    "flag": condition.flag,
+                    "follow_up": condition.follow_up,
+                    "sort_order": order * 10,
+                },
+                {},
+            )
+        )
+    return rows

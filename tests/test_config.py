@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from booking import create_app
 from config import (
@@ -28,7 +29,13 @@ def test_production_refuses_a_missing_or_placeholder_secret_key(secret):
 
 
 def test_production_accepts_a_long_random_secret_key():
-    config = ProductionConfig({"SECRET_KEY": GOOD_SECRET, "BASE_URL": "https://book.example"})
+    config = ProductionConfig(
+        {
+            "SECRET_KEY": GOOD_SECRET,
+            "BASE_URL": "https://book.example",
+            "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        }
+    )
     assert config.SECRET_KEY == GOOD_SECRET
     assert config.SESSION_COOKIE_SECURE is True
 
@@ -75,7 +82,13 @@ def test_an_unknown_time_zone_is_refused():
 
 def test_app_env_chooses_the_config_class():
     assert config_from_environment({}).APP_ENV == "development"
-    production = config_from_environment({"APP_ENV": "production", "SECRET_KEY": GOOD_SECRET})
+    production = config_from_environment(
+        {
+            "APP_ENV": "production",
+            "SECRET_KEY": GOOD_SECRET,
+            "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        }
+    )
     assert production.APP_ENV == "production"
     with pytest.raises(ConfigError, match="APP_ENV 'staging'"):
         config_from_environment({"APP_ENV": "staging"})

@@ -15,6 +15,7 @@ from booking.models import Booking
 from booking.public.times import parse_start, times_context
 from booking.services import availability
 from booking.services import booking as bookings
+from booking.services import intake as intakes
 from booking.web import public_url
 
 
@@ -34,6 +35,7 @@ def _page_context(booking: Booking) -> dict[str, object]:
         "zone": zone,
         "today": now.astimezone(zone).date(),
         "changeable": bookings.is_changeable(booking, now),
+        "questions": intakes.questions_link(booking.client_id, now),
     }
 
 
@@ -45,6 +47,16 @@ def show(token: str) -> str:
     return render_template(
         "manage/show.html", token=token, shorter=shorter, **_page_context(booking)
     )
+
+
+@bp.get("/<token>/questions")
+def questions(token: str) -> ResponseReturnValue:
+    """The client's questionnaire, with its link kept open (a fresh start for an ended one)."""
+    booking = _booking_or_404(token)
+    intake_token = intakes.reopen_link(booking.client_id, now_utc())
+    if intake_token is None:
+        abort(404)
+    return redirect(url_for("intake.start", token=intake_token), code=303)
 
 
 @bp.get("/<token>/calendar.ics")

@@ -3,16 +3,21 @@
 from booking.models.availability import Closure, Opening, OpeningHours
 from booking.models.bookings import Booking
 from booking.models.clients import Client
+from booking.models.intake import CallRequest, Consent, Intake, ScreeningQuestion
 from booking.models.practice import Practitioner, Service
 from booking.models.staff import StaffUser
 
 __all__ = [
     "Booking",
+    "CallRequest",
     "Client",
     "Closure",
+    "Consent",
+    "Intake",
     "Opening",
     "OpeningHours",
     "Practitioner",
+    "ScreeningQuestion",
     "Service",
     "StaffUser",
 ]

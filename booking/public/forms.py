@@ -138,3 +138,35 @@ class ConfirmForm(DetailsForm):
     """Check your answers: the details ride along unseen, plus the key that makes a repeat safe."""
 
     booking_key = HiddenField()
+
+
+CALL_TIMES = [
+    SelectChoice("morning", "Morning"),
+    SelectChoice("afternoon", "Afternoon"),
+    SelectChoice("evening", "Early evening"),
+    SelectChoice("any", "Any time"),
+]
+
+
+class CallMeForm(FlaskForm):
+    """Ask the therapist to call: for people who cannot, or would rather not, book online."""
+
+    class Meta:
+        csrf_time_limit = None
+
+    name = StringField(
+        "Name",
+        description="The person who would like the massage.",
+        filters=[_strip],
+        validators=[
+            InputRequired("Please tell us who we are calling about."),
+            Length(max=120, message="Please shorten the name to 120 characters or fewer."),
+        ],
+    )
+    phone = StringField(
+        "Phone number",
+        description="Yours, or a carer's.",
+        filters=[_strip],
+        validators=[InputRequired("Please give a number we can call."), PhoneNumber()],
+    )
+    best_time = RadioField("When is best to call?", choices=CALL_TIMES, default="any")

@@ -11,10 +11,11 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from booking.clock import now_utc
 from booking.extensions import csrf
 from booking.public import bp
-from booking.public.forms import ConfirmForm, DetailsForm
+from booking.public.forms import CallMeForm, ConfirmForm, DetailsForm
 from booking.public.times import parse_start, times_context
-from booking.services import availability
+from booking.services import availability, call_requests
 from booking.services import booking as bookings
+from booking.services import intake as intakes
 from booking.services.catalogue import bookable_services
 
 DRAFT_KEY = "booking_details"  # what the client typed, so changing the time never loses it
@@ -247,10 +248,29 @@ def booked(token: str) -> str:
     if booking is None:
         abort(404)
     zone = availability.practice_zone()
+    now = now_utc()
     return render_template(
         "book/booked.html",
         booking=booking,
         token=token,
         zone=zone,
-        today=now_utc().astimezone(zone).date(),
+        today=now.astimezone(zone).date(),
+        questions=intakes.questions_link(booking.client_id, now),
     )
+
+
+@bp.route("/call-me", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired one keeps what was typed
+def call_me() -> ResponseReturnValue:
+    """Ask the therapist to phone: for people in bed most of the time, or anyone who prefers."""
+    form = CallMeForm()
+    if request.method == "GET":
+        return render_template("public/call_me.html", form=CallMeForm(formdata=None))
+    if not form.validate():
+        expired = bool(form.csrf_token.errors)
+        return render_template("public/call_me.html", form=form, session_expired=expired), (
+            400 if expired else 422
+        )
+    phone = getattr(form.phone, "normalised", form.phone.data)
+    call_requests.request_call(form.name.data, phone, form.best_time.data)
+    return render_template("public/call_me_done.html", best_time=form.best_time.data)

@@ -8,9 +8,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from booking.domain.intake import DEFAULT_SCREENING
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
-from booking.models import Closure, Opening, OpeningHours, Practitioner, Service
+from booking.models import (
+    Closure,
+    Opening,
+    OpeningHours,
+    Practitioner,
+    ScreeningQuestion,
+    Service,
+)
 from booking.passwords import password_matches
 from booking.services.staff import add_staff, find_staff
 from booking.transactions import write_transaction
@@ -145,12 +153,32 @@ def seed_demo(now_utc: datetime, practice_zone: str) -> SeedReport:
             practitioners["maya@stillwaters.example"], now_utc, today_local, zone, report
         )
         _ensure_christmas_closure(today_local, zone, report)
+        _ensure_screening_list(report)
         by_handle = {email.split("@")[0]: p for email, p in practitioners.items()}
         for email, role, password, handle in DEMO_STAFF:
             if find_staff(email) is None:
                 add_staff(email, role, password, by_handle.get(handle) if handle else None)
                 report.count("staff accounts")
     return report
+
+
+def _ensure_screening_list(report: SeedReport) -> None:
+    """The default screening list (migration 0004 adds it; this puts it back if emptied)."""
+    if db.session.scalar(select(func.count()).select_from(ScreeningQuestion)):
+        return
+    for order, condition in enumerate(DEFAULT_SCREENING, start=1):
+        db.session.add(
+            ScreeningQuestion(
+                key=condition.key,
+                label=condition.label,
+                hint=condition.hint,
+                group=condition.group,
+                flag=condition.flag,
+                follow_up=condition.follow_up,
+                sort_order=order * 10,
+            )
+        )
+        report.count("screening questions")
 
 
 def _ensure_practitioner(spec: dict[str, str], zone: str, report: SeedReport) -> Practitioner:

@@ -1,0 +1,22 @@
+"""Staff sign-in and sign-out, and who may open which dashboard page."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("auth", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Login to the app: our account loader, strong session protection."""
+    from booking.auth.accounts import load_signed_in
+    from booking.extensions import login_manager
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_signed_in)
+    # A session cookie carried to another browser or network is dropped, not trusted.
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+
+
+from booking.auth import routes  # noqa: E402,F401

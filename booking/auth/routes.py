@@ -1,0 +1,73 @@
+"""Signing in and out. Every answer here is private and never cached."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+
+from booking.auth import bp
+from booking.auth.accounts import sign_in
+from booking.auth.forms import SignInForm
+from booking.auth.roles import HOME_ENDPOINT
+from booking.clock import now_utc
+
+# One message for a wrong email and a wrong password, so the page never says which emails
+# have accounts.
+NOT_MATCHED = SimpleNamespace(
+    message="That email and password do not match an account we know. "
+    "Please check both and try again."
+)
+
+
+def safe_next(target: str | None) -> str | None:
+    """A page on this site to go to after signing in: a relative path, never another site."""
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return None
+    # "//host" and "/\host" are other sites to a browser; control characters have no place here.
+    if target.startswith(("//", "/\\")) or any(ch == "\\" or ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.after_request
+def never_cache(response: Response) -> Response:
+    """Sign-in pages and answers stay out of every cache (shared computers, back button)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """The staff sign-in page."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(request.args.get("next")) or url_for(HOME_ENDPOINT))
+    if request.method == "GET":
+        form = SignInForm(formdata=None, next=safe_next(request.args.get("next")) or "")
+        return render_template("auth/login.html", form=form)
+    form = SignInForm()
+    if not form.validate():
+        return render_template("auth/login.html", form=form), 422
+    identity = sign_in(form.email.data, form.password.data, now_utc())
+    if identity is None:
+        return render_template("auth/login.html", form=form, problem=NOT_MATCHED), 422
+    destination = safe_next(form.next.data) or url_for(HOME_ENDPOINT)
+    # Start from a fresh session: nothing from before signing in is carried into it.
+    session.clear()
+    login_user(identity)
+    return redirect(destination, code=303)
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    """Sign out: forget the account and everything else this browser's session held."""
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.login"), code=303)

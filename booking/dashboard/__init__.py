@@ -1,0 +1,22 @@
+"""The staff dashboard at /dashboard: the coming fortnight, reviews, clients, calls, screening.
+
+Every page needs a signed-in member of staff, and each route names the roles it allows
+(booking/auth/roles.py). Clinical details are for the therapist and admin only.
+"""
+
+from flask import Blueprint, Response
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+@bp.after_request
+def never_cache(response: Response) -> Response:
+    """Staff pages hold personal data: never kept by a browser or a shared computer's cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+from booking.dashboard import routes  # noqa: E402,F401
+from booking.dashboard.words import words  # noqa: E402
+
+bp.context_processor(words)  # statuses, flags and choices in plain words, on every page

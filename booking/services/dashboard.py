@@ -1,0 +1,134 @@
+"""What the staff dashboard's first page shows: the coming fortnight and what needs doing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from booking.domain.statuses import BookingStatus, IntakeStatus, ReviewState
+from booking.extensions import db
+from booking.models import Booking, CallRequest, Intake
+from booking.services.availability import practice_zone
+
+UPCOMING_DAYS = 14
+
+
+class IntakeProgress(StrEnum):
+    """How far a client's latest intake has got, in the words staff see."""
+
+    NONE = "none"  # no intake, or one not opened yet
+    IN_PROGRESS = "in_progress"  # being filled in, or changed since it was sent
+    SENT = "sent"
+    REVIEW_PENDING = "review_pending"  # the therapist has still to release the sessions
+
+
+INTAKE_PROGRESS_WORDS = {
+    IntakeProgress.NONE: "Not started",
+    IntakeProgress.IN_PROGRESS: "Being filled in",
+    IntakeProgress.SENT: "Sent",
+    IntakeProgress.REVIEW_PENDING: "Waiting for the therapist's review",
+}
+
+
+def intake_progress(
+    status: IntakeStatus | None, review_state: ReviewState | None, current_step: str | None
+) -> IntakeProgress:
+    """The progress of an intake from its stored fields (all None when there is no intake)."""
+    if status is None:
+        return IntakeProgress.NONE
+    if review_state in (ReviewState.PENDING, ReviewState.CONTACTED):
+        return IntakeProgress.REVIEW_PENDING
+    if status == IntakeStatus.SUBMITTED:
+        return IntakeProgress.SENT
+    if current_step is None:
+        return IntakeProgress.NONE
+    return IntakeProgress.IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class UpcomingSession:
+    """One booked session with its client's intake progress."""
+
+    booking: Booking
+    intake: IntakeProgress
+
+
+@dataclass(frozen=True)
+class DeskCounts:
+    """What is waiting for someone."""
+
+    held_for_review: int  # future sessions held until the therapist reviews the answers
+    open_calls: int  # people who asked to be phoned
+
+
+def fortnight(now: datetime) -> tuple[datetime, datetime]:
+    """From the start of today to the end of the 14th day, in the practice's time zone."""
+    zone = practice_zone()
+    today = now.astimezone(zone).date()
+    start = datetime.combine(today, time(0), zone)
+    end = datetime.combine(today + timedelta(days=UPCOMING_DAYS), time(0), zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def upcoming_sessions(now: datetime) -> list[UpcomingSession]:
+    """Sessions from today to a fortnight ahead (not cancelled), in time order: two queries."""
+    start, end = fortnight(now)
+    bookings = list(
+        db.session.scalars(
+            select(Booking)
+            .options(
+                joinedload(Booking.client),
+                joinedload(Booking.service),
+                joinedload(Booking.practitioner),
+            )
+            .where(
+                Booking.start_utc >= start,
+                Booking.start_utc < end,
+                Booking.status != BookingStatus.CANCELLED,
+            )
+            .order_by(Booking.start_utc, Booking.id)
+        )
+    )
+    progress = _latest_intake_progress({booking.client_id for booking in bookings})
+    return [
+        UpcomingSession(booking, progress.get(booking.client_id, IntakeProgress.NONE))
+        for booking in bookings
+    ]
+
+
+def _latest_intake_progress(client_ids: set[int]) -> dict[int, IntakeProgress]:
+    """Each client's latest intake's progress, in one query (the answers are not loaded)."""
+    if not client_ids:
+        return {}
+    rows = db.session.execute(
+        select(Intake.client_id, Intake.status, Intake.review_state, Intake.current_step)
+        .where(Intake.client_id.in_(client_ids))
+        .order_by(Intake.client_id, Intake.created_at.desc(), Intake.id.desc())
+    )
+    progress: dict[int, IntakeProgress] = {}
+    for client_id, status, review_state, current_step in rows:
+        if client_id not in progress:  # the first row of each client is the latest
+            progress[client_id] = intake_progress(status, review_state, current_step)
+    return progress
+
+
+def desk_counts(now: datetime) -> DeskCounts:
+    """How many future sessions are held for review, and how many call requests are open."""
+    held = (
+        select(func.count())
+        .select_from(Booking)
+        .where(Booking.status == BookingStatus.HELD_FOR_REVIEW, Booking.start_utc > now)
+        .scalar_subquery()
+    )
+    calls = (
+        select(func.count())
+        .select_from(CallRequest)
+        .where(CallRequest.handled_at.is_(None))
+        .scalar_subquery()
+    )
+    held_count, calls_count = db.session.execute(select(held, calls)).one()
+    return DeskCounts(held_for_review=held_count, open_calls=calls_count)

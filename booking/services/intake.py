@@ -1,0 +1,547 @@
+"""The intake questionnaire: open by private link, save each page, send, and consents.
+
+Answers are stored encrypted (booking/encryption.py) as one JSON blob per intake:
+`{"answers": {step: {question: value}}, "drafts": {step: {question: value}}, "carried": [step]}`.
+`answers` holds pages the client finished; `drafts` holds what was typed on a page not yet
+finished (saved as they type, with JavaScript, or when a page had a problem), so nothing typed
+is ever lost; `carried` lists pages copied from a returning client's last answers and not yet
+looked at again.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from booking.domain import intake as questionnaire
+from booking.domain.consent import CONSENTS, REQUIRED_CONSENTS
+from booking.domain.intake_rules import (
+    FirstSession,
+    RaisedFlag,
+    allows_service,
+    first_session_for,
+    flags_for,
+    needs_review,
+)
+from booking.domain.statuses import (
+    BookingStatus,
+    ConsentKind,
+    IntakeStatus,
+    ReviewState,
+)
+from booking.encryption import cipher
+from booking.extensions import db
+from booking.models import Booking, CallRequest, Client, Consent, Intake
+from booking.services.availability import practice_zone
+from booking.services.screening import screening_conditions
+from booking.transactions import retry_conflicts, write_transaction
+
+LINK_SALT = "intake-link"
+LIVE_FUTURE = (BookingStatus.CONFIRMED, BookingStatus.HELD_FOR_REVIEW)
+
+
+class IntakeClosed(Exception):
+    """The link is right but has expired: the answers are kept, a new link is needed."""
+
+
+class IncompleteIntake(Exception):
+    """Required questions are not answered yet."""
+
+    def __init__(self, missing: Sequence[tuple[questionnaire.Step, str]]) -> None:
+        super().__init__("required questions not answered")
+        self.missing = list(missing)
+
+
+# --- Reading and writing the encrypted answers ----------------------------------------------
+
+
+def _blob(intake: Intake) -> dict[str, Any]:
+    blob = cipher().decrypt(intake.answers_encrypted)
+    blob.setdefault("answers", {})
+    blob.setdefault("drafts", {})
+    blob.setdefault("carried", [])
+    return blob
+
+
+def _store(intake: Intake, blob: Mapping[str, Any]) -> None:
+    intake.answers_encrypted = cipher().encrypt(blob)
+
+
+def answers_of(intake: Intake) -> dict[str, dict[str, Any]]:
+    """The finished pages' answers of an intake (decrypted)."""
+    return _blob(intake)["answers"]
+
+
+def latest_intake(client_id: int) -> Intake | None:
+    """The client's most recent intake, if any."""
+    return db.session.scalars(
+        select(Intake)
+        .where(Intake.client_id == client_id)
+        .order_by(Intake.created_at.desc(), Intake.id.desc())
+    ).first()
+
+
+# --- Private links ----------------------------------------------------------------------------
+
+
+def _links() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=LINK_SALT)
+
+
+def link_token(intake: Intake) -> str:
+    """The token in the intake's private link: signed, so it cannot be guessed or altered."""
+    return _links().dumps([intake.id, intake.link_nonce])
+
+
+def _by_token(token: str, lock: bool = False) -> Intake | None:
+    if not token or len(token) > 200:
+        return None
+    try:
+        intake_id, nonce = _links().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(intake_id, int) or not isinstance(nonce, str):
+        return None
+    query = select(Intake).where(Intake.id == intake_id)
+    if lock:
+        query = query.with_for_update()
+    intake = db.session.scalars(query).first()
+    if intake is None or not hmac.compare_digest(intake.link_nonce, nonce):
+        return None  # revoked, or another intake's id with a forged nonce
+    return intake
+
+
+def _link_days() -> timedelta:
+    return timedelta(days=current_app.config["INTAKE_LINK_DAYS"])
+
+
+def _keep_link_open(intake: Intake, now: datetime) -> None:
+    """Each visit and each booking keeps the link working for INTAKE_LINK_DAYS more."""
+    intake.link_expires_at = max(intake.link_expires_at, now + _link_days())
+
+
+# --- What a page needs ------------------------------------------------------------------------
+
+
+@dataclass
+class IntakeState:
+    """An intake opened by its link, with everything its pages need."""
+
+    intake: Intake
+    token: str
+    answers: dict[str, dict[str, Any]]
+    drafts: dict[str, dict[str, Any]]
+    conditions: list[questionnaire.ScreeningCondition]
+    consents: list[Consent]
+    today: date
+    carried: list[str] = field(default_factory=list)
+    steps: list[questionnaire.Step] = field(default_factory=list)
+
+    @property
+    def consent_on_file(self) -> bool:
+        """Treatment and health-data consent already given, and not withdrawn."""
+        active = {c.kind for c in self.consents if c.withdrawn_at is None}
+        return all(kind in active for kind in REQUIRED_CONSENTS)
+
+    @property
+    def missing(self) -> list[tuple[questionnaire.Step, str]]:
+        """Required answers not given, and health pages from last time not yet re-checked."""
+        missing = questionnaire.missing_required(self.answers, self.steps)
+        for step in self.steps:
+            if step.key in questionnaire.RECONFIRM_STEPS and step.key in self.carried:
+                missing.append((step, "confirm"))
+        return missing
+
+    def is_done(self, step_key: str) -> bool:
+        """Answered in this filling-in (not only carried over from last time)."""
+        return step_key in self.answers and step_key not in self.carried
+
+    @property
+    def returning(self) -> bool:
+        """A client who has sent answers before and has not yet said whether anything changed."""
+        return self.intake.based_on_id is not None and self.intake.current_step is None
+
+    def has_step(self, key: str) -> bool:
+        return any(step.key == key for step in self.steps)
+
+    def values_for(self, step_key: str) -> dict[str, Any]:
+        """What the page shows: the unfinished draft if there is one, else the saved answers."""
+        return self.drafts.get(step_key) or self.answers.get(step_key, {})
+
+
+def _consents_of(client_id: int) -> list[Consent]:
+    return list(
+        db.session.scalars(
+            select(Consent)
+            .where(Consent.client_id == client_id)
+            .order_by(Consent.given_at, Consent.id)
+        )
+    )
+
+
+def _state(intake: Intake, token: str, now: datetime) -> IntakeState:
+    blob = _blob(intake)
+    state = IntakeState(
+        intake=intake,
+        token=token,
+        answers=blob["answers"],
+        drafts=blob["drafts"],
+        carried=blob["carried"],
+        conditions=screening_conditions(),
+        consents=_consents_of(intake.client_id),
+        today=now.astimezone(practice_zone()).date(),
+    )
+    state.steps = questionnaire.steps_for(
+        state.answers,
+        state.conditions,
+        reconfirm_only=intake.reconfirm_only,
+        consent_on_file=state.consent_on_file,
+    )
+    return state
+
+
+def open_intake(token: str, now: datetime) -> IntakeState | None:
+    """The intake behind a link, or None for a wrong link; IntakeClosed once it has expired."""
+    intake = _by_token(token)
+    if intake is None:
+        return None
+    if intake.link_expires_at <= now:
+        raise IntakeClosed
+    return _state(intake, token, now)
+
+
+# --- Saving -----------------------------------------------------------------------------------
+
+
+def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop unanswered questions, so 'not answered' is always simply absent."""
+    kept: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()
+        elif isinstance(value, list | tuple):
+            value = [v for v in value if v]
+        if value:
+            kept[key] = value
+    return kept
+
+
+def _change(token: str, now: datetime) -> tuple[Intake, dict[str, Any]]:
+    intake = _by_token(token, lock=True)
+    if intake is None:
+        raise LookupError("no intake for this link")
+    if intake.link_expires_at <= now:
+        raise IntakeClosed
+    _keep_link_open(intake, now)
+    return intake, _blob(intake)
+
+
+@retry_conflicts
+def save_page(token: str, step_key: str, values: Mapping[str, Any], now: datetime) -> None:
+    """Keep a finished page's answers (already checked); a sent intake has changes to send."""
+    with write_transaction():
+        intake, blob = _change(token, now)
+        blob["answers"][step_key] = _clean(values)
+        blob["drafts"].pop(step_key, None)
+        if step_key in blob["carried"]:
+            blob["carried"].remove(step_key)
+        _store(intake, blob)
+        intake.current_step = step_key
+        if intake.status == IntakeStatus.SUBMITTED:
+            intake.status = IntakeStatus.DRAFT
+        if step_key == "about":
+            carer = values.get("filled_by") == "carer"
+            intake.filled_by_carer = carer
+            intake.carer_name = (values.get("carer_name") or None) if carer else None
+            intake.carer_relationship = (
+                (values.get("carer_relationship") or None) if carer else None
+            )
+
+
+@retry_conflicts
+def save_draft(token: str, step_key: str, values: Mapping[str, Any], now: datetime) -> None:
+    """Keep what was typed on a page that is not finished, exactly as typed."""
+    with write_transaction():
+        intake, blob = _change(token, now)
+        blob["drafts"][step_key] = dict(values)
+        _store(intake, blob)
+        if intake.current_step is None:
+            intake.current_step = step_key
+
+
+@retry_conflicts
+def choose_path(token: str, nothing_changed: bool, now: datetime) -> None:
+    """A returning client: re-confirm the health check only, or go through everything."""
+    with write_transaction():
+        intake, _ = _change(token, now)
+        intake.reconfirm_only = nothing_changed
+        intake.current_step = "start"
+
+
+# --- Sending ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SubmitOutcome:
+    """What sending the answers did, for the thank-you page."""
+
+    held: bool  # the client's sessions wait for the therapist to look at the answers
+    first_session: FirstSession
+    call_requested: bool
+    flags: list[RaisedFlag]
+
+
+def _upcoming(client_id: int, now: datetime) -> list[Booking]:
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .where(
+                Booking.client_id == client_id,
+                Booking.start_utc > now,
+                Booking.status.in_(LIVE_FUTURE),
+            )
+            .with_for_update()
+        )
+    )
+
+
+def _record_consents(intake: Intake, answers: Mapping[str, Any], now: datetime) -> None:
+    consent = answers.get("consent", {})
+    care = answers.get("care", {})
+    signed_name = consent.get("signed_name") or answers.get("about", {}).get("name") or ""
+    relationship = consent.get("signer_relationship") or intake.carer_relationship
+    given = {
+        ConsentKind.TREATMENT: consent.get("treatment") == "yes",
+        ConsentKind.HEALTH_DATA: consent.get("health_data") == "yes",
+        ConsentKind.GP_CONTACT: care.get("gp_contact") == "yes",
+        ConsentKind.REMINDERS: bool(consent.get("reminders"))
+        and "none" not in consent.get("reminders", []),
+    }
+    active = {
+        (c.kind, c.wording_version): c
+        for c in _consents_of(intake.client_id)
+        if c.withdrawn_at is None
+    }
+    # A page that was not part of this filling-in changes nothing about its consents.
+    answered = {
+        ConsentKind.TREATMENT: "consent" in answers,
+        ConsentKind.HEALTH_DATA: "consent" in answers,
+        ConsentKind.GP_CONTACT: "care" in answers,
+        ConsentKind.REMINDERS: "consent" in answers,
+    }
+    for kind, agreed in given.items():
+        if not answered[kind]:
+            continue
+        wording = CONSENTS[kind]
+        current = active.get((kind, wording.version))
+        detail = ",".join(consent.get("reminders", [])) if kind == ConsentKind.REMINDERS else None
+        if agreed and (current is None or current.detail != detail):
+            if current is not None:
+                current.withdrawn_at = now  # replaced by the new choice of channels
+            db.session.add(
+                Consent(
+                    client_id=intake.client_id,
+                    intake_id=intake.id,
+                    kind=kind,
+                    wording_version=wording.version,
+                    detail=detail,
+                    signed_name=signed_name[:120],
+                    on_behalf_relationship=(relationship or None)
+                    if intake.filled_by_carer
+                    else None,
+                    given_at=now,
+                )
+            )
+        elif not agreed and current is not None:
+            current.withdrawn_at = now  # un-ticked when the page was answered again
+
+
+def _ask_for_call(intake: Intake, client: Client) -> bool:
+    """Very severe ME: the therapist phones first. One open request per client is enough."""
+    open_request = db.session.scalars(
+        select(CallRequest).where(
+            CallRequest.client_id == client.id, CallRequest.handled_at.is_(None)
+        )
+    ).first()
+    if open_request is not None:
+        return True
+    phone = client.phone or client.carer_phone
+    if phone is None:
+        return False  # no number: the review itself tells the therapist to get in touch
+    db.session.add(
+        CallRequest(
+            client_id=client.id,
+            intake_id=intake.id,
+            name=client.display_name,
+            phone=phone,
+            best_time=None,
+        )
+    )
+    return True
+
+
+@retry_conflicts
+def submit(token: str, now: datetime) -> SubmitOutcome:
+    """Send the answers: work out the flags, hold sessions that need a look, record consents."""
+    with write_transaction():
+        intake, blob = _change(token, now)
+        state = _state(intake, token, now)
+        if state.missing:
+            raise IncompleteIntake(state.missing)
+        answers = blob["answers"]
+        flags = flags_for(answers, screening_conditions(include_inactive=True), state.today)
+        first = first_session_for(answers)
+        upcoming = _upcoming(intake.client_id, now)
+        wrong_kind = any(
+            not allows_service(first, home_visit=booking.service.home_visit) for booking in upcoming
+        )
+        hold = needs_review(flags) or wrong_kind or first is FirstSession.CALL_FIRST
+        if hold:
+            if intake.review_state not in (ReviewState.PENDING, ReviewState.CONTACTED):
+                intake.review_state = ReviewState.PENDING
+            for booking in upcoming:
+                if booking.status == BookingStatus.CONFIRMED:
+                    booking.status = BookingStatus.HELD_FOR_REVIEW
+                    booking.ical_sequence += 1
+        call_requested = first is FirstSession.CALL_FIRST and _ask_for_call(intake, intake.client)
+        _record_consents(intake, answers, now)
+        blob["drafts"] = {}
+        blob["carried"] = []
+        _store(intake, blob)
+        intake.status = IntakeStatus.SUBMITTED
+        intake.submitted_at = now
+        intake.questionnaire_version = questionnaire.QUESTIONNAIRE_VERSION
+    return SubmitOutcome(
+        held=hold and intake.review_state in (ReviewState.PENDING, ReviewState.CONTACTED),
+        first_session=first,
+        call_requested=call_requested,
+        flags=flags,
+    )
+
+
+@retry_conflicts
+def withdraw_consent(token: str, consent_id: int, now: datetime) -> Consent:
+    """Withdraw one consent. Without health-data consent, sessions wait for a conversation."""
+    with write_transaction():
+        intake, _ = _change(token, now)
+        consent = db.session.get(Consent, consent_id)
+        if consent is None or consent.client_id != intake.client_id:
+            raise LookupError("no such consent for this client")
+        if consent.withdrawn_at is None:
+            consent.withdrawn_at = now
+            if consent.kind in REQUIRED_CONSENTS:
+                intake.review_state = ReviewState.PENDING
+                for booking in _upcoming(intake.client_id, now):
+                    if booking.status == BookingStatus.CONFIRMED:
+                        booking.status = BookingStatus.HELD_FOR_REVIEW
+                        booking.ical_sequence += 1
+    return consent
+
+
+@dataclass(frozen=True)
+class QuestionsLink:
+    """What a booking page says about the client's questionnaire."""
+
+    token: str | None  # None when the link has ended (a fresh one is a click away)
+    sent: bool
+
+
+def questions_link(client_id: int, now: datetime) -> QuestionsLink | None:
+    """The client's questionnaire link for their booking pages, or None if there is none."""
+    intake = latest_intake(client_id)
+    if intake is None:
+        return None
+    token = link_token(intake) if intake.link_expires_at > now else None
+    return QuestionsLink(token, intake.status == IntakeStatus.SUBMITTED)
+
+
+@retry_conflicts
+def reopen_link(client_id: int, now: datetime) -> str | None:
+    """Keep the client's questionnaire link open for longer (from their booking link)."""
+    with write_transaction():
+        intake = latest_intake(client_id)
+        if intake is None:
+            return None
+        _keep_link_open(intake, now)
+        return link_token(intake)
+
+
+# --- Used by the booking service, inside its transaction -------------------------------------
+
+
+def _new_intake(client: Client, now: datetime, based_on: Intake | None = None) -> Intake:
+    """A new intake: a returning client's starts from their last answers (consent is asked
+    afresh only if not on file); a new client's page one shows what the booking told us."""
+    answers: dict[str, Any] = {}
+    drafts: dict[str, Any] = {}
+    if based_on is not None:
+        answers = {k: v for k, v in answers_of(based_on).items() if k != "consent"}
+        carried = sorted(answers)
+    else:
+        about = {"name": client.name, "preferred_name": client.preferred_name}
+        if client.carer_name:
+            about |= {
+                "filled_by": "carer",
+                "carer_name": client.carer_name,
+                "carer_relationship": client.carer_relationship,
+            }
+        drafts = {"about": {k: v for k, v in about.items() if v}}
+        carried = []
+    intake = Intake(
+        client=client,
+        questionnaire_version=questionnaire.QUESTIONNAIRE_VERSION,
+        status=IntakeStatus.DRAFT,
+        based_on_id=based_on.id if based_on is not None else None,
+        link_nonce=secrets.token_urlsafe(16),
+        link_expires_at=now + _link_days(),
+    )
+    _store(intake, {"answers": answers, "drafts": drafts, "carried": carried})
+    db.session.add(intake)
+    return intake
+
+
+def intake_for_booking(client: Client, now: datetime) -> Intake:
+    """The intake a new booking is planned from: the open one, a recent one, or a new one.
+
+    A returning client whose last answers are older than INTAKE_RECONFIRM_DAYS gets a new
+    intake that starts from them, with a "nothing has changed" shortcut.
+    """
+    latest = latest_intake(client.id) if client.id is not None else None
+    reconfirm_after = timedelta(days=current_app.config["INTAKE_RECONFIRM_DAYS"])
+    if latest is not None and (
+        latest.status == IntakeStatus.DRAFT
+        or (latest.submitted_at is not None and latest.submitted_at > now - reconfirm_after)
+    ):
+        _keep_link_open(latest, now)
+        return latest
+    return _new_intake(client, now, based_on=latest)
+
+
+@dataclass(frozen=True)
+class IntakeRule:
+    """What a client's sent answers mean for a new booking."""
+
+    first_session: FirstSession | None  # None: no answers sent yet
+    hold: bool  # the therapist looks at the answers before the session
+
+
+def booking_rule(client: Client) -> IntakeRule:
+    """The rule a client's latest sent answers set for booking."""
+    latest = latest_intake(client.id) if client.id is not None else None
+    if latest is None:
+        return IntakeRule(None, False)
+    hold = latest.review_state in (ReviewState.PENDING, ReviewState.CONTACTED)
+    if latest.submitted_at is None and latest.based_on_id is None:
+        return IntakeRule(None, hold)
+    source = latest
+    if latest.submitted_at is None and latest.based_on_id is not None:
+        source = db.session.get(Intake, latest.based_on_id) or latest
+    return IntakeRule(first_session_for(answers_of(source)), hold)
