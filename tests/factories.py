@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 from typing import Any
 
-from booking.domain.intake import DEFAULT_SCREENING
 from booking.extensions import db
 from booking.models import Booking, Client, Practitioner, ScreeningQuestion, Service
+from booking.services.screening import default_rows
 
 _numbers = count(1)
 
@@ -119,21 +119,7 @@ def make_closure(start_utc: datetime, end_utc: datetime, **overrides: Any) -> An
 
 def make_screening_list() -> list[ScreeningQuestion]:
     """The default screening list (migration 0004 inserts it; tests empty every table)."""
-    rows = []
-    for order, condition in enumerate(DEFAULT_SCREENING, start=1):
-        rows.append(
-            _add(
-                ScreeningQuestion,
-                {
-                    "key": condition.key,
-                    "label": condition.label,
-                    "hint": condition.hint,
-                    "group": condition.group,
-                    "flag": condition.flag,
-                    "follow_up": condition.follow_up,
-                    "sort_order": order * 10,
-                },
-                {},
-            )
-        )
+    rows = default_rows()
+    db.session.add_all(rows)
+    db.session.flush()
     return rows

@@ -35,11 +35,15 @@ class PlainForm(FlaskForm):
         csrf_time_limit = None
 
 
-def _open(token: str) -> intakes.IntakeState | ResponseReturnValue:
-    try:
-        state = intakes.open_intake(token, now_utc())
-    except intakes.IntakeClosed:
-        return render_template("intake/closed.html"), 410
+@bp.errorhandler(intakes.IntakeClosed)
+def link_ended(_error: intakes.IntakeClosed) -> ResponseReturnValue:
+    """An expired link: the answers are kept, and the page says how to carry on."""
+    return render_template("intake/closed.html"), 410
+
+
+def _open(token: str) -> intakes.IntakeState:
+    """The intake behind the link; a kind 404 for a wrong one, 410 for an ended one."""
+    state = intakes.open_intake(token, now_utc())
     if state is None:
         abort(404)
     return state
@@ -55,8 +59,6 @@ def _known_step(state: intakes.IntakeState, step: str) -> q.Step:
 def start(token: str) -> ResponseReturnValue:
     """The first page: what this is, that we keep everything, and where to carry on."""
     state = _open(token)
-    if not isinstance(state, intakes.IntakeState):
-        return state
     return render_template(
         "intake/start.html", state=state, form=PlainForm(), next_step=_resume_step(state)
     )
@@ -75,8 +77,6 @@ def _resume_step(state: intakes.IntakeState) -> q.Step | None:
 def choose_path(token: str) -> ResponseReturnValue:
     """A returning client: "nothing has changed" or "something has changed"."""
     state = _open(token)
-    if not isinstance(state, intakes.IntakeState):
-        return state
     form = PlainForm()
     if not form.validate():
         return render_template(
@@ -139,8 +139,6 @@ def _render_page(
 def page(token: str, step: str) -> ResponseReturnValue:
     """One page of the questionnaire."""
     state = _open(token)
-    if not isinstance(state, intakes.IntakeState):
-        return state
     this = _known_step(state, step)
     if not state.has_step(step) and step not in state.answers:
         return redirect(url_for("intake.start", token=token))
@@ -220,8 +218,6 @@ def autosave(token: str, step: str) -> ResponseReturnValue:
 def check(token: str) -> ResponseReturnValue:
     """Check your answers, with a change link for each, before sending."""
     state = _open(token)
-    if not isinstance(state, intakes.IntakeState):
-        return state
     return _check_page(state, PlainForm())
 
 
@@ -251,8 +247,6 @@ def _check_page(
 def submit(token: str) -> ResponseReturnValue:
     """Send the answers to the therapist."""
     state = _open(token)
-    if not isinstance(state, intakes.IntakeState):
-        return state
     form = PlainForm()
     if not form.validate():
         return _check_page(state, form, 400, session_expired=True)
@@ -267,8 +261,6 @@ def submit(token: str) -> ResponseReturnValue:
 def consents(token: str) -> ResponseReturnValue:
     """What the client has agreed to, and a way to withdraw each."""
     state = _open(token)
-    if not isinstance(state, intakes.IntakeState):
-        return state
     return render_template(
         "intake/consents.html",
         state=state,
@@ -283,8 +275,6 @@ def consents(token: str) -> ResponseReturnValue:
 def withdraw(token: str, consent_id: int) -> ResponseReturnValue:
     """Withdraw one consent."""
     state = _open(token)
-    if not isinstance(state, intakes.IntakeState):
-        return state
     form = PlainForm()
     if not form.validate():
         return render_template(

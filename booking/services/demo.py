@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from booking.domain.intake import DEFAULT_SCREENING
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import (
@@ -20,6 +19,7 @@ from booking.models import (
     Service,
 )
 from booking.passwords import password_matches
+from booking.services.screening import default_rows
 from booking.services.staff import add_staff, find_staff
 from booking.transactions import write_transaction
 
@@ -110,8 +110,8 @@ class SeedReport:
 
     added: dict[str, int] = field(default_factory=dict)
 
-    def count(self, kind: str) -> None:
-        self.added[kind] = self.added.get(kind, 0) + 1
+    def count(self, kind: str, how_many: int = 1) -> None:
+        self.added[kind] = self.added.get(kind, 0) + how_many
 
 
 def practice_is_empty() -> bool:
@@ -166,19 +166,9 @@ def _ensure_screening_list(report: SeedReport) -> None:
     """The default screening list (migration 0004 adds it; this puts it back if emptied)."""
     if db.session.scalar(select(func.count()).select_from(ScreeningQuestion)):
         return
-    for order, condition in enumerate(DEFAULT_SCREENING, start=1):
-        db.session.add(
-            ScreeningQuestion(
-                key=condition.key,
-                label=condition.label,
-                hint=condition.hint,
-                group=condition.group,
-                flag=condition.flag,
-                follow_up=condition.follow_up,
-                sort_order=order * 10,
-            )
-        )
-        report.count("screening questions")
+    rows = default_rows()
+    db.session.add_all(rows)
+    report.count("screening questions", len(rows))
 
 
 def _ensure_practitioner(spec: dict[str, str], zone: str, report: SeedReport) -> Practitioner:

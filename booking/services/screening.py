@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from booking.domain.intake import (
+    DEFAULT_SCREENING,
     NONE_OF_THESE,
     Flag,
     FollowUp,
@@ -40,6 +41,22 @@ def screening_conditions(include_inactive: bool = False) -> list[ScreeningCondit
     if not include_inactive:
         query = query.where(ScreeningQuestion.active.is_(True))
     return [as_condition(row) for row in db.session.scalars(query)]
+
+
+def default_rows() -> list[ScreeningQuestion]:
+    """The default list as new rows (migration 0004 inserts the same list into a new database)."""
+    return [
+        ScreeningQuestion(
+            key=condition.key,
+            label=condition.label,
+            hint=condition.hint,
+            group=condition.group,
+            flag=condition.flag,
+            follow_up=condition.follow_up,
+            sort_order=order * 10,
+        )
+        for order, condition in enumerate(DEFAULT_SCREENING, start=1)
+    ]
 
 
 # --- The therapist's editor: rows are changed or added, never deleted ---------------------------
