@@ -25,8 +25,8 @@ def create_app(
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
     register_extensions(app)
+    register_request_hooks(app)  # first: it brings the URL converters the blueprints use
     register_blueprints(app)
-    register_request_hooks(app)
     register_template_context(app)
     register_commands(app)
     return app

@@ -12,6 +12,7 @@ without a key (config.py).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +59,15 @@ class FieldCipher:
 
 
 def _instance_key(path: Path) -> str:
-    if not path.exists():
-        path.write_text(Fernet.generate_key().decode())
-        path.chmod(0o600)
+    # Created owner-only from the start, and only once even if two processes start together
+    # (O_EXCL): a second key would leave answers saved with the first one unreadable.
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as key_file:
+            key_file.write(Fernet.generate_key().decode())
     return path.read_text().strip()
 
 

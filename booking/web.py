@@ -1,6 +1,7 @@
 """Request hooks shared by every page: size limits and security headers."""
 
 from flask import Flask, Response, abort, current_app, request, url_for
+from werkzeug.routing import IntegerConverter, Map
 
 # No external requests at all: everything the pages need is served from here.
 CONTENT_SECURITY_POLICY = (
@@ -9,8 +10,20 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+class RowId(IntegerConverter):
+    """`<id:name>`: a database id in a URL. A number too big for the database is simply not
+    found (404), instead of an overflow deep in the driver."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ROW_ID)
+
+
+MAX_ROW_ID = 2**31 - 1  # the largest INTEGER PostgreSQL stores
+
+
 def init_app(app: Flask) -> None:
     """Install the hooks on the app."""
+    app.url_map.converters["id"] = RowId
 
     @app.before_request
     def refuse_oversized_bodies() -> None:
@@ -35,3 +48,10 @@ def init_app(app: Flask) -> None:
 def public_url(endpoint: str, **values: object) -> str:
     """An absolute link for emails, calendar files and API answers, built on BASE_URL."""
     return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
+def never_cache(response: Response) -> Response:
+    """Pages with personal or health details are never kept by a browser or a shared cache."""
+    if "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"  # a view's own no-store rule stays
+    return response

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from booking import create_app, passwords
 from booking.extensions import db
 from config import TestingConfig
-from tests.support import DEFAULT_NOW, postgres_url
+from tests.support import CHROMIUM, CHROMIUM_ARGS, DEFAULT_NOW, missing, postgres_url
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -135,3 +135,18 @@ def freeze(app: Flask) -> Callable[[datetime], None]:
         app.extensions["clock"] = lambda: moment
 
     return set_now
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (skipped locally, a failure in CI, if missing)."""
+    if not CHROMIUM.exists():
+        missing("Chromium (/usr/bin/chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -28,9 +28,9 @@ from tests.staff import (
     screening_rows,
     signed_in_client,
 )
-from tests.support import DEFAULT_NOW, missing
+from tests.support import DEFAULT_NOW
 from tests.test_booking_pages import text_of
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, axe_violations, follow, tab_to
+from tests.test_browser import axe_violations, follow, tab_to
 
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, StaffRole.RECEPTION, StaffRole.THERAPIST, StaffRole.ADMIN]
@@ -395,20 +395,6 @@ def test_staff_pages_are_never_cached(app, world):
 # --- In a real browser: keyboard only, WCAG 2.2 AA ------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        missing("Chromium (/usr/bin/chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def live_dashboard(app, world) -> Iterator[str]:
     """The app served on a free local port, with the world's client and a therapist account."""
@@ -423,9 +409,9 @@ def live_dashboard(app, world) -> Iterator[str]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_staff_pages_work_by_keyboard_and_pass_axe(chromium, live_dashboard, world, scheme):
+def test_staff_pages_work_by_keyboard_and_pass_axe(browser, live_dashboard, world, scheme):
     # The staff pages have no scripts of their own; axe needs JavaScript to run.
-    context = chromium.new_context(color_scheme=scheme)
+    context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(live_dashboard + "/dashboard/reviews")  # not signed in: the sign-in page first
     assert page.inner_text("h1") == "Staff sign-in"

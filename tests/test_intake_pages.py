@@ -389,35 +389,57 @@ def test_a_later_booking_by_a_client_under_review_is_held_too(app, client, manag
         assert result.booking.status == BookingStatus.HELD_FOR_REVIEW
 
 
-def test_very_severe_holds_the_booking_asks_for_a_call_and_blocks_self_booking(
+def book_again(app, slug="gentle-massage", start=MONDAY + timedelta(days=9), now=DEFAULT_NOW):
+    """The same client books once more (by the same email): the new booking's status and link."""
+    with app.app_context():
+        token = bookings.new_manage_token()
+        details = bookings.ClientDetails(name="Ann Smith", email="ann@example.com")
+        result = bookings.book(slug, start, None, details, token, now)
+        return result.booking.status, token
+
+
+def test_very_severe_holds_every_hands_on_booking_and_asks_for_a_call(
     app, client, manage_token, link
 ):
     fill_in(client, link, energy={"severity": "very_severe", "state": "stable"})
-    send(client, link)
+    words = text_of(client.get(send(client, link).headers["Location"]))
+    assert "They will confirm it, or phone you to talk it through" in words
     assert stored_booking(app, manage_token).status == BookingStatus.HELD_FOR_REVIEW
     with app.app_context():
         assert db.session.scalars(select(CallRequest)).all() == []  # no phone: review covers it
-        details = bookings.ClientDetails(name="Ann Smith", email="ann@example.com")
-        with pytest.raises(bookings.CallFirst):
-            bookings.check("gentle-massage", MONDAY + timedelta(days=9), None, details, DEFAULT_NOW)
+    # Booking again online is never refused with words about health (anyone can type a known
+    # email); it simply waits for the therapist, who phones first.
+    later, _ = book_again(app)
+    assert later == BookingStatus.HELD_FOR_REVIEW
 
 
-def test_severe_is_steered_to_a_short_home_visit(app, client, manage_token, link):
+def test_very_severe_with_a_phone_number_gets_a_call_request(app, client):
+    with app.app_context():
+        seed_demo(DEFAULT_NOW, app.config["PRACTICE_TIMEZONE"])
+        token = bookings.new_manage_token()
+        details = bookings.ClientDetails(name="Cy Lee", phone="+447700900456")
+        bookings.book("first-gentle-session", MONDAY, None, details, token, DEFAULT_NOW)
+    own_link = intake_link(client, token)
+    fill_in(client, own_link, energy={"severity": "very_severe", "state": "stable"})
+    send(client, own_link)
+    send(client, own_link)  # sending again asks only once
+    with app.app_context():
+        request = db.session.scalars(select(CallRequest)).one()
+        assert (request.name, request.phone) == ("Cy Lee", "+447700900456")
+
+
+def test_severe_holds_a_clinic_session_but_a_home_visit_suits(app, client, manage_token, link):
     fill_in(client, link, energy={"severity": "severe", "state": "stable"})
     send(client, link)
-    # The clinic first session no longer fits, so it waits for the therapist.
+    # The clinic first session does not suit, so it waits for the therapist.
     assert stored_booking(app, manage_token).status == BookingStatus.HELD_FOR_REVIEW
     with app.app_context():
-        bookings.cancel(manage_token, "other", DEFAULT_NOW)
-        details = bookings.ClientDetails(name="Ann Smith", email="ann@example.com")
-        with pytest.raises(bookings.HomeVisitFirst) as refused:
-            bookings.check(
-                "first-gentle-session", MONDAY + timedelta(days=2), None, details, DEFAULT_NOW
-            )
-        assert refused.value.home_visit_service.home_visit
-
-
-# --- Carers, returning clients, consents --------------------------------------------------------
+        rule = intakes.booking_rule(
+            db.session.get(Booking, stored_booking(app, manage_token).id).client
+        )
+        assert rule.holds(home_visit=False)
+        assert rule.under_review  # until the therapist has looked
+        assert rule.first_session.value == "home_visit"
 
 
 def test_a_carer_filling_in_is_recorded_with_their_relationship(app, client, link):
@@ -479,8 +501,12 @@ def test_a_returning_client_says_nothing_changed_and_reconfirms_screening_only(
         slot = months_later.replace(hour=10, minute=15) + timedelta(days=2)
         while slot.weekday() != 0:
             slot += timedelta(days=1)
-        bookings.book("gentle-massage", slot, None, details, token, months_later)
-    new_link = intake_link(client, token)
+        result = bookings.book("gentle-massage", slot, None, details, token, months_later)
+        # A returning client's link goes to their contact details on file, not the page.
+        new_link = "/intake/" + intakes.link_token(intakes.latest_intake(result.booking.client_id))
+    assert "we only send its link to the email or phone number" in text_of(
+        client.get(f"/book/booked/{token}")
+    )
     assert new_link != link
     assert "Has anything changed?" in text_of(client.get(new_link))
     start_token = csrf_token(client.get(new_link))
@@ -548,26 +574,170 @@ def test_anyone_can_ask_the_therapist_to_call(app, client):
         )
 
 
-def test_a_very_severe_client_booking_online_is_offered_a_call(app, client, manage_token, link):
-    fill_in(client, link, energy={"severity": "very_severe", "state": "stable"})
+def test_someone_typing_a_clients_email_learns_nothing_about_their_health(
+    app, client, manage_token, link
+):
+    fill_in(
+        client,
+        link,
+        screening={"now": ["none"], "history": ["pregnancy"]},
+        screening_details={"pregnancy_details": "about 20 weeks"},
+        energy={"severity": "very_severe", "state": "stable"},
+    )
     send(client, link)
-    page = client.get("/book/gentle-massage/details?start=2026-12-02T10:15:00%2B00:00")
-    response = client.post(
+    stranger = app.test_client()
+    page = stranger.get("/book/gentle-massage/details?start=2026-12-02T10:15:00%2B00:00")
+    checked = stranger.post(
         "/book/gentle-massage/details",
         data={
             "csrf_token": csrf_token(page),
             "start": "2026-12-02T10:15:00+00:00",
             "for_whom": "self",
-            "name": "Ann Smith",
-            "email": "ann@example.com",
+            "name": "Nobody",
+            "email": "ANN@example.com",
             "send_to": "client",
         },
     )
-    assert response.status_code == 422
-    assert "would like to phone you first" in text_of(response)
-    assert 'href="/call-me"' in response.get_data(as_text=True)
+    api = stranger.post(
+        "/api/v1/bookings",
+        json={
+            "service": "gentle-massage",
+            "start": "2026-12-02T10:15:00+00:00",
+            "client": {"name": "Nobody", "email": "ann@example.com"},
+        },
+    )
+    assert api.status_code == 201
+    manage = api.get_json()["manage_url"].split("/manage/")[1]
+    pages = [
+        text_of(checked),
+        api.get_data(as_text=True),
+        text_of(stranger.get(f"/book/booked/{manage}")),
+        text_of(stranger.get(f"/manage/{manage}")),
+    ]
+    for words in pages:
+        for secret in ("bed", "mostly at home", "20 weeks", "Pregnancy", "/intake/"):
+            assert secret not in words
+    assert stranger.get(f"/manage/{manage}/questions").status_code == 404
+
+
+def test_a_hold_still_applies_when_a_returning_client_starts_a_new_intake(
+    app, client, manage_token, link, freeze
+):
+    fill_in(client, link, screening={"now": ["fever"], "history": ["none"]})
+    send(client, link)
+    months_later = DEFAULT_NOW + timedelta(days=120)
+    freeze(months_later)
+    with app.app_context():
+        seed_demo(months_later, app.config["PRACTICE_TIMEZONE"])
+    first, _ = book_again(app, start=MONDAY + timedelta(days=126), now=months_later)
+    second, _ = book_again(app, start=MONDAY + timedelta(days=140), now=months_later)
+    assert first == second == BookingStatus.HELD_FOR_REVIEW
 
 
 def test_questionnaire_pages_are_never_cached(client, link):
     for path in ("", "/about", "/check", "/consents"):
         assert client.get(link + path).headers["Cache-Control"] == "no-store"
+
+
+def test_booked_and_manage_pages_are_never_cached_either(client, manage_token):
+    assert client.get(f"/book/booked/{manage_token}").headers["Cache-Control"] == "no-store"
+    assert client.get(f"/manage/{manage_token}").headers["Cache-Control"] == "no-store"
+
+
+# --- What the review found: each pinned ---------------------------------------------------------
+
+
+def test_a_withdrawn_consent_is_not_given_again_by_sending_old_answers(app, client, link):
+    fill_in(client, link, care={"gp_contact": "yes"})
+    send(client, link)
+    with app.app_context():
+        gp = db.session.scalars(select(Consent).where(Consent.kind == ConsentKind.GP_CONTACT)).one()
+        gp_id = gp.id
+    page = client.get(f"{link}/consents")
+    client.post(f"{link}/consents/{gp_id}/withdraw", data={"csrf_token": csrf_token(page)})
+    post_page(client, link, "senses", {"light": "very_dim"})  # another page changes
+    assert send(client, link).status_code == 303
+    with app.app_context():
+        rows = db.session.scalars(select(Consent).where(Consent.kind == ConsentKind.GP_CONTACT))
+        assert [row.withdrawn_at for row in rows] == [DEFAULT_NOW]
+    # Choosing it again on its page gives it again.
+    post_page(client, link, "care", {"gp_contact": "yes"})
+    send(client, link)
+    with app.app_context():
+        rows = db.session.scalars(select(Consent).where(Consent.kind == ConsentKind.GP_CONTACT))
+        assert sorted(row.withdrawn_at is None for row in rows) == [False, True]
+
+
+def test_control_characters_are_tidied_not_a_server_error(app, client, link):
+    response = post_page(
+        client,
+        link,
+        "about",
+        {
+            "name": "Ann\x00 Smith",
+            "date_of_birth": "27 3 1985",
+            "filled_by": "carer",
+            "carer_name": "Sam\x00",
+            "carer_relationship": "son\x07",
+        },
+    )
+    assert response.status_code == 303
+    intake = the_intake(app)
+    assert (intake.carer_name, intake.carer_relationship) == ("Sam", "son")
+    called = client.get("/call-me")
+    response = client.post(
+        "/call-me",
+        data={"csrf_token": csrf_token(called), "name": "Ann\x00", "phone": "07700 900123"},
+    )
+    assert response.status_code == 200
+
+
+def test_an_id_too_big_for_the_database_is_simply_not_found(client, link):
+    page = client.get(f"{link}/check")
+    response = client.post(
+        f"{link}/consents/99999999999999999999999/withdraw", data={"csrf_token": csrf_token(page)}
+    )
+    assert response.status_code == 404
+
+
+def test_nothing_has_changed_is_only_for_returning_clients(app, client, link):
+    token = csrf_token(client.get(f"{link}/check"))
+    response = client.post(f"{link}/path", data={"csrf_token": token, "changed": "no"})
+    assert response.status_code == 404
+    assert the_intake(app).reconfirm_only is False
+
+
+def test_answers_kept_as_typed_are_listed_before_sending_and_survive_it(app, client, link):
+    fill_in(client, link)
+    token = csrf_token(client.get(f"{link}/senses"))
+    client.post(f"{link}/senses/autosave", data={"csrf_token": token, "light": "very_dim"})
+    words = text_of(client.get(f"{link}/check"))
+    assert "Changes not saved yet" in words and "Light, sound and talking" in words
+    send(client, link)
+    assert answers(app)["senses"]["light"] == "dim"  # not used until saved with its button
+    assert is_checked(client.get(f"{link}/senses").get_data(as_text=True), "light", "very_dim")
+
+
+def test_an_expired_token_still_keeps_what_was_typed_as_a_draft(app, client, link):
+    post_page(client, link, "contact", {"channel": "sms", "postcode": "AB1 2CD"}, token="stale")
+    assert drafts(app)["contact"]["postcode"] == "AB1 2CD"
+    assert "contact" not in answers(app)
+
+
+def test_sending_the_same_answers_after_a_release_holds_nothing_again(
+    app, client, manage_token, link
+):
+    from booking.services import review
+
+    fill_in(client, link, screening={"now": ["none"], "history": ["heart"]})
+    send(client, link)
+    with app.app_context():
+        review.release(the_intake(app).id, None, "", DEFAULT_NOW)
+    assert stored_booking(app, manage_token).status == BookingStatus.CONFIRMED
+    post_page(client, link, "senses", {"light": "very_dim"})
+    send(client, link)
+    assert stored_booking(app, manage_token).status == BookingStatus.CONFIRMED
+    # Something new that needs a look holds it again.
+    post_page(client, link, "screening", {"now": ["none"], "history": ["heart", "epilepsy"]})
+    send(client, link)
+    assert stored_booking(app, manage_token).status == BookingStatus.HELD_FOR_REVIEW

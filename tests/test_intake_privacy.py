@@ -73,6 +73,25 @@ def test_a_canary_answer_appears_nowhere_in_the_database_but_the_app_reads_it(ap
         assert intakes._blob(intake)["drafts"]["care"]["other_practitioners"] == canary
 
 
+def test_a_canary_typed_into_the_pages_reaches_neither_database_nor_logs(app, client, caplog):
+    from tests.test_intake_pages import intake_link, post_page
+
+    canary = f"canary-{uuid.uuid4().hex}"
+    caplog.set_level(logging.DEBUG)
+    with app.app_context():
+        seed_demo(DEFAULT_NOW, app.config["PRACTICE_TIMEZONE"])
+        token = bookings.new_manage_token()
+        details = bookings.ClientDetails(name="Ann Smith", email="ann@example.com")
+        bookings.book("first-gentle-session", MONDAY, None, details, token, DEFAULT_NOW)
+    link = intake_link(client, token)
+    fields = {"now": ["none"], "history": ["none"], "medications": canary}
+    assert post_page(client, link, "screening", fields).status_code == 303
+    assert post_page(client, link, "senses", {"light": canary}).status_code == 422  # a bad choice
+    assert canary not in raw_dump(app)
+    assert canary not in caplog.text
+    assert canary in client.get(f"{link}/screening").get_data(as_text=True)
+
+
 def test_the_development_key_is_generated_once_and_kept_private(app):
     key_file = Path(app.instance_path) / "field_encryption_key"
     assert key_file.exists()

@@ -6,9 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+from booking.domain.text import tidy_line
 
 
 class SignInForm(FlaskForm):
@@ -16,7 +14,7 @@ class SignInForm(FlaskForm):
 
     email = EmailField(
         "Email address",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[
             InputRequired("Please enter your email address."),
             Length(max=254, message="Please check this email address: it is very long."),

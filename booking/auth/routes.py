@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
@@ -14,6 +14,7 @@ from booking.auth.accounts import sign_in
 from booking.auth.forms import SignInForm
 from booking.auth.roles import HOME_ENDPOINT
 from booking.clock import now_utc
+from booking.web import never_cache
 
 # One message for a wrong email and a wrong password, so the page never says which emails
 # have accounts.
@@ -36,11 +37,7 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    """Sign-in pages and answers stay out of every cache (shared computers, back button)."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(never_cache)  # sign-in pages stay out of every cache (shared computers)
 
 
 @bp.route("/login", methods=["GET", "POST"])

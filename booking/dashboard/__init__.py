@@ -4,16 +4,12 @@ Every page needs a signed-in member of staff, and each route names the roles it 
 (booking/auth/roles.py). Clinical details are for the therapist and admin only.
 """
 
-from flask import Blueprint, Response
+from flask import Blueprint
+
+from booking.web import never_cache
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-
-
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    """Staff pages hold personal data: never kept by a browser or a shared computer's cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(never_cache)  # staff pages hold personal data
 
 
 from booking.dashboard import routes  # noqa: E402,F401

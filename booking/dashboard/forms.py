@@ -8,14 +8,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from booking.domain.intake import Flag, FollowUp, ScreeningGroup
+from booking.domain.text import tidy_line, tidy_note
 from booking.services.review import NOTE_LIMIT
 from booking.services.screening import ScreeningEntry
 
 NOTE_TOO_LONG = f"Please keep the note to {NOTE_LIMIT:,} characters or fewer."
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 class ReleaseForm(FlaskForm):
@@ -24,7 +21,7 @@ class ReleaseForm(FlaskForm):
     note = TextAreaField(
         "A note for the record (optional)",
         description="Only the therapist and admin can read it.",
-        filters=[_strip],
+        filters=[tidy_note],
         validators=[Optional(), Length(max=NOTE_LIMIT, message=NOTE_TOO_LONG)],
     )
 
@@ -35,7 +32,7 @@ class ContactedForm(FlaskForm):
     note = TextAreaField(
         "What you are talking through with the client",
         description="Only the therapist and admin can read it.",
-        filters=[_strip],
+        filters=[tidy_note],
         validators=[
             InputRequired("Please write a short note about the conversation."),
             Length(max=NOTE_LIMIT, message=NOTE_TOO_LONG),
@@ -71,7 +68,7 @@ class ScreeningRowForm(FlaskForm):
 
     label = StringField(
         "The condition, as the client reads it",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[
             InputRequired("Please write the condition as the client will read it."),
             Length(max=200, message="Please keep this to 200 characters or fewer."),
@@ -80,7 +77,7 @@ class ScreeningRowForm(FlaskForm):
     hint = StringField(
         "Hint with the follow-up question (optional)",
         description="For example: How many weeks?",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[
             Optional(),
             Length(max=200, message="Please keep this to 200 characters or fewer."),

@@ -57,7 +57,7 @@ def home() -> str:
 # --- A client's record ------------------------------------------------------------------------
 
 
-@bp.get("/clients/<int:client_id>/intake")
+@bp.get("/clients/<id:client_id>/intake")
 @roles_required(*CLINICAL_ROLES)
 def client_intake(client_id: int) -> str:
     """The therapist's view: session plan, flags with reasons, every answer, consents."""
@@ -74,7 +74,7 @@ def client_intake(client_id: int) -> str:
     )
 
 
-@bp.get("/clients/<int:client_id>/practical")
+@bp.get("/clients/<id:client_id>/practical")
 @roles_required(*EVERY_ROLE)
 def client_practical(client_id: int) -> str:
     """Contact details, carer and practical needs: nothing clinical, for every role."""
@@ -149,7 +149,7 @@ def _released_words(outcome: review.ReviewOutcome) -> str:
     return f"Reviewed. The client's {sessions} now confirmed."
 
 
-@bp.post("/reviews/<int:intake_id>/release")
+@bp.post("/reviews/<id:intake_id>/release")
 @roles_required(*CLINICAL_ROLES)
 def release(intake_id: int) -> ResponseReturnValue:
     """Reviewed: the client's held sessions are confirmed."""
@@ -157,7 +157,7 @@ def release(intake_id: int) -> ResponseReturnValue:
     return _review(intake_id, form, review.release, _released_words)
 
 
-@bp.post("/reviews/<int:intake_id>/contacted")
+@bp.post("/reviews/<id:intake_id>/contacted")
 @roles_required(*CLINICAL_ROLES)
 def contacted(intake_id: int) -> ResponseReturnValue:
     """Talking it through with the client: the note is kept, the sessions stay held."""
@@ -207,7 +207,7 @@ def screening_list() -> str:
     return _screening_page()
 
 
-@bp.post("/screening/<int:row_id>")
+@bp.post("/screening/<id:row_id>")
 @roles_required(*CLINICAL_ROLES)
 def screening_save(row_id: int) -> ResponseReturnValue:
     """Save one condition's changes."""
@@ -252,7 +252,7 @@ def calls() -> str:
     )
 
 
-@bp.post("/calls/<int:call_id>/done")
+@bp.post("/calls/<id:call_id>/done")
 @roles_required(*EVERY_ROLE)
 def call_done(call_id: int) -> ResponseReturnValue:
     """Mark a call request as handled."""

@@ -33,6 +33,7 @@ from booking.domain.intake_checks import (
     contradictions,
     parse_date_of_birth,
 )
+from booking.domain.text import tidy_line, tidy_note
 
 SHORT_TEXT = 120
 LONG_TEXT = 1000
@@ -99,15 +100,11 @@ class Agreement(BooleanField):
         return "yes" if self.data else None
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 class Text(StringField):
     """A short line of text."""
 
     def __init__(self, label: str, limit: int = SHORT_TEXT, **kwargs: Any) -> None:
-        super().__init__(label, filters=[_strip], **kwargs)
+        super().__init__(label, filters=[tidy_line], **kwargs)
         self.limit = limit
 
 
@@ -115,7 +112,7 @@ class TextArea(_TextAreaField):
     """A few lines of text."""
 
     def __init__(self, label: str, limit: int = LONG_TEXT, **kwargs: Any) -> None:
-        super().__init__(label, filters=[_strip], **kwargs)
+        super().__init__(label, filters=[tidy_note], **kwargs)
         self.limit = limit
 
 

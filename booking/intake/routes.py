@@ -83,7 +83,10 @@ def choose_path(token: str) -> ResponseReturnValue:
             "intake/start.html", state=state, form=form, expired=True, next_step=None
         ), 400
     nothing_changed = request.form.get("changed") == "no"
-    intakes.choose_path(token, nothing_changed, now_utc())
+    try:
+        intakes.choose_path(token, nothing_changed, now_utc())
+    except LookupError:
+        abort(404)  # only a returning client has last time's answers to keep
     first = "screening" if nothing_changed else "about"
     return redirect(url_for("intake.page", token=token, step=first), code=303)
 
@@ -149,13 +152,16 @@ def page(token: str, step: str) -> ResponseReturnValue:
 
     form = _form_for(state, step, posted=True)
     typed = _typed(form)
+    now = now_utc()
     if not form.validate_csrf_token_only():
+        # The private link already proves who this is; keep what was typed as a draft (it
+        # never replaces a finished page) and ask for one more press.
+        intakes.save_draft(token, step, typed, now)
         return _render_page(state, this, form, 400, session_expired=True)
     action = request.form.get("action", "continue")
     valid = form.validate()
     if action == "continue":
         valid = form.require(this.required, REQUIRED_MESSAGES) and valid
-    now = now_utc()
     if not valid:
         intakes.save_draft(token, step, typed, now)
         if action == "later":
@@ -176,7 +182,7 @@ def _typed(form: StepForm) -> dict[str, Any]:
             # Choices are short words from a known list; anything longer is not ours.
             typed[f.name] = [value[:MAX_CHOICE_LENGTH] for value in values[:MAX_CHOICES]]
         elif values:
-            typed[f.name] = values[0][: f.limit * 2] if getattr(f, "limit", None) else values[0]
+            typed[f.name] = values[0][: getattr(f, "limit", MAX_CHOICE_LENGTH) * 2]
     return typed
 
 
@@ -270,7 +276,7 @@ def consents(token: str) -> ResponseReturnValue:
     )
 
 
-@bp.post("/intake/<token>/consents/<int:consent_id>/withdraw")
+@bp.post("/intake/<token>/consents/<id:consent_id>/withdraw")
 @csrf.exempt  # checked below, so an expired token shows the page again
 def withdraw(token: str, consent_id: int) -> ResponseReturnValue:
     """Withdraw one consent."""

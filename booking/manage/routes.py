@@ -35,7 +35,7 @@ def _page_context(booking: Booking) -> dict[str, object]:
         "zone": zone,
         "today": now.astimezone(zone).date(),
         "changeable": bookings.is_changeable(booking, now),
-        "questions": intakes.questions_link(booking.client_id, now),
+        "questions": intakes.questions_link(booking, now),
     }
 
 
@@ -53,7 +53,7 @@ def show(token: str) -> str:
 def questions(token: str) -> ResponseReturnValue:
     """The client's questionnaire, with its link kept open (a fresh start for an ended one)."""
     booking = _booking_or_404(token)
-    intake_token = intakes.reopen_link(booking.client_id, now_utc())
+    intake_token = intakes.reopen_link(booking, now_utc())
     if intake_token is None:
         abort(404)
     return redirect(url_for("intake.start", token=intake_token), code=303)

@@ -65,6 +65,12 @@ class Intake(db.Model):
     filled_by_carer: Mapped[bool] = mapped_column(default=False)
     carer_name: Mapped[str | None] = mapped_column(String(120))
     carer_relationship: Mapped[str | None] = mapped_column(String(60))
+    # The booking whose pages may show this link: only a new client's first booking. Anyone
+    # else gets the link through the contact details already on file, since typing a known
+    # email into a booking form proves nothing.
+    shown_with_booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="SET NULL")
+    )
     link_nonce: Mapped[str] = mapped_column(String(32))
     link_expires_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]

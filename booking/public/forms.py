@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from booking.domain.contact import ContactError, normalise_email, normalise_phone
+from booking.domain.text import tidy_line
 
 FOR_WHOM = [
     SelectChoice("self", "The session is for me"),
@@ -42,7 +43,7 @@ class PhoneNumber:
 
 
 def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+    return tidy_line(value)  # type: ignore[return-value]
 
 
 class DetailsForm(FlaskForm):

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -17,6 +26,7 @@ from booking.services import availability, call_requests
 from booking.services import booking as bookings
 from booking.services import intake as intakes
 from booking.services.catalogue import bookable_services
+from booking.web import never_cache
 
 DRAFT_KEY = "booking_details"  # what the client typed, so changing the time never loses it
 DRAFT_FIELDS = (
@@ -242,21 +252,22 @@ def confirm(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/book/booked/<token>")
-def booked(token: str) -> str:
+def booked(token: str) -> ResponseReturnValue:
     """Step 5: you are booked, what happens next, and your private manage link."""
     booking = bookings.find_by_token(token)
     if booking is None:
         abort(404)
     zone = availability.practice_zone()
     now = now_utc()
-    return render_template(
+    page = render_template(
         "book/booked.html",
         booking=booking,
         token=token,
         zone=zone,
         today=now.astimezone(zone).date(),
-        questions=intakes.questions_link(booking.client_id, now),
+        questions=intakes.questions_link(booking, now),
     )
+    return never_cache(make_response(page))
 
 
 @bp.route("/call-me", methods=["GET", "POST"])

@@ -19,7 +19,6 @@ from sqlalchemy.orm import joinedload
 
 from booking.domain import availability as domain
 from booking.domain.booking_rules import PacingClash, PastSession, is_new_client, pacing_clash
-from booking.domain.intake_rules import FirstSession, allows_service
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Client, Practitioner, Service
@@ -91,23 +90,6 @@ class TooClose(BookingError):
     def __init__(self, message: str, clash: PacingClash) -> None:
         super().__init__(message)
         self.clash = clash
-
-
-class HomeVisitFirst(BookingError):
-    """The client's answers say they are mostly at home: the first session is a home visit."""
-
-    field = "service"
-
-    def __init__(self, message: str, home_visit_service: Service | None) -> None:
-        super().__init__(message)
-        self.home_visit_service = home_visit_service
-
-
-class CallFirst(BookingError):
-    """The client is in bed most of the time: the therapist phones before any session."""
-
-    field = "service"
-    call_first = True  # the page offers "ask the therapist to call me"
 
 
 class NotChangeable(BookingError):
@@ -357,43 +339,11 @@ def check(
     client = _find_client(details, lock=False)
     sessions = _sessions_of(client) if client is not None else []
     _check_client_rules(service, sessions, start)
-    if client is not None:
-        _check_intake_rule(intakes.booking_rule(client), service, sessions)
     if not availability.free_practitioners_at(service, practitioners, start, now):
         problem = _not_offered(service, practitioners, start, now)
         problem.alternatives = nearby_slots(service, practitioners, start, now)
         raise problem
     return service
-
-
-def home_visit_service() -> Service | None:
-    """The shortest active home visit, for clients who are mostly at home."""
-    return db.session.scalars(
-        select(Service)
-        .where(Service.active.is_(True), Service.home_visit.is_(True))
-        .order_by(Service.first_visit.desc(), Service.minutes, Service.id)
-    ).first()
-
-
-def _check_intake_rule(
-    rule: intakes.IntakeRule, service: Service, sessions: list[PastSession]
-) -> None:
-    """What the client's own answers ask for: a call first, or a home visit to start with."""
-    if rule.first_session is FirstSession.CALL_FIRST:
-        raise CallFirst(
-            "You told us you are in bed most of the time, so the therapist would like to "
-            "phone you first and plan a visit that suits you."
-        )
-    if (
-        rule.first_session is not None
-        and is_new_client(sessions)
-        and not allows_service(rule.first_session, home_visit=service.home_visit)
-    ):
-        raise HomeVisitFirst(
-            "You told us you are mostly at home, so your first session is a short visit "
-            "at your home.",
-            home_visit_service=home_visit_service(),
-        )
 
 
 def _check_client_rules(service: Service, sessions: list[PastSession], start: datetime) -> None:
@@ -450,19 +400,19 @@ def _book(
             practitioners = bookable_practitioners(practitioner_id)
             try:
                 client = _client_for(details)
+                new_client = client.id is None
                 sessions = _sessions_of(client)
                 _check_client_rules(service, sessions, start)
-                rule = intakes.booking_rule(client)
-                _check_intake_rule(rule, service, sessions)
+                hold = intakes.booking_rule(client).holds(home_visit=service.home_visit)
                 free = availability.free_practitioners_at(service, practitioners, start, now)
                 booking = None
                 if free:
                     db.session.flush()  # the client, so the booking can refer to it
-                    status = BookingStatus.HELD_FOR_REVIEW if rule.hold else BookingStatus.CONFIRMED
+                    status = BookingStatus.HELD_FOR_REVIEW if hold else BookingStatus.CONFIRMED
                     booking = _insert_first_free(client, service, start, free, manage_token, status)
                 if booking is None:
                     raise _not_offered(service, practitioners, start, now)
-                intakes.intake_for_booking(client, now)
+                intakes.intake_for_booking(client, booking, new_client=new_client, now=now)
             except BookingError:
                 # Taken, or too close to a session: perhaps this very form, sent twice at
                 # once, whose first copy committed meanwhile.

@@ -5,7 +5,8 @@ Answers are stored encrypted (booking/encryption.py) as one JSON blob per intake
 `answers` holds pages the client finished; `drafts` holds what was typed on a page not yet
 finished (saved as they type, with JavaScript, or when a page had a problem), so nothing typed
 is ever lost; `carried` lists pages copied from a returning client's last answers and not yet
-looked at again.
+looked at again; `saved_since_send` lists pages saved since the answers were last sent (only
+those can give consent again); `hold_reasons` are why the last send held the sessions.
 """
 
 from __future__ import annotations
@@ -19,17 +20,18 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload
 
 from booking.domain import intake as questionnaire
 from booking.domain.consent import CONSENTS, REQUIRED_CONSENTS
+from booking.domain.intake import HOLDING_FLAGS
 from booking.domain.intake_rules import (
     FirstSession,
     RaisedFlag,
     allows_service,
     first_session_for,
     flags_for,
-    needs_review,
 )
 from booking.domain.statuses import (
     BookingStatus,
@@ -45,6 +47,13 @@ from booking.services.screening import screening_conditions
 from booking.transactions import retry_conflicts, write_transaction
 
 LINK_SALT = "intake-link"
+# Where each consent is given in the questionnaire: (page, question).
+CONSENT_ANSWERS = {
+    ConsentKind.TREATMENT: ("consent", "treatment"),
+    ConsentKind.HEALTH_DATA: ("consent", "health_data"),
+    ConsentKind.GP_CONTACT: ("care", "gp_contact"),
+    ConsentKind.REMINDERS: ("consent", "reminders"),
+}
 LIVE_FUTURE = (BookingStatus.CONFIRMED, BookingStatus.HELD_FOR_REVIEW)
 
 
@@ -68,6 +77,7 @@ def _blob(intake: Intake) -> dict[str, Any]:
     blob.setdefault("answers", {})
     blob.setdefault("drafts", {})
     blob.setdefault("carried", [])
+    blob.setdefault("saved_since_send", [])
     return blob
 
 
@@ -159,6 +169,11 @@ class IntakeState:
             if step.key in questionnaire.RECONFIRM_STEPS and step.key in self.carried:
                 missing.append((step, "confirm"))
         return missing
+
+    @property
+    def unsaved(self) -> list[questionnaire.Step]:
+        """Pages with answers typed but not saved with their button."""
+        return [step for step in self.steps if step.key in self.drafts]
 
     def is_done(self, step_key: str) -> bool:
         """Answered in this filling-in (not only carried over from last time)."""
@@ -253,6 +268,8 @@ def save_page(token: str, step_key: str, values: Mapping[str, Any], now: datetim
         blob["drafts"].pop(step_key, None)
         if step_key in blob["carried"]:
             blob["carried"].remove(step_key)
+        if step_key not in blob["saved_since_send"]:
+            blob["saved_since_send"].append(step_key)
         _store(intake, blob)
         intake.current_step = step_key
         if intake.status == IntakeStatus.SUBMITTED:
@@ -282,6 +299,8 @@ def choose_path(token: str, nothing_changed: bool, now: datetime) -> None:
     """A returning client: re-confirm the health check only, or go through everything."""
     with write_transaction():
         intake, _ = _change(token, now)
+        if intake.based_on_id is None:
+            raise LookupError("only a returning client has answers from last time")
         intake.reconfirm_only = nothing_changed
         intake.current_step = "start"
 
@@ -300,20 +319,29 @@ class SubmitOutcome:
 
 
 def _upcoming(client_id: int, now: datetime) -> list[Booking]:
+    """The client's sessions still to come, locked, with their services."""
     return list(
         db.session.scalars(
             select(Booking)
+            .options(joinedload(Booking.service, innerjoin=True))
             .where(
                 Booking.client_id == client_id,
                 Booking.start_utc > now,
                 Booking.status.in_(LIVE_FUTURE),
             )
-            .with_for_update()
+            .with_for_update(of=Booking)
         )
     )
 
 
-def _record_consents(intake: Intake, answers: Mapping[str, Any], now: datetime) -> None:
+def _lock_client(client_id: int) -> None:
+    """Take the client's row lock, as booking does: a booking and a send take turns."""
+    db.session.execute(select(Client.id).where(Client.id == client_id).with_for_update())
+
+
+def _record_consents(
+    intake: Intake, answers: Mapping[str, Any], saved_pages: Sequence[str], now: datetime
+) -> None:
     consent = answers.get("consent", {})
     care = answers.get("care", {})
     signed_name = consent.get("signed_name") or answers.get("about", {}).get("name") or ""
@@ -331,12 +359,10 @@ def _record_consents(intake: Intake, answers: Mapping[str, Any], now: datetime) 
         if c.withdrawn_at is None
     }
     # A page that was not part of this filling-in changes nothing about its consents.
-    answered = {
-        ConsentKind.TREATMENT: "consent" in answers,
-        ConsentKind.HEALTH_DATA: "consent" in answers,
-        ConsentKind.GP_CONTACT: "care" in answers,
-        ConsentKind.REMINDERS: "consent" in answers,
-    }
+    # Only a page saved since the last send speaks for its consents: a withdrawn consent is
+    # never given again by sending old answers, and pages carried over from last time say
+    # nothing new.
+    answered = {kind: CONSENT_ANSWERS[kind][0] in saved_pages for kind in CONSENT_ANSWERS}
     for kind, agreed in given.items():
         if not answered[kind]:
             continue
@@ -388,11 +414,24 @@ def _ask_for_call(intake: Intake, client: Client) -> bool:
     return True
 
 
+def _hold_reasons(
+    flags: Sequence[RaisedFlag], first: FirstSession, upcoming: Sequence[Booking]
+) -> list[str]:
+    """Why the client's sessions should wait for the therapist (empty: they need not)."""
+    reasons = [f"{flag.flag}: {flag.reason}" for flag in flags if flag.flag in HOLDING_FLAGS]
+    if first is FirstSession.CALL_FIRST:
+        reasons.append("first session: the therapist phones first")
+    if any(not allows_service(first, home_visit=b.service.home_visit) for b in upcoming):
+        reasons.append(f"first session: {first}")
+    return sorted(set(reasons))
+
+
 @retry_conflicts
 def submit(token: str, now: datetime) -> SubmitOutcome:
     """Send the answers: work out the flags, hold sessions that need a look, record consents."""
     with write_transaction():
         intake, blob = _change(token, now)
+        _lock_client(intake.client_id)
         state = _state(intake, token, now)
         if state.missing:
             raise IncompleteIntake(state.missing)
@@ -400,10 +439,12 @@ def submit(token: str, now: datetime) -> SubmitOutcome:
         flags = flags_for(answers, screening_conditions(include_inactive=True), state.today)
         first = first_session_for(answers)
         upcoming = _upcoming(intake.client_id, now)
-        wrong_kind = any(
-            not allows_service(first, home_visit=booking.service.home_visit) for booking in upcoming
+        reasons = _hold_reasons(flags, first, upcoming)
+        # The therapist released the reasons of the last send: sending them again holds nothing.
+        already_released = intake.review_state == ReviewState.RELEASED and set(reasons) <= set(
+            blob.get("hold_reasons", [])
         )
-        hold = needs_review(flags) or wrong_kind or first is FirstSession.CALL_FIRST
+        hold = bool(reasons) and not already_released
         if hold:
             if intake.review_state not in (ReviewState.PENDING, ReviewState.CONTACTED):
                 intake.review_state = ReviewState.PENDING
@@ -411,16 +452,18 @@ def submit(token: str, now: datetime) -> SubmitOutcome:
                 if booking.status == BookingStatus.CONFIRMED:
                     booking.status = BookingStatus.HELD_FOR_REVIEW
                     booking.ical_sequence += 1
+        blob["hold_reasons"] = reasons
         call_requested = first is FirstSession.CALL_FIRST and _ask_for_call(intake, intake.client)
-        _record_consents(intake, answers, now)
-        blob["drafts"] = {}
+        _record_consents(intake, answers, blob["saved_since_send"], now)
+        # Drafts stay: anything typed but not saved is still there when the page is opened.
         blob["carried"] = []
+        blob["saved_since_send"] = []
         _store(intake, blob)
         intake.status = IntakeStatus.SUBMITTED
         intake.submitted_at = now
         intake.questionnaire_version = questionnaire.QUESTIONNAIRE_VERSION
     return SubmitOutcome(
-        held=hold and intake.review_state in (ReviewState.PENDING, ReviewState.CONTACTED),
+        held=intake.review_state in (ReviewState.PENDING, ReviewState.CONTACTED),
         first_session=first,
         call_requested=call_requested,
         flags=flags,
@@ -431,12 +474,18 @@ def submit(token: str, now: datetime) -> SubmitOutcome:
 def withdraw_consent(token: str, consent_id: int, now: datetime) -> Consent:
     """Withdraw one consent. Without health-data consent, sessions wait for a conversation."""
     with write_transaction():
-        intake, _ = _change(token, now)
+        intake, blob = _change(token, now)
+        _lock_client(intake.client_id)
         consent = db.session.get(Consent, consent_id)
         if consent is None or consent.client_id != intake.client_id:
             raise LookupError("no such consent for this client")
         if consent.withdrawn_at is None:
             consent.withdrawn_at = now
+            # The answer that gave it is cleared too, so it is only ever given again by
+            # choosing it again.
+            step, question = CONSENT_ANSWERS[consent.kind]
+            blob["answers"].get(step, {}).pop(question, None)
+            _store(intake, blob)
             if consent.kind in REQUIRED_CONSENTS:
                 intake.review_state = ReviewState.PENDING
                 for booking in _upcoming(intake.client_id, now):
@@ -450,24 +499,35 @@ def withdraw_consent(token: str, consent_id: int, now: datetime) -> Consent:
 class QuestionsLink:
     """What a booking page says about the client's questionnaire."""
 
-    token: str | None  # None when the link has ended (a fresh one is a click away)
+    token: str | None  # None: the link is not shown here (ended, or sent to contacts on file)
     sent: bool
+    on_file: bool = False  # the link goes only to the contact details we already hold
 
 
-def questions_link(client_id: int, now: datetime) -> QuestionsLink | None:
-    """The client's questionnaire link for their booking pages, or None if there is none."""
-    intake = latest_intake(client_id)
-    if intake is None:
+def _shown_with(booking: Booking) -> Intake | None:
+    intake = latest_intake(booking.client_id)
+    if intake is None or intake.shown_with_booking_id != booking.id:
         return None
-    token = link_token(intake) if intake.link_expires_at > now else None
-    return QuestionsLink(token, intake.status == IntakeStatus.SUBMITTED)
+    return intake
+
+
+def questions_link(booking: Booking, now: datetime) -> QuestionsLink | None:
+    """The questionnaire link a booking's pages may show, or how the client gets it instead."""
+    latest = latest_intake(booking.client_id)
+    if latest is None:
+        return None
+    sent = latest.status == IntakeStatus.SUBMITTED
+    if _shown_with(booking) is None:
+        return QuestionsLink(None, sent, on_file=True)
+    token = link_token(latest) if latest.link_expires_at > now else None
+    return QuestionsLink(token, sent)
 
 
 @retry_conflicts
-def reopen_link(client_id: int, now: datetime) -> str | None:
-    """Keep the client's questionnaire link open for longer (from their booking link)."""
+def reopen_link(booking: Booking, now: datetime) -> str | None:
+    """Keep the questionnaire link open for longer, for the booking that may show it."""
     with write_transaction():
-        intake = latest_intake(client_id)
+        intake = _shown_with(booking)
         if intake is None:
             return None
         _keep_link_open(intake, now)
@@ -477,7 +537,9 @@ def reopen_link(client_id: int, now: datetime) -> str | None:
 # --- Used by the booking service, inside its transaction -------------------------------------
 
 
-def _new_intake(client: Client, now: datetime, based_on: Intake | None = None) -> Intake:
+def _new_intake(
+    client: Client, now: datetime, based_on: Intake | None, shown_with: Booking | None
+) -> Intake:
     """A new intake: a returning client's starts from their last answers (consent is asked
     afresh only if not on file); a new client's page one shows what the booking told us."""
     answers: dict[str, Any] = {}
@@ -500,6 +562,7 @@ def _new_intake(client: Client, now: datetime, based_on: Intake | None = None) -
         questionnaire_version=questionnaire.QUESTIONNAIRE_VERSION,
         status=IntakeStatus.DRAFT,
         based_on_id=based_on.id if based_on is not None else None,
+        shown_with_booking_id=shown_with.id if shown_with is not None else None,
         link_nonce=secrets.token_urlsafe(16),
         link_expires_at=now + _link_days(),
     )
@@ -508,11 +571,14 @@ def _new_intake(client: Client, now: datetime, based_on: Intake | None = None) -
     return intake
 
 
-def intake_for_booking(client: Client, now: datetime) -> Intake:
+def intake_for_booking(
+    client: Client, booking: Booking, *, new_client: bool, now: datetime
+) -> Intake:
     """The intake a new booking is planned from: the open one, a recent one, or a new one.
 
     A returning client whose last answers are older than INTAKE_RECONFIRM_DAYS gets a new
-    intake that starts from them, with a "nothing has changed" shortcut.
+    intake that starts from them, with a "nothing has changed" shortcut. Only a new client's
+    booking pages show the link; a returning client's goes to their contact details on file.
     """
     latest = latest_intake(client.id) if client.id is not None else None
     reconfirm_after = timedelta(days=current_app.config["INTAKE_RECONFIRM_DAYS"])
@@ -522,7 +588,7 @@ def intake_for_booking(client: Client, now: datetime) -> Intake:
     ):
         _keep_link_open(latest, now)
         return latest
-    return _new_intake(client, now, based_on=latest)
+    return _new_intake(client, now, based_on=latest, shown_with=booking if new_client else None)
 
 
 @dataclass(frozen=True)
@@ -530,18 +596,39 @@ class IntakeRule:
     """What a client's sent answers mean for a new booking."""
 
     first_session: FirstSession | None  # None: no answers sent yet
-    hold: bool  # the therapist looks at the answers before the session
+    under_review: bool  # some answers still wait for the therapist
+
+    def holds(self, *, home_visit: bool) -> bool:
+        """Whether a new booking of this kind waits for the therapist before it is confirmed.
+
+        Severity never refuses a booking with a message: anyone can type a known email, so
+        the answer must not reveal anything. A session that does not suit the answers (a
+        clinic visit for someone mostly at home; anything hands-on for someone in bed most
+        of the time, whom the therapist phones first) is simply held for the therapist.
+        """
+        if self.under_review:
+            return True
+        return self.first_session is not None and not allows_service(
+            self.first_session, home_visit=home_visit
+        )
 
 
 def booking_rule(client: Client) -> IntakeRule:
-    """The rule a client's latest sent answers set for booking."""
-    latest = latest_intake(client.id) if client.id is not None else None
-    if latest is None:
+    """The rule a client's answers set for booking (the latest sent ones)."""
+    if client.id is None:
         return IntakeRule(None, False)
-    hold = latest.review_state in (ReviewState.PENDING, ReviewState.CONTACTED)
-    if latest.submitted_at is None and latest.based_on_id is None:
-        return IntakeRule(None, hold)
-    source = latest
-    if latest.submitted_at is None and latest.based_on_id is not None:
-        source = db.session.get(Intake, latest.based_on_id) or latest
-    return IntakeRule(first_session_for(answers_of(source)), hold)
+    under_review = db.session.scalar(
+        select(
+            exists().where(
+                Intake.client_id == client.id,
+                Intake.review_state.in_((ReviewState.PENDING, ReviewState.CONTACTED)),
+            )
+        )
+    )
+    sent = db.session.scalars(
+        select(Intake)
+        .where(Intake.client_id == client.id, Intake.submitted_at.is_not(None))
+        .order_by(Intake.submitted_at.desc(), Intake.id.desc())
+    ).first()
+    first = first_session_for(answers_of(sent)) if sent is not None else None
+    return IntakeRule(first, bool(under_review))

@@ -24,7 +24,7 @@
       headers: { "X-Requested-With": "fetch" },
       signal: inFlight ? inFlight.signal : undefined
     }).then(function (response) {
-      say(response.ok ? "Your answers are saved." : "");
+      say(response.ok ? "Kept for you. Press Save and continue when this page is done." : "");
     }).catch(function () {
       // Offline for a moment: the buttons still save everything when pressed.
       say("");

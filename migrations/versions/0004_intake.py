@@ -150,6 +150,7 @@ def upgrade():
         sa.Column("filled_by_carer", sa.Boolean(), nullable=False),
         sa.Column("carer_name", sa.String(length=120), nullable=True),
         sa.Column("carer_relationship", sa.String(length=60), nullable=True),
+        sa.Column("shown_with_booking_id", sa.Integer(), nullable=True),
         sa.Column("link_nonce", sa.String(length=32), nullable=False),
         sa.Column("link_expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
@@ -183,6 +184,12 @@ def upgrade():
             ["clients.id"],
             name=op.f("fk_intakes_client_id_clients"),
             ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["shown_with_booking_id"],
+            ["bookings.id"],
+            name=op.f("fk_intakes_shown_with_booking_id_bookings"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["reviewed_by_id"],
