@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from booking.auth import bp as auth_bp
     from booking.dashboard import bp as dashboard_bp
     from booking.errors import bp as errors_bp
+    from booking.feeds import bp as feeds_bp
     from booking.health import bp as health_bp
     from booking.intake import bp as intake_bp
     from booking.manage import bp as manage_bp
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(feeds_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -12,7 +12,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 bp.after_request(never_cache)  # staff pages hold personal data
 
 
-from booking.dashboard import routes  # noqa: E402,F401
+from booking.dashboard import feed_routes, routes  # noqa: E402,F401
 from booking.dashboard.words import words  # noqa: E402
 
 bp.context_processor(words)  # statuses, flags and choices in plain words, on every page
