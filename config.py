@@ -112,6 +112,7 @@ class Config:
         self.PRACTICE_NAME = env.get("PRACTICE_NAME", "Still Waters Massage")
         self.PRACTICE_PHONE = env.get("PRACTICE_PHONE", "01632 960 123")
         self.PRACTICE_EMAIL = env.get("PRACTICE_EMAIL", "hello@stillwaters.example")
+        self.PRACTICE_ADDRESS = env.get("PRACTICE_ADDRESS", "12 Mill Lane, Hebden Bridge HX7 8AA")
         self.MAIL_SERVER = env.get("MAIL_SERVER", "localhost")
         self.MAIL_PORT = port_number("MAIL_PORT", env.get("MAIL_PORT", "25"))
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", self.PRACTICE_EMAIL)

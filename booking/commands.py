@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     """Register the commands on the app."""
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(rotate_encryption_key_command)
+    app.cli.add_command(outbox_group)
 
 
 @click.command("seed-demo")
@@ -57,3 +58,30 @@ def rotate_encryption_key_command() -> None:
             f"{problem}. Keep the old key in the list (after the new one) until this has run."
         ) from None
     click.echo(f"Re-encrypted {count} stored values with the newest key.")
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """Send the messages waiting in the outbox."""
+
+
+@outbox_group.command("run")
+@click.option("--once", is_flag=True, help="One pass, then stop (for cron).")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
+@with_appcontext
+def outbox_run_command(once: bool, interval: float) -> None:
+    """Send due messages, retrying with back-off; with --once, one pass for cron."""
+    from booking.services import outbox
+
+    if once:
+        report = outbox.run_once(now_utc)
+        click.echo(
+            f"Outbox: {report.sent} sent, {report.retrying} to try again, "
+            f"{report.failed} failed, {report.dropped} no longer needed."
+        )
+        return
+    click.echo("Sending outbox messages; press Ctrl+C to stop.")
+    try:
+        outbox.run_forever(now_utc, interval)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")

@@ -1,6 +1,6 @@
 """Request hooks shared by every page: size limits and security headers."""
 
-from flask import Flask, Response, abort, current_app, request, url_for
+from flask import Flask, Response, abort, current_app, request
 from werkzeug.routing import IntegerConverter, Map
 
 # No external requests at all: everything the pages need is served from here.
@@ -47,7 +47,10 @@ def init_app(app: Flask) -> None:
 
 def public_url(endpoint: str, **values: object) -> str:
     """An absolute link for emails, calendar files and API answers, built on BASE_URL."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    # Built from the URL map directly, so a link works outside a request too (the outbox
+    # worker, the command line); values become the path and query string, as with url_for.
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["BASE_URL"] + path
 
 
 def never_cache(response: Response) -> Response:

@@ -4,6 +4,7 @@ from booking.models.availability import Closure, Opening, OpeningHours
 from booking.models.bookings import Booking
 from booking.models.clients import Client
 from booking.models.intake import CallRequest, Consent, Intake, ScreeningQuestion
+from booking.models.outbox import OutboxMessage
 from booking.models.practice import Practitioner, Service
 from booking.models.staff import StaffUser
 
@@ -16,6 +17,7 @@ __all__ = [
     "Intake",
     "Opening",
     "OpeningHours",
+    "OutboxMessage",
     "Practitioner",
     "ScreeningQuestion",
     "Service",

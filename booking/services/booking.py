@@ -19,10 +19,11 @@ from sqlalchemy.orm import joinedload
 
 from booking.domain import availability as domain
 from booking.domain.booking_rules import PacingClash, PastSession, is_new_client, pacing_clash
+from booking.domain.messages import Change
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Client, Practitioner, Service
-from booking.services import availability
+from booking.services import availability, notify
 from booking.services import intake as intakes
 from booking.transactions import retry_conflicts, write_transaction
 
@@ -413,6 +414,7 @@ def _book(
                 if booking is None:
                     raise _not_offered(service, practitioners, start, now)
                 intakes.intake_for_booking(client, booking, new_client=new_client, now=now)
+                notify.booking_changed(booking, Change.BOOKED, now, manage_token)
             except BookingError:
                 # Taken, or too close to a session: perhaps this very form, sent twice at
                 # once, whose first copy committed meanwhile.
@@ -485,6 +487,7 @@ def cancel(token: str, reason: str | None, now: datetime) -> Booking:
         booking.status = BookingStatus.CANCELLED
         booking.cancel_reason = reason if reason in CANCEL_REASONS else None
         booking.ical_sequence += 1
+        notify.booking_changed(booking, Change.CANCELLED, now, token)
     return booking
 
 
@@ -522,6 +525,7 @@ def _move(token: str, new_start: datetime, now: datetime) -> Booking:
                 db.session.flush()
         except IntegrityError:
             raise TimeTaken("Sorry, that time was just taken by someone else.") from None
+        notify.booking_changed(booking, Change.MOVED, now, token)
     return booking
 
 
@@ -558,4 +562,5 @@ def shorten(token: str, service_slug: str, now: datetime) -> Booking:
                 "That shorter session needs a little more rest time before it than is free. "
                 "Please call us and we will sort it out."
             ) from None
+        notify.booking_changed(booking, Change.SHORTENED, now, token)
     return booking

@@ -33,6 +33,7 @@ from booking.domain.intake_rules import (
     first_session_for,
     flags_for,
 )
+from booking.domain.messages import Change
 from booking.domain.statuses import (
     BookingStatus,
     ConsentKind,
@@ -42,6 +43,7 @@ from booking.domain.statuses import (
 from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Booking, CallRequest, Client, Consent, Intake
+from booking.services import notify
 from booking.services.availability import practice_zone
 from booking.services.screening import screening_conditions
 from booking.transactions import retry_conflicts, write_transaction
@@ -334,6 +336,15 @@ def _upcoming(client_id: int, now: datetime) -> list[Booking]:
     )
 
 
+def _hold(upcoming: Sequence[Booking], now: datetime) -> None:
+    """Confirmed sessions wait for the therapist; calendars and the client hear of it."""
+    for booking in upcoming:
+        if booking.status == BookingStatus.CONFIRMED:
+            booking.status = BookingStatus.HELD_FOR_REVIEW
+            booking.ical_sequence += 1
+            notify.booking_changed(booking, Change.HELD, now)
+
+
 def _lock_client(client_id: int) -> None:
     """Take the client's row lock, as booking does: a booking and a send take turns."""
     db.session.execute(select(Client.id).where(Client.id == client_id).with_for_update())
@@ -448,10 +459,7 @@ def submit(token: str, now: datetime) -> SubmitOutcome:
         if hold:
             if intake.review_state not in (ReviewState.PENDING, ReviewState.CONTACTED):
                 intake.review_state = ReviewState.PENDING
-            for booking in upcoming:
-                if booking.status == BookingStatus.CONFIRMED:
-                    booking.status = BookingStatus.HELD_FOR_REVIEW
-                    booking.ical_sequence += 1
+            _hold(upcoming, now)
         blob["hold_reasons"] = reasons
         call_requested = first is FirstSession.CALL_FIRST and _ask_for_call(intake, intake.client)
         _record_consents(intake, answers, blob["saved_since_send"], now)
@@ -488,10 +496,7 @@ def withdraw_consent(token: str, consent_id: int, now: datetime) -> Consent:
             _store(intake, blob)
             if consent.kind in REQUIRED_CONSENTS:
                 intake.review_state = ReviewState.PENDING
-                for booking in _upcoming(intake.client_id, now):
-                    if booking.status == BookingStatus.CONFIRMED:
-                        booking.status = BookingStatus.HELD_FOR_REVIEW
-                        booking.ical_sequence += 1
+                _hold(_upcoming(intake.client_id, now), now)
     return consent
 
 

@@ -16,10 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from booking.domain.intake_rules import RaisedFlag, flags_for
+from booking.domain.messages import Change
 from booking.domain.statuses import BookingStatus, ReviewState
 from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Booking, Intake
+from booking.services import notify
 from booking.services.availability import practice_zone
 from booking.services.intake import answers_of
 from booking.services.screening import screening_conditions
@@ -125,6 +127,7 @@ def release(intake_id: int, staff_user_id: int, note: str, now: datetime) -> Rev
         for booking in _held_sessions(client_id, now):
             booking.status = BookingStatus.CONFIRMED
             booking.ical_sequence += 1  # calendars replace the held entry with the confirmed one
+            notify.booking_changed(booking, Change.CONFIRMED, now)
             confirmed.append(booking.id)
     return ReviewOutcome(
         intake_id,

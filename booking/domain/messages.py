@@ -1,0 +1,365 @@
+"""The emails a booking change sends: what they say, to whom, and the calendar each carries.
+
+Every change sends one message to the client (when we have their email) and one to the
+therapist. Both carry a calendar invite with the booking's one UID, so calendars replace or
+remove the same entry. Wording follows DOMAIN.md: key facts first, one idea a line, plain words.
+
+What each side may read:
+- the client's messages never show the therapist's email address;
+- the therapist's messages show the client's first name, the service, the time and a link to
+  the dashboard. Nothing else about the client: no surname, no contact details, nothing about
+  their health. The dashboard is where the rest lives, behind a login.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from booking.domain.dates import clock_in_words, moment_in_words
+from booking.domain.ical import CalendarEntry, invite_calendar
+
+
+class Change(StrEnum):
+    """What happened to a booking."""
+
+    BOOKED = "booked"
+    MOVED = "moved"
+    SHORTENED = "shortened"
+    CANCELLED = "cancelled"
+    HELD = "held"  # now waiting for the therapist to confirm
+    CONFIRMED = "confirmed"  # the therapist has confirmed a held booking
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """What the messages about one booking may say. The caller raises `sequence` on a change."""
+
+    uid: str
+    sequence: int
+    start_utc: datetime
+    end_utc: datetime
+    zone: ZoneInfo
+    service_name: str
+    minutes: int
+    hands_on_minutes: int | None
+    home_visit: bool
+    first_visit: bool
+    practitioner_name: str
+    practitioner_email: str
+    client_first_name: str
+    client_email: str | None  # None: a phone-only client, who gets no email
+    practice_name: str
+    practice_email: str
+    practice_phone: str
+    practice_address: str
+    manage_url: str
+    dashboard_url: str
+    held: bool  # waiting for the therapist to confirm (status held_for_review)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One email, ready for the outbox."""
+
+    kind: str
+    recipient: str
+    subject: str
+    text: str
+    html: str
+    calendar: bytes | None
+    method: str | None  # "REQUEST" | "CANCEL" | None
+
+
+@dataclass(frozen=True)
+class _Link:
+    """A line that ends in a link: in plain text the address follows on its own line."""
+
+    text: str
+    label: str
+    url: str
+
+
+_Line = str | _Link
+_Section = tuple[_Line, ...]
+
+_KINDS: dict[Change, tuple[str, str]] = {
+    Change.BOOKED: ("client_confirmation", "therapist_invite"),
+    Change.CANCELLED: ("client_cancellation", "therapist_cancellation"),
+}
+_UPDATE_KINDS = ("client_update", "therapist_update")
+
+
+def booking_messages(facts: SessionFacts, change: Change, now: datetime) -> list[Outgoing]:
+    """The client's message (if they have an email address) and the therapist's, in that order."""
+    client_kind, therapist_kind = _KINDS.get(change, _UPDATE_KINDS)
+    method = "CANCEL" if change == Change.CANCELLED else "REQUEST"
+    messages = []
+    if facts.client_email:
+        messages.append(
+            _client_message(facts, change, now, client_kind, method, facts.client_email)
+        )
+    messages.append(_therapist_message(facts, change, now, therapist_kind, method))
+    return messages
+
+
+# --- The client's message ------------------------------------------------------------------
+
+
+def _client_message(
+    facts: SessionFacts, change: Change, now: datetime, kind: str, method: str, recipient: str
+) -> Outgoing:
+    who = facts.practitioner_name
+    sections: list[_Section] = [
+        _client_lead(facts, change),
+        _facts(facts, now, for_client=True),
+    ]
+    if change == Change.CANCELLED:
+        sections.append(("The calendar file attached takes the session out of your calendar.",))
+        sections.append(
+            (
+                f"Would you like another time? Call {facts.practice_phone} or reply to this email.",
+                facts.practice_name,
+            )
+        )
+    else:
+        if facts.held:
+            sections.append(
+                (
+                    f"{who} will read your answers, then confirm your session.",
+                    "You do not need to do anything.",
+                    "Your time is kept for you.",
+                )
+            )
+        if facts.first_visit:
+            sections.append(_first_visit(facts))
+        sections.append(
+            (
+                *_bad_day(facts),
+                "The calendar file attached adds the session to your calendar.",
+            )
+        )
+        sections.append(
+            (
+                f"Questions? Call {facts.practice_phone} or reply to this email.",
+                facts.practice_name,
+            )
+        )
+    subject = f"{_client_subject(facts, change)}: {_when(facts, now)}"
+    entry = CalendarEntry(
+        uid=facts.uid,
+        sequence=facts.sequence,
+        start_utc=facts.start_utc,
+        end_utc=facts.end_utc,
+        summary=f"{facts.service_name} with {who}, {facts.practice_name}",
+        description=_client_calendar_note(facts),
+        location=_client_place(facts),
+        url=facts.manage_url,
+        organizer=facts.practice_email,
+        attendees=(recipient,),
+        tentative=facts.held,
+    )
+    return _outgoing(kind, recipient, subject, sections, entry, now, method)
+
+
+def _client_lead(facts: SessionFacts, change: Change) -> _Section:
+    who = facts.practitioner_name
+    if change == Change.CANCELLED:
+        return ("Your session is cancelled.", "There is no charge.")
+    lead = {
+        Change.BOOKED: "Your session is booked.",
+        Change.MOVED: "Your session has moved to a new time.",
+        Change.SHORTENED: "Your session is now shorter.",
+        Change.HELD: f"Your session is waiting for {who} to confirm it.",
+        Change.CONFIRMED: f"{who} has confirmed your session.",
+    }[change]
+    return (lead,)
+
+
+def _client_subject(facts: SessionFacts, change: Change) -> str:
+    if change == Change.BOOKED and facts.held:
+        return f"Booked, for {_one_line(facts.practitioner_name)} to confirm"
+    return {
+        Change.BOOKED: "Booked",
+        Change.MOVED: "New time",
+        Change.SHORTENED: "Shorter session",
+        Change.HELD: f"Waiting for {_one_line(facts.practitioner_name)} to confirm",
+        Change.CONFIRMED: "Confirmed",
+        Change.CANCELLED: "Cancelled",
+    }[change]
+
+
+def _first_visit(facts: SessionFacts) -> _Section:
+    waiting = (
+        f"You can stay lying down until {facts.practitioner_name} arrives."
+        if facts.home_visit
+        else "You can lie down while you wait."
+    )
+    return (
+        "Your first session is short and gentle.",
+        "You can stop, or change anything, at any time.",
+        waiting,
+        "Keep the rest of the day, and the next one or two days, light.",
+        "Most people take two or three sessions to settle in.",
+    )
+
+
+def _bad_day(facts: SessionFacts) -> _Section:
+    """The way out on a bad day. Without the client's link (a change made by the practice,
+    which never sees it) the phone is the way."""
+    offer = "A bad day? Cancel, shorten or switch to a call. There is no charge."
+    if facts.manage_url:
+        return (_Link(offer, "Change or cancel your session", facts.manage_url),)
+    return (offer, f"Call {facts.practice_phone}, or use the link in your booking email.")
+
+
+def _client_calendar_note(facts: SessionFacts) -> str:
+    if facts.manage_url:
+        return (
+            f"Change or cancel, free of charge: {facts.manage_url}\nPhone: {facts.practice_phone}"
+        )
+    return f"Change or cancel, free of charge: call {facts.practice_phone}"
+
+
+def _client_place(facts: SessionFacts) -> str:
+    if facts.home_visit:
+        return "Your home"
+    return _studio(facts)
+
+
+# --- The therapist's message ---------------------------------------------------------------
+
+
+def _therapist_message(
+    facts: SessionFacts, change: Change, now: datetime, kind: str, method: str
+) -> Outgoing:
+    name = _one_line(facts.client_first_name)
+    lead = {
+        Change.BOOKED: f"New booking for {name}.",
+        Change.MOVED: f"{name}'s session has moved to a new time.",
+        Change.SHORTENED: f"{name}'s session is now shorter.",
+        Change.HELD: f"{name}'s session is waiting for you to confirm it.",
+        Change.CONFIRMED: f"{name}'s session is confirmed.",
+        Change.CANCELLED: f"{name}'s session is cancelled.",
+    }[change]
+    sections: list[_Section] = [(lead,), _facts(facts, now, for_client=False)]
+    if facts.first_visit and change != Change.CANCELLED:
+        sections.append(("This is their first visit.",))
+    if facts.held and change != Change.CANCELLED:
+        sections.append(("Please confirm it from the dashboard.",))
+    sections.append(
+        (_Link("The details are on the dashboard.", "Open the dashboard", facts.dashboard_url),)
+    )
+    prefix = {
+        Change.BOOKED: "New booking to confirm" if facts.held else "New booking",
+        Change.MOVED: "Moved",
+        Change.SHORTENED: "Shortened",
+        Change.HELD: "To confirm",
+        Change.CONFIRMED: "Confirmed",
+        Change.CANCELLED: "Cancelled",
+    }[change]
+    subject = f"{prefix}: {name}, {_one_line(facts.service_name)}, {_when(facts, now)}"
+    entry = CalendarEntry(
+        uid=facts.uid,
+        sequence=facts.sequence,
+        start_utc=facts.start_utc,
+        end_utc=facts.end_utc,
+        summary=f"{facts.service_name} \N{EN DASH} {name}",
+        description=f"Details: {facts.dashboard_url}",
+        location=_therapist_place(facts),
+        url=facts.dashboard_url,
+        organizer=facts.practice_email,
+        attendees=(facts.practitioner_email,),
+        tentative=facts.held,
+    )
+    return _outgoing(kind, facts.practitioner_email, subject, sections, entry, now, method)
+
+
+def _therapist_place(facts: SessionFacts) -> str:
+    # The client's address is contact detail: it stays on the dashboard.
+    if facts.home_visit:
+        return "Home visit (address on the dashboard)"
+    return _studio(facts)
+
+
+def _studio(facts: SessionFacts) -> str:
+    return ", ".join(part for part in (facts.practice_name, facts.practice_address) if part)
+
+
+# --- Shared pieces -------------------------------------------------------------------------
+
+
+def _facts(facts: SessionFacts, now: datetime, *, for_client: bool) -> _Section:
+    """When, where, how long: the lines a reader looks for first."""
+    end_local = facts.end_utc.astimezone(facts.zone).time()
+    when = f"When: {_when(facts, now)}, until {clock_in_words(end_local)}"
+    place = _client_place(facts) if for_client else _therapist_place(facts)
+    length = f"Length: {facts.minutes} minutes"
+    if facts.hands_on_minutes and facts.hands_on_minutes < facts.minutes:
+        length += f", with about {facts.hands_on_minutes} minutes of massage"
+    session = f"Session: {facts.service_name}"
+    if for_client:
+        session += f" with {facts.practitioner_name}"
+    return (when, f"Where: {place}", length, session)
+
+
+def _when(facts: SessionFacts, now: datetime) -> str:
+    """Monday 23 November at 10:15am, in the practice's time zone (with the year if not this)."""
+    return moment_in_words(facts.start_utc, facts.zone, now.astimezone(facts.zone).date())
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _one_line(value: str) -> str:
+    """A value safe for a subject line: any run of spaces or line breaks becomes one space."""
+    return _WHITESPACE.sub(" ", value).strip()
+
+
+def _outgoing(
+    kind: str,
+    recipient: str,
+    subject: str,
+    sections: list[_Section],
+    entry: CalendarEntry,
+    now: datetime,
+    method: str,
+) -> Outgoing:
+    return Outgoing(
+        kind=kind,
+        recipient=recipient,
+        subject=_one_line(subject),
+        text=_text(sections),
+        html=_html(subject, sections),
+        calendar=invite_calendar(entry, now, method),
+        method=method,
+    )
+
+
+def _text(sections: list[_Section]) -> str:
+    def line(item: _Line) -> str:
+        return f"{item.text}\n{item.url}" if isinstance(item, _Link) else item
+
+    return "\n\n".join("\n".join(line(item) for item in section) for section in sections) + "\n"
+
+
+def _html(subject: str, sections: list[_Section]) -> str:
+    def line(item: _Line) -> str:
+        if isinstance(item, _Link):
+            url = html.escape(item.url, quote=True)
+            return f'{html.escape(item.text)}<br><a href="{url}">{html.escape(item.label)}</a>'
+        return html.escape(item)
+
+    paragraphs = "\n".join(
+        "<p>" + "<br>\n".join(line(item) for item in section) + "</p>" for section in sections
+    )
+    return (
+        '<!doctype html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(_one_line(subject))}</title>\n</head>\n"
+        '<body style="font-family: sans-serif; font-size: 18px; line-height: 1.5;">\n'
+        f"{paragraphs}\n</body>\n</html>\n"
+    )

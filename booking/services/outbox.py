@@ -1,0 +1,307 @@
+"""The outbox: queue messages with the change that causes them; a worker sends each once.
+
+A web request never talks to SMTP. `queue()` adds rows inside the caller's transaction, so a
+booking and its messages commit together or not at all. `run_once()` claims due rows (with
+`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers share the work; SQLite's write lock
+lets one claim at a time), re-checks that each is still wanted, sends it, and marks it sent.
+
+Exactly once, and the one gap SMTP leaves: a message is marked sent only after the server
+accepted it. If the worker dies between the server's "250 OK" and that mark, the claim runs
+out (`CLAIM_SECONDS`) and the message is sent again, with the same Message-ID, so mail
+programs can tell it is a repeat. That is at most one extra copy per crash, and only for the
+message in flight at that moment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import smtplib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from booking.domain.imip import imip_email
+from booking.domain.messages import Outgoing
+from booking.domain.statuses import BookingStatus
+from booking.extensions import db
+from booking.models import Booking, OutboxMessage
+from booking.transactions import write_transaction
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 300  # a claimed message is someone's for this long
+MAX_ATTEMPTS = 8
+BATCH = 20
+# Waits between attempts: 1, 2, 4 ... minutes, at most an hour.
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+SMTP_TIMEOUT_SECONDS = 20
+TOO_LARGE = frozenset({552, 523})  # RFC 1870: the message exceeds the server's size limit
+
+
+def dedupe_key(outgoing: Outgoing, booking_id: int | None, sequence: int | None) -> str:
+    """One message of a kind per booking, change (sequence) and recipient."""
+    return f"{booking_id}:{outgoing.kind}:{sequence}:{outgoing.recipient.lower()}"
+
+
+def queue(
+    messages: Sequence[Outgoing],
+    now: datetime,
+    booking: Booking | None = None,
+    due_at: datetime | None = None,
+) -> int:
+    """Add messages to the outbox in the caller's transaction; a repeat of one is ignored."""
+    added = 0
+    domain = current_app.config.get("MAIL_DEFAULT_SENDER", "booking").rpartition("@")[2]
+    for outgoing in messages:
+        sequence = booking.ical_sequence if booking is not None else None
+        row = OutboxMessage(
+            dedupe_key=dedupe_key(outgoing, booking.id if booking else None, sequence),
+            kind=outgoing.kind,
+            booking_id=booking.id if booking is not None else None,
+            sequence=sequence,
+            recipient=outgoing.recipient,
+            subject=outgoing.subject,
+            text_body=outgoing.text,
+            html_body=outgoing.html,
+            calendar=outgoing.calendar,
+            calendar_method=outgoing.method,
+            message_id=f"<{secrets.token_hex(16)}@{domain or 'booking'}>",
+            due_at=due_at or now,
+            next_attempt_at=due_at or now,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+                db.session.flush()
+        except IntegrityError:  # the same message is already queued
+            continue
+        added += 1
+    return added
+
+
+# --- The worker -------------------------------------------------------------------------------
+
+
+@dataclass
+class RunReport:
+    """What one pass did (counts only: no addresses, nothing personal)."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    dropped: int = 0
+    ids: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.retrying or self.failed or self.dropped)
+
+
+def _claim(now: datetime, limit: int) -> list[tuple[int, str]]:
+    """Take up to `limit` due messages for this worker; others skip them."""
+    with write_transaction():
+        rows = db.session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+                OutboxMessage.dropped_at.is_(None),
+                OutboxMessage.next_attempt_at <= now,
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        claimed = []
+        for row in rows:
+            row.claim_token = secrets.token_hex(16)
+            row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+            row.attempts += 1
+            claimed.append((row.id, row.claim_token))
+    return claimed
+
+
+def _still_wanted(row: OutboxMessage) -> bool:
+    """A message about a booking goes only while it still says what is true.
+
+    A later change queues its own message with a higher sequence, so an older one is
+    superseded; a confirmation or update for a booking since cancelled is dropped.
+    """
+    if row.booking_id is None:
+        return True
+    booking = db.session.get(Booking, row.booking_id)
+    if booking is None:
+        return False
+    if row.sequence is not None and row.sequence < booking.ical_sequence:
+        return False
+    cancelling = row.calendar_method == "CANCEL"
+    return cancelling or booking.status != BookingStatus.CANCELLED
+
+
+def _mine(message_id: int, token: str) -> OutboxMessage | None:
+    row = db.session.get(OutboxMessage, message_id, with_for_update=True)
+    if row is None or row.claim_token != token or row.sent_at is not None:
+        return None
+    return row
+
+
+def _error_words(error: BaseException) -> tuple[bool, str]:
+    """(permanent?, a short reason without addresses) for an SMTP failure."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        code = min(codes) if codes else 550
+        return code >= 500, f"recipient refused ({code})"
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code in TOO_LARGE:
+        return True, f"message too large ({error.smtp_code})"
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return error.smtp_code >= 500, f"sender refused ({error.smtp_code})"
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500, f"message refused ({error.smtp_code})"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500, f"server said {error.smtp_code}"
+    return False, f"could not reach the mail server ({type(error).__name__})"
+
+
+def _retry_after(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+
+
+SmtpFactory = Callable[[], smtplib.SMTP]
+
+
+def smtp_from_config() -> smtplib.SMTP:
+    """A connection to the configured SMTP server."""
+    return smtplib.SMTP(
+        current_app.config["MAIL_SERVER"],
+        current_app.config["MAIL_PORT"],
+        timeout=SMTP_TIMEOUT_SECONDS,
+    )
+
+
+def run_once(
+    now: Callable[[], datetime], connect: SmtpFactory | None = None, limit: int = BATCH
+) -> RunReport:
+    """One pass: send every due message (in batches), retrying later what the server refuses."""
+    connect = connect or smtp_from_config
+    report = RunReport()
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    smtp: smtplib.SMTP | None = None
+    try:
+        while claimed := _claim(now(), limit):
+            for message_id, token in claimed:
+                smtp = _send_one(message_id, token, sender, now, connect, smtp, report)
+            if len(claimed) < limit:
+                break
+    finally:
+        if smtp is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.quit()
+    return report
+
+
+def _send_one(
+    message_id: int,
+    token: str,
+    sender: str,
+    now: Callable[[], datetime],
+    connect: SmtpFactory,
+    smtp: smtplib.SMTP | None,
+    report: RunReport,
+) -> smtplib.SMTP | None:
+    with write_transaction():
+        row = _mine(message_id, token)
+        if row is None:
+            return smtp
+        if not _still_wanted(row):
+            row.dropped_at = now()
+            row.claimed_until = None
+            report.dropped += 1
+            return smtp
+        outgoing = Outgoing(
+            kind=row.kind,
+            recipient=row.recipient,
+            subject=row.subject,
+            text=row.text_body,
+            html=row.html_body,
+            calendar=row.calendar,
+            method=row.calendar_method,
+        )
+        email = imip_email(outgoing, sender, row.message_id, now())
+        attempts = row.attempts
+    try:
+        if smtp is None:
+            smtp = connect()
+        smtp.send_message(email)
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:
+        permanent, reason = _error_words(error)
+        _record_failure(message_id, token, reason, permanent or attempts >= MAX_ATTEMPTS, now())
+        if permanent or attempts >= MAX_ATTEMPTS:
+            report.failed += 1
+            log.warning("outbox message %s failed for good: %s", message_id, reason)
+        else:
+            report.retrying += 1
+            log.info("outbox message %s will be tried again: %s", message_id, reason)
+        if smtp is not None and not isinstance(error, smtplib.SMTPResponseException):
+            smtp.close()  # the connection is broken; the next message opens a new one
+            smtp = None
+        return smtp
+    with write_transaction():
+        row = _mine(message_id, token)
+        if row is not None:
+            row.sent_at = now()
+            row.claimed_until = None
+            row.last_error = None
+    report.sent += 1
+    report.ids.append(message_id)
+    return smtp
+
+
+def _record_failure(message_id: int, token: str, reason: str, give_up: bool, at: datetime) -> None:
+    with write_transaction():
+        row = _mine(message_id, token)
+        if row is None:
+            return
+        row.last_error = reason
+        row.claimed_until = None
+        if give_up:
+            row.failed_at = at
+        else:
+            row.next_attempt_at = at + _retry_after(row.attempts)
+
+
+def run_forever(now: Callable[[], datetime], interval_seconds: float = 10.0) -> None:
+    """The worker loop: a pass, then a short rest; stops on Ctrl+C."""
+    while True:
+        try:
+            report = run_once(now)
+            if report:
+                log.info(
+                    "outbox: %s sent, %s retrying, %s failed, %s dropped",
+                    report.sent,
+                    report.retrying,
+                    report.failed,
+                    report.dropped,
+                )
+        finally:
+            db.session.remove()  # a fresh transaction (and snapshot) every pass
+        time.sleep(interval_seconds)
+
+
+def failed_messages(limit: int = 100) -> list[OutboxMessage]:
+    """Messages that will not be tried again, newest first, for staff to look at."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(and_(OutboxMessage.failed_at.is_not(None), OutboxMessage.sent_at.is_(None)))
+            .order_by(OutboxMessage.failed_at.desc())
+            .limit(limit)
+        )
+    )
