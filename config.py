@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cryptography.fernet import Fernet
@@ -68,6 +69,14 @@ def port_number(name: str, raw: str) -> int:
     if not raw.strip().isdigit() or not 0 < int(raw) < 65536:
         raise ConfigError(f"{name} must be a port number between 1 and 65535, not {raw!r}.")
     return int(raw)
+
+
+def local_time(name: str, raw: str) -> time:
+    """A local time of day such as 10:00, or a clear error."""
+    try:
+        return time.fromisoformat(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a time of day such as 10:00, not {raw!r}.") from None
 
 
 def whole_number(name: str, raw: str, minimum: int = 0) -> int:
@@ -139,6 +148,16 @@ class Config:
         # Sessions in a client's first month stay this many days apart, so each can settle.
         self.FIRST_MONTH_MIN_GAP_DAYS = whole_number(
             "FIRST_MONTH_MIN_GAP_DAYS", env.get("FIRST_MONTH_MIN_GAP_DAYS", "7")
+        )
+        # Reminder timings (the client's quiet hours are respected on top of these).
+        self.REMINDER_LOCAL_TIME = local_time(
+            "REMINDER_LOCAL_TIME", env.get("REMINDER_LOCAL_TIME", "10:00")
+        )
+        self.FOLLOWUP_HOURS = whole_number(
+            "FOLLOWUP_HOURS", env.get("FOLLOWUP_HOURS", "48"), minimum=12
+        )
+        self.INTAKE_NUDGE_DAYS = whole_number(
+            "INTAKE_NUDGE_DAYS", env.get("INTAKE_NUDGE_DAYS", "3"), minimum=2
         )
         # Forms here are small; anything bigger is a mistake or an attack.
         self.MAX_CONTENT_LENGTH = 1024 * 1024

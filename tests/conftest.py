@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from alembic import command
 from argon2 import PasswordHasher, profiles
 from flask import Flask
@@ -15,7 +16,9 @@ from sqlalchemy import text
 
 from booking import create_app, passwords
 from booking.extensions import db
+from booking.services.demo import seed_demo
 from config import TestingConfig
+from tests.mail import Inbox, free_port
 from tests.support import CHROMIUM, CHROMIUM_ARGS, DEFAULT_NOW, missing, postgres_url
 
 
@@ -150,3 +153,22 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def inbox(app):
+    """A real SMTP server on a free port, with the app pointed at it."""
+    handler = Inbox()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=free_port(), data_size_limit=200_000
+    )
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def practice(app):
+    with app.app_context():
+        seed_demo(DEFAULT_NOW, app.config["PRACTICE_TIMEZONE"])

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import email
-import socket
 import threading
 from datetime import UTC, datetime, timedelta
-from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -16,60 +13,12 @@ from booking.extensions import db
 from booking.models import OutboxMessage
 from booking.services import booking as bookings
 from booking.services import outbox
-from booking.services.demo import seed_demo
+from tests.mail import Inbox, free_port
 from tests.support import DEFAULT_NOW
 
 MONDAY = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
 CLIENT = "ann@example.com"
 THERAPIST_EMAILS = {"maya@stillwaters.example", "tom@stillwaters.example"}
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message and can refuse chosen recipients."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse: set[str] = set()
-        self.lock = threading.Lock()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 No such mailbox here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def recipients(self) -> list[str]:
-        return sorted(str(message["To"]) for message in self.messages)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(app):
-    """A real SMTP server on a free port, with the app pointed at it."""
-    handler = Inbox()
-    controller = Controller(
-        handler, hostname="127.0.0.1", port=free_port(), data_size_limit=200_000
-    )
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
-def practice(app):
-    with app.app_context():
-        seed_demo(DEFAULT_NOW, app.config["PRACTICE_TIMEZONE"])
 
 
 def book(app, start=MONDAY, email_address=CLIENT) -> str:
@@ -96,18 +45,27 @@ def test_a_booking_queues_its_messages_and_no_web_request_talks_to_smtp(app, pra
     book(app)
     assert inbox.messages == []  # booking only wrote rows
     queued = rows(app)
-    assert {row.kind for row in queued} == {"client_confirmation", "therapist_invite"}
+    assert {row.kind for row in queued} == {
+        "client_confirmation",
+        "client_intake_link",
+        "therapist_invite",
+        "client_reminder",
+        "client_followup",
+    }
     assert all(row.sent_at is None for row in queued)
-    assert run(app).sent == 2
-    assert inbox.recipients()[0] == CLIENT and set(inbox.recipients()[1:]) <= THERAPIST_EMAILS
+    assert run(app).sent == 3  # the confirmation, the questionnaire link, the invite
+    assert inbox.recipients()[:2] == [CLIENT, CLIENT]
+    assert set(inbox.recipients()[2:]) <= THERAPIST_EMAILS
 
 
 def test_the_mail_server_down_during_booking_loses_nothing_and_sends_once_later(app, practice):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nothing listens here
     book(app)
     first = run(app)
-    assert (first.sent, first.retrying) == (0, 2)
-    assert all("could not reach the mail server" in row.last_error for row in rows(app))
+    assert (first.sent, first.retrying) == (0, 3)
+    tried = [row for row in rows(app) if row.attempts]
+    assert len(tried) == 3
+    assert all("could not reach the mail server" in row.last_error for row in tried)
 
     handler = Inbox()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
@@ -115,23 +73,23 @@ def test_the_mail_server_down_during_booking_loses_nothing_and_sends_once_later(
     try:
         app.config.update(MAIL_PORT=controller.port)
         assert run(app, at=DEFAULT_NOW + timedelta(seconds=30)).sent == 0  # backing off
-        assert run(app, at=DEFAULT_NOW + timedelta(minutes=2)).sent == 2
-        assert run(app, at=DEFAULT_NOW + timedelta(hours=5)).sent == 0
+        assert run(app, at=DEFAULT_NOW + timedelta(minutes=2)).sent == 3
+        assert run(app, at=DEFAULT_NOW + timedelta(hours=5)).sent == 0  # reminders wait their day
     finally:
         controller.stop()
-    assert len(handler.messages) == 2
-    assert len({message["Message-ID"] for message in handler.messages}) == 2
+    assert len(handler.messages) == 3
+    assert len({message["Message-ID"] for message in handler.messages}) == 3
 
 
 def test_a_refused_recipient_fails_for_good_visibly_and_without_personal_data(app, practice, inbox):
     inbox.refuse.add(CLIENT)
     book(app)
     report = run(app)
-    assert (report.sent, report.failed) == (1, 1)
+    assert (report.sent, report.failed) == (1, 2)
     with app.app_context():
         failed = outbox.failed_messages()
-        assert [row.kind for row in failed] == ["client_confirmation"]
-        assert failed[0].last_error == "recipient refused (550)"
+        assert {row.kind for row in failed} == {"client_confirmation", "client_intake_link"}
+        assert {row.last_error for row in failed} == {"recipient refused (550)"}
     assert run(app, at=DEFAULT_NOW + timedelta(days=1)).sent == 0  # never tried again
 
 
@@ -145,8 +103,8 @@ def test_a_message_too_large_for_the_server_is_refused_and_recorded(app, practic
         report = run(app)
     finally:
         controller.stop()
-    assert report.failed == 2 and handler.messages == []
-    assert {row.last_error for row in rows(app)} == {"message too large (552)"}
+    assert report.failed == 3 and handler.messages == []
+    assert {row.last_error for row in rows(app) if row.attempts} == {"message too large (552)"}
 
 
 def test_a_message_superseded_before_sending_is_dropped(app, practice, inbox):
@@ -154,10 +112,11 @@ def test_a_message_superseded_before_sending_is_dropped(app, practice, inbox):
     with app.app_context():
         bookings.reschedule(token, MONDAY + timedelta(hours=1), DEFAULT_NOW)
     report = run(app)
-    assert (report.sent, report.dropped) == (2, 2)
+    assert (report.sent, report.dropped) == (3, 2)  # the questionnaire link still goes
     assert {message["Subject"] for message in inbox.messages} != set()
     kinds = {row.kind: row for row in rows(app) if row.sent_at is not None}
-    assert set(kinds) == {"client_update", "therapist_update"}
+    assert len(kinds) == 3
+    assert set(kinds) == {"client_update", "therapist_update", "client_intake_link"}
 
 
 def test_a_cancellation_is_sent_even_though_the_booking_is_cancelled(app, practice, inbox):
@@ -168,7 +127,7 @@ def test_a_cancellation_is_sent_even_though_the_booking_is_cancelled(app, practi
     assert run(app).sent == 2
     methods = [
         part.get_param("method")
-        for message in inbox.messages[2:]
+        for message in inbox.messages[3:]
         for part in message.walk()
         if part.get_content_type() == "text/calendar"
     ]
@@ -204,12 +163,12 @@ def test_a_crash_between_send_and_mark_sends_at_most_one_more_copy_with_the_same
     opened[0].close()  # what the dying process's operating system would do
     assert len(inbox.messages) == 1
     # Until the claim runs out, nobody sends it again.
-    assert run(app, at=DEFAULT_NOW + timedelta(seconds=60)).sent == 1  # only the other message
+    assert run(app, at=DEFAULT_NOW + timedelta(seconds=60)).sent == 2  # only the others
     later = DEFAULT_NOW + timedelta(seconds=outbox.CLAIM_SECONDS + 1)
     assert run(app, at=later).sent == 1  # the repeat
     assert run(app, at=later + timedelta(hours=1)).sent == 0
     ids = [message["Message-ID"] for message in inbox.messages]
-    assert len(ids) == 3 and len(set(ids)) == 2  # one extra copy, recognisably the same
+    assert len(ids) == 4 and len(set(ids)) == 3  # one extra copy, recognisably the same
 
 
 def test_the_same_change_never_queues_the_same_message_twice(app, practice):
@@ -221,14 +180,14 @@ def test_the_same_change_never_queues_the_same_message_twice(app, practice):
 
         with write_transaction():
             notify.booking_changed(booking, notify.Change.BOOKED, DEFAULT_NOW, token)
-        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 5
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_two_workers_at_once_send_every_message_exactly_once(app, practice, inbox):
     for day in range(6):
         book(app, start=MONDAY + timedelta(days=7 * day), email_address=f"c{day}@example.com")
-    expected = len(rows(app))
+    expected = len([row for row in rows(app) if row.due_at <= DEFAULT_NOW])
     barrier = threading.Barrier(2)
 
     def worker():
@@ -241,7 +200,7 @@ def test_two_workers_at_once_send_every_message_exactly_once(app, practice, inbo
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(inbox.messages) == expected == 12
+    assert len(inbox.messages) == expected == 18  # 6 bookings, 3 messages due now each
     assert len({message["Message-ID"] for message in inbox.messages}) == expected
 
 
@@ -249,4 +208,4 @@ def test_the_cli_runs_one_pass(app, practice, inbox):
     book(app)
     result = app.test_cli_runner().invoke(args=["outbox", "run", "--once"])
     assert result.exit_code == 0, result.output
-    assert "2 sent" in result.output
+    assert "3 sent" in result.output

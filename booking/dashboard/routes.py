@@ -16,6 +16,7 @@ from booking.dashboard.answers import readable_answers
 from booking.dashboard.forms import ContactedForm, ReleaseForm, ScreeningRowForm
 from booking.domain.consent import CONSENTS
 from booking.domain.intake import ScreeningGroup
+from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
 from booking.services import call_requests, client_records, review, screening
 from booking.services.availability import practice_zone
 from booking.services.dashboard import UpcomingSession, desk_counts, fortnight, upcoming_sessions
@@ -47,6 +48,8 @@ def home() -> str:
     return render_template(
         "dashboard/home.html",
         days=_by_day(upcoming_sessions(now)),
+        checkin_words=CHECKIN_ANSWERS,
+        followup_words=FOLLOWUP_ANSWERS,
         counts=desk_counts(now),
         last_day=until.astimezone(zone).date() - timedelta(days=1),
         zone=zone,

@@ -342,7 +342,10 @@ def _outgoing(
 
 def _text(sections: list[_Section]) -> str:
     def line(item: _Line) -> str:
-        return f"{item.text}\n{item.url}" if isinstance(item, _Link) else item
+        if isinstance(item, _Link):
+            # A link on its own (a one-tap answer) reads as "label: address".
+            return f"{item.text}\n{item.url}" if item.text else f"{item.label}: {item.url}"
+        return item
 
     return "\n\n".join("\n".join(line(item) for item in section) for section in sections) + "\n"
 
@@ -351,7 +354,8 @@ def _html(subject: str, sections: list[_Section]) -> str:
     def line(item: _Line) -> str:
         if isinstance(item, _Link):
             url = html.escape(item.url, quote=True)
-            return f'{html.escape(item.text)}<br><a href="{url}">{html.escape(item.label)}</a>'
+            anchor = f'<a href="{url}">{html.escape(item.label)}</a>'
+            return f"{html.escape(item.text)}<br>{anchor}" if item.text else anchor
         return html.escape(item)
 
     paragraphs = "\n".join(
@@ -363,3 +367,116 @@ def _html(subject: str, sections: list[_Section]) -> str:
         '<body style="font-family: sans-serif; font-size: 18px; line-height: 1.5;">\n'
         f"{paragraphs}\n</body>\n</html>\n"
     )
+
+
+# --- Reminders and follow-ups (the client only; no calendar) --------------------------------
+
+CHECKIN_ANSWERS = {
+    "as_planned": "As planned",
+    "gentler": "Shorter and gentler, please",
+    "phone": "Switch to a phone call",
+    "postpone": "Postpone it, no charge",
+}
+FOLLOWUP_ANSWERS = {
+    "fine": "Fine",
+    "tired": "More tired than usual",
+    "crash": "A crash",
+}
+
+
+def reminder_message(
+    facts: SessionFacts, now: datetime, answer_links: dict[str, str]
+) -> Outgoing | None:
+    """The day-before reminder with a one-tap check-in; None without the client's email."""
+    if not facts.client_email:
+        return None
+    subject = f"Tomorrow: {facts.service_name} with {facts.practitioner_name}"
+    sections: list[_Section] = [
+        (f"Hello {facts.client_first_name},", "A reminder of your session tomorrow."),
+        _facts(facts, now, for_client=True),
+    ]
+    if facts.first_visit:
+        sections.append(_first_visit(facts))
+    sections.append(
+        (
+            "How are you feeling about tomorrow? One tap tells us:",
+            *tuple(
+                _Link("", words, answer_links[answer])
+                for answer, words in CHECKIN_ANSWERS.items()
+                if answer in answer_links
+            ),
+        )
+    )
+    sections.append(_bad_day(facts))
+    return _plain("client_reminder", facts.client_email, subject, sections)
+
+
+def followup_message(
+    facts: SessionFacts, now: datetime, answer_links: dict[str, str]
+) -> Outgoing | None:
+    """About 48 hours after: how were you one or two days later? None without an email."""
+    if not facts.client_email:
+        return None
+    subject = "How were you after your session?"
+    sections: list[_Section] = [
+        (f"Hello {facts.client_first_name},", "How were you one or two days after your session?"),
+        (
+            "One tap tells us:",
+            *tuple(
+                _Link("", words, answer_links[answer])
+                for answer, words in FOLLOWUP_ANSWERS.items()
+                if answer in answer_links
+            ),
+        ),
+        (
+            "Feeling worse is useful to know, not a failure.",
+            "Tell us, and next time will be gentler.",
+            "Please see your GP about any new symptoms.",
+        ),
+    ]
+    return _plain("client_followup", facts.client_email, subject, sections)
+
+
+def _plain(kind: str, recipient: str, subject: str, sections: list[_Section]) -> Outgoing:
+    return Outgoing(
+        kind=kind,
+        recipient=recipient,
+        subject=_one_line(subject),
+        text=_text(sections),
+        html=_html(subject, sections),
+        calendar=None,
+        method=None,
+    )
+
+
+def questions_message(
+    facts: SessionFacts, questions_url: str, *, nudge: bool = False
+) -> Outgoing | None:
+    """The link to the client's questions, or (a few days before) one gentle nudge."""
+    if not facts.client_email:
+        return None
+    if nudge:
+        subject = "A gentle reminder: your questions before your session"
+        opening = (
+            f"Hello {facts.client_first_name},",
+            "If you have a moment before your session, your questions are still waiting.",
+            "If today is not a good day, that is fine: we can go through them together.",
+        )
+    else:
+        subject = "Your questions before your session"
+        opening = (
+            f"Hello {facts.client_first_name},",
+            "Before your session, please answer some questions, so your therapist can set "
+            "things up to suit you.",
+        )
+    sections: list[_Section] = [
+        opening,
+        (
+            "Most are choices. You can stop at any time: we keep your answers.",
+            "A carer can fill them in for you, or we can do it with you by phone.",
+            _Link("", "Answer the questions", questions_url),
+        ),
+        (f"Questions? Call {facts.practice_phone}.",),
+    ]
+    kind = "client_intake_nudge" if nudge else "client_intake_link"
+    return _plain(kind, facts.client_email, subject, sections)

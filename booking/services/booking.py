@@ -20,12 +20,13 @@ from sqlalchemy.orm import joinedload
 from booking.domain import availability as domain
 from booking.domain.booking_rules import PacingClash, PastSession, is_new_client, pacing_clash
 from booking.domain.messages import Change
-from booking.domain.statuses import BookingStatus
+from booking.domain.statuses import BookingStatus, IntakeStatus
 from booking.extensions import db
 from booking.models import Booking, Client, Practitioner, Service
 from booking.services import availability, notify
 from booking.services import intake as intakes
 from booking.transactions import retry_conflicts, write_transaction
+from booking.web import public_url
 
 CANCEL_REASONS = {
     "not_well": "I'm not well enough today",
@@ -413,8 +414,11 @@ def _book(
                     booking = _insert_first_free(client, service, start, free, manage_token, status)
                 if booking is None:
                     raise _not_offered(service, practitioners, start, now)
-                intakes.intake_for_booking(client, booking, new_client=new_client, now=now)
+                intake = intakes.intake_for_booking(client, booking, new_client=new_client, now=now)
                 notify.booking_changed(booking, Change.BOOKED, now, manage_token)
+                if intake.status != IntakeStatus.SUBMITTED:
+                    questions_url = public_url("intake.start", token=intakes.link_token(intake))
+                    notify.questions_sent(booking, questions_url, now, manage_token)
             except BookingError:
                 # Taken, or too close to a session: perhaps this very form, sent twice at
                 # once, whose first copy committed meanwhile.

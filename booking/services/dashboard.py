@@ -55,6 +55,7 @@ class UpcomingSession:
 
     booking: Booking
     intake: IntakeProgress
+    last_followup: str | None = None  # how the client was after their previous session
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,36 @@ def upcoming_sessions(now: datetime) -> list[UpcomingSession]:
             .order_by(Booking.start_utc, Booking.id)
         )
     )
-    progress = _latest_intake_progress({booking.client_id for booking in bookings})
+    clients = {booking.client_id for booking in bookings}
+    progress = _latest_intake_progress(clients)
+    followups = _latest_followups(clients, now)
     return [
-        UpcomingSession(booking, progress.get(booking.client_id, IntakeProgress.NONE))
+        UpcomingSession(
+            booking,
+            progress.get(booking.client_id, IntakeProgress.NONE),
+            followups.get(booking.client_id),
+        )
         for booking in bookings
     ]
+
+
+def _latest_followups(client_ids: set[int], now: datetime) -> dict[int, str]:
+    """Each client's answer to "how were you after?" for their latest past session: one query."""
+    if not client_ids:
+        return {}
+    rows = db.session.execute(
+        select(Booking.client_id, Booking.followup_answer)
+        .where(
+            Booking.client_id.in_(client_ids),
+            Booking.end_utc <= now,
+            Booking.followup_answer.is_not(None),
+        )
+        .order_by(Booking.client_id, Booking.end_utc.desc())
+    )
+    latest: dict[int, str] = {}
+    for client_id, answer in rows:
+        latest.setdefault(client_id, answer)
+    return latest
 
 
 def _latest_intake_progress(client_ids: set[int]) -> dict[int, IntakeProgress]:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 
-from booking.domain.messages import Change, SessionFacts, booking_messages
+from booking.domain.messages import (
+    Change,
+    SessionFacts,
+    booking_messages,
+    followup_message,
+    questions_message,
+    reminder_message,
+)
+from booking.domain.reminders import followup_due, reminder_due
 from booking.domain.statuses import BookingStatus
 from booking.models import Booking
-from booking.services import outbox
+from booking.services import outbox, replies
 from booking.services.availability import practice_zone
 from booking.web import public_url
 
@@ -60,3 +68,55 @@ def booking_changed(
     """Queue the client's and the therapist's messages for this change (same transaction)."""
     facts = session_facts(booking, manage_token)
     outbox.queue(booking_messages(facts, change, now), now, booking=booking)
+    if change is not Change.CANCELLED:
+        _queue_reminders(booking, facts, now)
+
+
+def _queue_reminders(booking: Booking, facts: SessionFacts, now: datetime) -> None:
+    """The day-before reminder and the follow-up, for the booking as it now stands.
+
+    Each carries the booking's SEQUENCE: when it changes again, these are superseded and
+    dropped unsent (the change queues new ones).
+    """
+    zone = practice_zone()
+    config = current_app.config
+    quiet = (booking.client.quiet_from_local, booking.client.quiet_until_local)
+    reminder_at = reminder_due(
+        booking.start_utc, zone, *quiet, local_time=config["REMINDER_LOCAL_TIME"]
+    )
+    if reminder_at > now:  # booked the same day: the confirmation says it all
+        reminder = reminder_message(facts, now, replies.answer_links("checkin", booking))
+        if reminder is not None:
+            outbox.queue([reminder], now, booking=booking, due_at=reminder_at)
+    followup = followup_message(facts, now, replies.answer_links("followup", booking))
+    if followup is not None:
+        after = timedelta(hours=config["FOLLOWUP_HOURS"])
+        due = followup_due(booking.end_utc, zone, *quiet, after=after)
+        outbox.queue([followup], now, booking=booking, due_at=due)
+
+
+def questions_sent(
+    booking: Booking, questions_url: str, now: datetime, manage_token: str | None = None
+) -> None:
+    """The questionnaire link now, and one gentle nudge a few days before if still not sent.
+
+    The link goes to the contact details on file, so it reaches the client even when the
+    booking pages may not show it (a returning client, or someone who typed their email).
+    """
+    facts = session_facts(booking, manage_token)
+    link = questions_message(facts, questions_url)
+    if link is None:
+        return
+    outbox.queue([link], now, booking=booking, versioned=False)
+    zone = practice_zone()
+    quiet = (booking.client.quiet_from_local, booking.client.quiet_until_local)
+    days_before = current_app.config["INTAKE_NUDGE_DAYS"]
+    nudge_at = reminder_due(
+        booking.start_utc - timedelta(days=days_before - 1),
+        zone,
+        *quiet,
+        local_time=current_app.config["REMINDER_LOCAL_TIME"],
+    )
+    nudge = questions_message(facts, questions_url, nudge=True)
+    if nudge is not None and nudge_at > now + timedelta(days=1):
+        outbox.queue([nudge], now, booking=booking, due_at=nudge_at, versioned=False)

@@ -29,9 +29,9 @@ from sqlalchemy.exc import IntegrityError
 
 from booking.domain.imip import imip_email
 from booking.domain.messages import Outgoing
-from booking.domain.statuses import BookingStatus
+from booking.domain.statuses import BookingStatus, IntakeStatus
 from booking.extensions import db
-from booking.models import Booking, OutboxMessage
+from booking.models import Booking, Intake, OutboxMessage
 from booking.transactions import write_transaction
 
 log = logging.getLogger(__name__)
@@ -56,12 +56,17 @@ def queue(
     now: datetime,
     booking: Booking | None = None,
     due_at: datetime | None = None,
+    versioned: bool = True,
 ) -> int:
-    """Add messages to the outbox in the caller's transaction; a repeat of one is ignored."""
+    """Add messages to the outbox in the caller's transaction; a repeat of one is ignored.
+
+    A versioned message carries the booking's SEQUENCE and is dropped if the booking changes
+    before it goes; an unversioned one (the questionnaire link) holds whatever the time.
+    """
     added = 0
     domain = current_app.config.get("MAIL_DEFAULT_SENDER", "booking").rpartition("@")[2]
     for outgoing in messages:
-        sequence = booking.ical_sequence if booking is not None else None
+        sequence = booking.ical_sequence if booking is not None and versioned else None
         row = OutboxMessage(
             dedupe_key=dedupe_key(outgoing, booking.id if booking else None, sequence),
             kind=outgoing.kind,
@@ -129,7 +134,11 @@ def _claim(now: datetime, limit: int) -> list[tuple[int, str]]:
     return claimed
 
 
-def _still_wanted(row: OutboxMessage) -> bool:
+# Messages that only make sense for a while: (kind, the latest moment they may still go).
+FOLLOWUP_TIMELY_FOR = timedelta(days=7)
+
+
+def _still_wanted(row: OutboxMessage, now: datetime) -> bool:
     """A message about a booking goes only while it still says what is true.
 
     A later change queues its own message with a higher sequence, so an older one is
@@ -143,7 +152,26 @@ def _still_wanted(row: OutboxMessage) -> bool:
     if row.sequence is not None and row.sequence < booking.ical_sequence:
         return False
     cancelling = row.calendar_method == "CANCEL"
-    return cancelling or booking.status != BookingStatus.CANCELLED
+    if not cancelling and booking.status == BookingStatus.CANCELLED:
+        return False
+    if row.kind == "client_reminder":
+        return now < booking.start_utc  # a reminder after the start helps no one
+    if row.kind == "client_intake_nudge":
+        return now < booking.start_utc and not _questions_sent(booking.client_id)
+    if row.kind == "client_followup":
+        return booking.status != BookingStatus.NO_SHOW and now < (
+            booking.end_utc + FOLLOWUP_TIMELY_FOR
+        )
+    return True
+
+
+def _questions_sent(client_id: int) -> bool:
+    latest = db.session.scalars(
+        select(Intake.status)
+        .where(Intake.client_id == client_id)
+        .order_by(Intake.created_at.desc(), Intake.id.desc())
+    ).first()
+    return latest == IntakeStatus.SUBMITTED
 
 
 def _mine(message_id: int, token: str) -> OutboxMessage | None:
@@ -220,7 +248,7 @@ def _send_one(
         row = _mine(message_id, token)
         if row is None:
             return smtp
-        if not _still_wanted(row):
+        if not _still_wanted(row, now()):
             row.dropped_at = now()
             row.claimed_until = None
             report.dropped += 1

@@ -1,0 +1,108 @@
+"""One-tap answers from emails: the day-before check-in and the follow-up after a session.
+
+A link names the booking, the booking's SEQUENCE when the message was written, and the answer;
+it is signed, so it cannot be altered. Opening it shows a confirmation page; only the button
+there records anything (a link checker or a preview that opens it changes nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
+from booking.domain.statuses import BookingStatus
+from booking.extensions import db
+from booking.models import Booking
+from booking.transactions import retry_conflicts, write_transaction
+from booking.web import public_url
+
+ANSWERS = {"checkin": CHECKIN_ANSWERS, "followup": FOLLOWUP_ANSWERS}
+FOLLOWUP_OPEN_FOR = timedelta(days=14)
+
+
+class ReplyProblem(Exception):
+    """The answer cannot be recorded; `reason` says why in plain words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _signer(kind: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"reply-{kind}")
+
+
+def answer_links(kind: str, booking: Booking) -> dict[str, str]:
+    """A signed link for each answer, for the message about this booking as it is now."""
+    endpoint = "replies.checkin" if kind == "checkin" else "replies.followup"
+    return {
+        answer: public_url(
+            endpoint, token=_signer(kind).dumps([booking.id, booking.ical_sequence, answer])
+        )
+        for answer in ANSWERS[kind]
+    }
+
+
+@dataclass
+class Reply:
+    """An answer link, opened: the booking, the answer, and whether it still applies."""
+
+    booking: Booking
+    answer: str
+    words: str
+    problem: str | None
+
+
+def read(kind: str, token: str, now: datetime) -> Reply | None:
+    """The reply a link carries, or None for a link that is not ours (a kind 404)."""
+    if not token or len(token) > 300:
+        return None
+    try:
+        booking_id, sequence, answer = _signer(kind).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(booking_id, int) or answer not in ANSWERS[kind]:
+        return None
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        return None
+    return Reply(booking, answer, ANSWERS[kind][answer], _problem(kind, booking, sequence, now))
+
+
+def _problem(kind: str, booking: Booking, sequence: object, now: datetime) -> str | None:
+    if booking.status == BookingStatus.CANCELLED:
+        return "This session was cancelled, so there is nothing to answer."
+    if sequence != booking.ical_sequence:
+        return (
+            "This link is from an older message: the session has changed since. "
+            "Please use the link in the newest message, or call us."
+        )
+    if kind == "checkin" and booking.start_utc <= now:
+        return "This session has already started, so the check-in is closed."
+    if kind == "followup" and not (booking.end_utc <= now <= booking.end_utc + FOLLOWUP_OPEN_FOR):
+        return "This question opens after your session, and stays open for two weeks."
+    return None
+
+
+@retry_conflicts
+def record(kind: str, token: str, now: datetime) -> Reply:
+    """Record the answer (choosing again replaces it); ReplyProblem when it no longer applies."""
+    with write_transaction():
+        reply = read(kind, token, now)
+        if reply is None:
+            raise LookupError("not a reply link")
+        db.session.execute(
+            select(Booking.id).where(Booking.id == reply.booking.id).with_for_update()
+        )
+        if reply.problem:
+            raise ReplyProblem(reply.problem)
+        if kind == "checkin":
+            reply.booking.checkin_answer = reply.answer
+        else:
+            reply.booking.followup_answer = reply.answer
+    return reply
