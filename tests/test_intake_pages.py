@@ -741,3 +741,20 @@ def test_sending_the_same_answers_after_a_release_holds_nothing_again(
     post_page(client, link, "screening", {"now": ["none"], "history": ["heart", "epilepsy"]})
     send(client, link)
     assert stored_booking(app, manage_token).status == BookingStatus.HELD_FOR_REVIEW
+
+
+def test_quiet_hours_chosen_in_the_questionnaire_are_kept_for_messages(app, client, link):
+    from datetime import time
+
+    from booking.models import Client
+
+    fill_in(client, link, contact={"channel": "email", "quiet_hours": "22-08"})
+    send(client, link)
+    with app.app_context():
+        ann = db.session.scalars(select(Client)).one()
+        assert (ann.quiet_from_local, ann.quiet_until_local) == (time(22, 0), time(8, 0))
+    post_page(client, link, "contact", {"channel": "email", "quiet_hours": "none"})
+    send(client, link)
+    with app.app_context():
+        ann = db.session.scalars(select(Client)).one()
+        assert (ann.quiet_from_local, ann.quiet_until_local) == (None, None)

@@ -254,3 +254,44 @@ def test_the_nudge_is_dropped_once_the_questions_are_sent(app, practice, inbox):
     send_at(app, nudge.due_at)
     assert not [m for m in inbox.messages if "gentle reminder" in str(m["Subject"])]
     assert due_rows(app, "client_intake_nudge")[0].dropped_at is not None
+
+
+def test_quiet_hours_from_the_questionnaire_hold_a_message_until_they_end(app, practice, inbox):
+    from booking.models import Client
+    from booking.services import intake as intakes
+
+    book(app)
+    with app.app_context():
+        client = db.session.scalars(select(Client)).one()
+        link = intakes.link_token(intakes.latest_intake(client.id))
+        intakes.save_page(link, "contact", {"quiet_hours": "20-09"}, DEFAULT_NOW)
+        intakes._keep_quiet_hours(client, {"contact": {"quiet_hours": "20-09"}})
+        db.session.commit()
+        assert (client.quiet_from_local, client.quiet_until_local) == (time(20, 0), time(9, 0))
+    late_evening = datetime(2026, 11, 21, 21, 30, tzinfo=UTC)
+    report = send_at(app, late_evening)
+    assert report.waiting == 2 and report.sent == 1  # the therapist's invite is not held
+    assert [str(m["To"]) for m in inbox.messages] != ["ann@example.com"]
+    morning = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    assert send_at(app, morning).sent >= 2
+
+
+def test_after_a_crash_the_next_reminder_offers_gentler_and_never_forces_it(app, practice, inbox):
+    book(app)
+    with app.app_context():
+        first = db.session.scalars(select(Booking)).one()
+        first.followup_answer = "crash"
+        db.session.commit()
+    next_week = MONDAY + timedelta(days=8)
+    with app.app_context():
+        token = bookings.new_manage_token()
+        details = bookings.ClientDetails(name="Ann Smith", email="ann@example.com")
+        bookings.book("gentle-massage", next_week, None, details, token, DEFAULT_NOW)
+        second = db.session.scalars(select(Booking).where(Booking.start_utc == next_week)).one()
+        assert second.service.slug == "gentle-massage"  # the length is the client's choice
+    reminder = max(due_rows(app, "client_reminder"), key=lambda row: row.due_at)
+    assert "If you would like tomorrow shorter and gentler, just say so below." in (
+        reminder.text_body
+    )
+    first_reminder = min(due_rows(app, "client_reminder"), key=lambda row: row.due_at)
+    assert "felt much worse" not in first_reminder.text_body

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 from typing import Any
 
@@ -355,6 +355,19 @@ ALLERGIES: Options = (
     ("other", "Something else"),
 )
 CONTACT_CHANNELS: Options = (("email", "Email"), ("sms", "Text message"), ("phone", "Phone call"))
+QUIET_HOURS: Options = (
+    ("20-09", "Not in the evening or early morning (8pm to 9am)"),
+    ("22-08", "Not at night (10pm to 8am)"),
+    ("18-11", "Only late morning to early evening (11am to 6pm)"),
+    ("none", "Any time is fine"),
+)
+# Each choice as (quiet from, quiet until) in local time; "none" has no quiet hours.
+QUIET_WINDOWS: dict[str, tuple[time, time] | None] = {
+    "20-09": (time(20, 0), time(9, 0)),
+    "22-08": (time(22, 0), time(8, 0)),
+    "18-11": (time(18, 0), time(11, 0)),
+    "none": None,
+}
 PARTS_OF_DAY: Options = (
     ("morning", "Morning"),
     ("afternoon", "Afternoon"),

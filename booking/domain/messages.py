@@ -60,6 +60,8 @@ class SessionFacts:
     manage_url: str
     dashboard_url: str
     held: bool  # waiting for the therapist to confirm (status held_for_review)
+    # The client said the last session was followed by a crash: suggest (never force) gentler.
+    crash_last_time: bool = False
 
 
 @dataclass(frozen=True)
@@ -397,6 +399,14 @@ def reminder_message(
     ]
     if facts.first_visit:
         sections.append(_first_visit(facts))
+    if facts.crash_last_time:
+        sections.append(
+            (
+                "Last time you told us you felt much worse afterwards.",
+                "If you would like tomorrow shorter and gentler, just say so below.",
+                "It is your choice; nothing changes unless you ask.",
+            )
+        )
     sections.append(
         (
             "How are you feeling about tomorrow? One tap tells us:",

@@ -220,6 +220,11 @@ class ContactForm(StepForm):
         q.PARTS_OF_DAY,
         description="So we do not call when you are resting.",
     )
+    quiet_hours = Choices(
+        "When should messages not arrive? (optional)",
+        q.QUIET_HOURS,
+        description="Reminders wait until these hours are over.",
+    )
     address = TextArea(
         "Address (only for home visits)",
         limit=300,

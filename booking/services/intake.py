@@ -345,6 +345,15 @@ def _hold(upcoming: Sequence[Booking], now: datetime) -> None:
             notify.booking_changed(booking, Change.HELD, now)
 
 
+def _keep_quiet_hours(client: Client, answers: Mapping[str, Any]) -> None:
+    """The client's answer about quiet hours becomes the hours messages wait for."""
+    choice = answers.get("contact", {}).get("quiet_hours")
+    if choice not in questionnaire.QUIET_WINDOWS:
+        return  # not answered: leave what is on file
+    window = questionnaire.QUIET_WINDOWS[choice]
+    client.quiet_from_local, client.quiet_until_local = window or (None, None)
+
+
 def _lock_client(client_id: int) -> None:
     """Take the client's row lock, as booking does: a booking and a send take turns."""
     db.session.execute(select(Client.id).where(Client.id == client_id).with_for_update())
@@ -463,6 +472,7 @@ def submit(token: str, now: datetime) -> SubmitOutcome:
         blob["hold_reasons"] = reasons
         call_requested = first is FirstSession.CALL_FIRST and _ask_for_call(intake, intake.client)
         _record_consents(intake, answers, blob["saved_since_send"], now)
+        _keep_quiet_hours(intake.client, answers)
         # Drafts stay: anything typed but not saved is still there when the page is opened.
         blob["carried"] = []
         blob["saved_since_send"] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import select
 
 from booking.domain.messages import (
     Change,
@@ -16,6 +17,7 @@ from booking.domain.messages import (
 )
 from booking.domain.reminders import followup_due, reminder_due
 from booking.domain.statuses import BookingStatus
+from booking.extensions import db
 from booking.models import Booking
 from booking.services import outbox, replies
 from booking.services.availability import practice_zone
@@ -59,7 +61,23 @@ def session_facts(booking: Booking, manage_token: str | None = None) -> SessionF
         manage_url=public_url("manage.show", token=manage_token) if manage_token else "",
         dashboard_url=public_url("dashboard.home"),
         held=booking.status == BookingStatus.HELD_FOR_REVIEW,
+        crash_last_time=_crash_last_time(booking),
     )
+
+
+def _crash_last_time(booking: Booking) -> bool:
+    """Whether the client's answer after their previous session was "a crash"."""
+    last = db.session.scalars(
+        select(Booking.followup_answer)
+        .where(
+            Booking.client_id == booking.client_id,
+            Booking.end_utc <= booking.start_utc,
+            Booking.followup_answer.is_not(None),
+            Booking.id != booking.id,
+        )
+        .order_by(Booking.end_utc.desc())
+    ).first()
+    return last == "crash"
 
 
 def booking_changed(

@@ -29,9 +29,11 @@ from sqlalchemy.exc import IntegrityError
 
 from booking.domain.imip import imip_email
 from booking.domain.messages import Outgoing
+from booking.domain.reminders import after_quiet_hours
 from booking.domain.statuses import BookingStatus, IntakeStatus
 from booking.extensions import db
 from booking.models import Booking, Intake, OutboxMessage
+from booking.services.availability import practice_zone
 from booking.transactions import write_transaction
 
 log = logging.getLogger(__name__)
@@ -103,6 +105,7 @@ class RunReport:
     retrying: int = 0
     failed: int = 0
     dropped: int = 0
+    waiting: int = 0  # held back until the client's quiet hours end
     ids: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
@@ -163,6 +166,20 @@ def _still_wanted(row: OutboxMessage, now: datetime) -> bool:
             booking.end_utc + FOLLOWUP_TIMELY_FOR
         )
     return True
+
+
+def _after_quiet_hours(row: OutboxMessage, now: datetime) -> datetime | None:
+    """When a client's message must wait for their quiet hours to end, or None to send now."""
+    if not row.kind.startswith("client_") or row.booking_id is None:
+        return None
+    booking = db.session.get(Booking, row.booking_id)
+    if booking is None:
+        return None
+    client = booking.client
+    later = after_quiet_hours(
+        now, practice_zone(), client.quiet_from_local, client.quiet_until_local
+    )
+    return later if later > now else None
 
 
 def _questions_sent(client_id: int) -> bool:
@@ -252,6 +269,13 @@ def _send_one(
             row.dropped_at = now()
             row.claimed_until = None
             report.dropped += 1
+            return smtp
+        later = _after_quiet_hours(row, now())
+        if later is not None:  # the client's quiet hours: wait, without using up an attempt
+            row.next_attempt_at = later
+            row.claimed_until = None
+            row.attempts -= 1
+            report.waiting += 1
             return smtp
         outgoing = Outgoing(
             kind=row.kind,
