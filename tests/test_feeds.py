@@ -14,8 +14,9 @@ from icalendar import Calendar
 from sqlalchemy import event
 from werkzeug.serving import make_server
 
-from booking.domain.feed import FeedEntry, feed_calendar, feed_summary, first_name
+from booking.domain.feed import FeedEntry, feed_calendar, feed_summary
 from booking.domain.statuses import BookingStatus, StaffRole
+from booking.domain.text import first_name
 from booking.extensions import db
 from booking.models import Booking, Practitioner
 from booking.services import feeds

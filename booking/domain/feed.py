@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event, vDuration
 
-from booking.domain.ical import PRODID, CalendarEntry
+from booking.domain.ical import PRODID, CalendarEntry, session_event
+from booking.domain.text import first_name
 
 # How often a subscribed calendar should fetch the feed again (RFC 7986, and Outlook's hint).
 REFRESH_EVERY = timedelta(hours=1)
@@ -22,16 +23,9 @@ EN_DASH = "\u2013"
 
 @dataclass(frozen=True)
 class FeedEntry(CalendarEntry):
-    """A session as the feed shows it: tentative while held for review, and when it changed."""
+    """A session as the feed shows it, with when it last changed."""
 
-    tentative: bool = False  # declared here too, so the feed does not rely on CalendarEntry's
     modified_utc: datetime | None = None
-
-
-def first_name(name: str) -> str:
-    """The first word of a name: all of a client's name the therapist's calendar may show."""
-    words = name.split()
-    return words[0] if words else "a client"
 
 
 def feed_summary(service_name: str, client_name: str) -> str:
@@ -63,16 +57,4 @@ def feed_calendar(entries: Sequence[FeedEntry], now: datetime, name: str) -> byt
 
 
 def _event(entry: FeedEntry, now: datetime) -> Event:
-    return Event.new(
-        uid=entry.uid,
-        sequence=entry.sequence,
-        stamp=entry.modified_utc or now,
-        last_modified=entry.modified_utc,
-        start=entry.start_utc,
-        end=entry.end_utc,
-        summary=entry.summary,
-        description=entry.description or None,
-        location=entry.location or None,
-        url=entry.url or None,
-        status="TENTATIVE" if entry.tentative else "CONFIRMED",
-    )
+    return session_event(entry, entry.modified_utc or now, last_modified=entry.modified_utc)

@@ -77,21 +77,32 @@ def _status(entry: CalendarEntry) -> str:
     return "TENTATIVE" if entry.tentative else "CONFIRMED"
 
 
-def _calendar(entry: CalendarEntry, now: datetime, method: str, status: str) -> bytes:
-    event = Event.new(
+def session_event(
+    entry: CalendarEntry,
+    stamp: datetime,
+    status: str | None = None,
+    last_modified: datetime | None = None,
+) -> Event:
+    """The VEVENT for one session, as invites, downloads and the feed all write it."""
+    return Event.new(
         uid=entry.uid,
         sequence=entry.sequence,
-        stamp=now,
+        stamp=stamp,
+        last_modified=last_modified,
         start=entry.start_utc,
         end=entry.end_utc,
         summary=entry.summary,
         description=entry.description or None,
         location=entry.location or None,
         url=entry.url or None,
-        status=status,
+        status=status or _status(entry),
         organizer=mailto(entry.organizer) if entry.organizer else None,
         attendees=[vCalAddress(mailto(address)) for address in entry.attendees] or None,
     )
+
+
+def _calendar(entry: CalendarEntry, now: datetime, method: str, status: str) -> bytes:
+    event = session_event(entry, now, status)
     calendar = Calendar.new(prodid=PRODID, method=method, subcomponents=[event])
     # Calendar.new adds a random calendar-level UID (RFC 7986). It names nothing and changes
     # on every download; the event's UID is the one calendars match updates on.

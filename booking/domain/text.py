@@ -22,3 +22,9 @@ def tidy_note(value: object) -> object:
     if not isinstance(value, str):
         return value
     return _CONTROL.sub("", value).strip()
+
+
+def first_name(name: str) -> str:
+    """The first word of a name: all of a client's name a therapist's calendar or email shows."""
+    words = name.split()
+    return words[0] if words else "a client"

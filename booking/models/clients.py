@@ -47,6 +47,11 @@ class Client(db.Model):
     updated_at: Mapped[datetime] = updated_at()
 
     @property
+    def quiet_hours(self) -> tuple[time | None, time | None]:
+        """(from, until) in local time: no messages between them; both None means any time."""
+        return self.quiet_from_local, self.quiet_until_local
+
+    @property
     def display_name(self) -> str:
         """The name the client asked to be called by."""
         return self.preferred_name or self.name

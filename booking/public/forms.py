@@ -42,10 +42,6 @@ class PhoneNumber:
                 raise ValidationError(str(problem)) from None
 
 
-def _strip(value: str | None) -> str | None:
-    return tidy_line(value)  # type: ignore[return-value]
-
-
 class DetailsForm(FlaskForm):
     """Your details: as few as we can manage with."""
 
@@ -59,7 +55,7 @@ class DetailsForm(FlaskForm):
     name = StringField(
         "Full name",
         description="The person who will have the massage.",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[
             InputRequired("Please tell us the name of the person having the massage."),
             Length(max=120, message="Please shorten the name to 120 characters or fewer."),
@@ -67,12 +63,12 @@ class DetailsForm(FlaskForm):
     )
     preferred_name = StringField(
         "What should we call them? (optional)",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[Optional(), Length(max=80, message="Please use 80 characters or fewer.")],
     )
     email = StringField(
         "Email (optional if you give a phone number)",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[
             Optional(),
             Length(max=254, message="Please check this email address: it is very long."),
@@ -81,23 +77,23 @@ class DetailsForm(FlaskForm):
     )
     phone = StringField(
         "Phone (optional if you give an email)",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[Optional(), PhoneNumber()],
     )
     carer_name = StringField(
         "Your name",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[Optional(), Length(max=120, message="Please use 120 characters or fewer.")],
     )
     carer_relationship = StringField(
         "How you know them (optional)",
         description="For example: partner, parent, friend, carer.",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[Optional(), Length(max=60, message="Please use 60 characters or fewer.")],
     )
     carer_email = StringField(
         "Your email (optional)",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[
             Optional(),
             Length(max=254, message="Please check this email address: it is very long."),
@@ -106,7 +102,7 @@ class DetailsForm(FlaskForm):
     )
     carer_phone = StringField(
         "Your phone (optional)",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[Optional(), PhoneNumber()],
     )
     send_to = RadioField("Who should we send reminders to?", choices=SEND_TO, default="client")
@@ -158,7 +154,7 @@ class CallMeForm(FlaskForm):
     name = StringField(
         "Name",
         description="The person who would like the massage.",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[
             InputRequired("Please tell us who we are calling about."),
             Length(max=120, message="Please shorten the name to 120 characters or fewer."),
@@ -167,7 +163,7 @@ class CallMeForm(FlaskForm):
     phone = StringField(
         "Phone number",
         description="Yours, or a carer's.",
-        filters=[_strip],
+        filters=[tidy_line],
         validators=[InputRequired("Please give a number we can call."), PhoneNumber()],
     )
     best_time = RadioField("When is best to call?", choices=CALL_TIMES, default="any")

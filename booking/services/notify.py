@@ -17,16 +17,12 @@ from booking.domain.messages import (
 )
 from booking.domain.reminders import followup_due, reminder_due
 from booking.domain.statuses import BookingStatus
+from booking.domain.text import first_name
 from booking.extensions import db
 from booking.models import Booking
 from booking.services import outbox, replies
 from booking.services.availability import practice_zone
 from booking.web import public_url
-
-
-def _first_name(name: str) -> str:
-    """What the therapist's calendar may show: the first name only."""
-    return name.strip().split()[0] if name.strip() else "a client"
 
 
 def session_facts(booking: Booking, manage_token: str | None = None) -> SessionFacts:
@@ -52,7 +48,7 @@ def session_facts(booking: Booking, manage_token: str | None = None) -> SessionF
         first_visit=service.first_visit,
         practitioner_name=booking.practitioner.name,
         practitioner_email=booking.practitioner.email,
-        client_first_name=_first_name(client.preferred_name or client.name),
+        client_first_name=first_name(client.preferred_name or client.name),
         client_email=client.carer_email if to_carer else client.email,
         practice_name=config["PRACTICE_NAME"],
         practice_email=config["MAIL_DEFAULT_SENDER"],
@@ -98,7 +94,7 @@ def _queue_reminders(booking: Booking, facts: SessionFacts, now: datetime) -> No
     """
     zone = practice_zone()
     config = current_app.config
-    quiet = (booking.client.quiet_from_local, booking.client.quiet_until_local)
+    quiet = booking.client.quiet_hours
     reminder_at = reminder_due(
         booking.start_utc, zone, *quiet, local_time=config["REMINDER_LOCAL_TIME"]
     )
@@ -127,7 +123,7 @@ def questions_sent(
         return
     outbox.queue([link], now, booking=booking, versioned=False)
     zone = practice_zone()
-    quiet = (booking.client.quiet_from_local, booking.client.quiet_until_local)
+    quiet = booking.client.quiet_hours
     days_before = current_app.config["INTAKE_NUDGE_DAYS"]
     nudge_at = reminder_due(
         booking.start_utc - timedelta(days=days_before - 1),

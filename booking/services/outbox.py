@@ -176,9 +176,7 @@ def _after_quiet_hours(row: OutboxMessage, now: datetime) -> datetime | None:
     if booking is None:
         return None
     client = booking.client
-    later = after_quiet_hours(
-        now, practice_zone(), client.quiet_from_local, client.quiet_until_local
-    )
+    later = after_quiet_hours(now, practice_zone(), *client.quiet_hours)
     return later if later > now else None
 
 
