@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,6 +19,7 @@ from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.extensions import db
 from booking.models import CallRequest
 from tests.factories import make_booking, make_client, make_service
+from tests.route_rules import AREAS
 from tests.staff import (
     EMAILS,
     PASSWORD,
@@ -57,6 +58,11 @@ RULES: dict[str, frozenset[StaffRole]] = {
 }
 # POST routes that answer with a page instead of a redirect (a new feed link is shown once).
 ANSWERED_IN_PLACE = {"dashboard.feed_rotate"}
+# Each area of the dashboard declares its own routes in tests/route_rules/<area>.py.
+for _area in AREAS:
+    assert not set(_area.RULES) & set(RULES), _area.__name__
+    RULES |= _area.RULES
+    ANSWERED_IN_PLACE |= _area.ANSWERED_IN_PLACE
 
 CANARY = "CANARY-warfarin-7731"
 STOP_LABEL = "A fever, or an infection such as flu or Covid"
@@ -76,6 +82,16 @@ class World:
     row_id: int
     call_id: int
     practitioner_id: int = 0
+    booking_id: int = 0
+    # More ids by URL argument name, added by the areas' seed() (e.g. "opening_id").
+    ids: dict[str, int] = field(default_factory=dict)
+
+    def missing(self) -> World:
+        """The same world with every id pointing at nothing."""
+        nothing = 999_999
+        return World(
+            nothing, nothing, nothing, nothing, nothing, nothing, dict.fromkeys(self.ids, nothing)
+        )
 
 
 @pytest.fixture
@@ -94,7 +110,9 @@ def world(app) -> World:
         db.session.add(call)
         db.session.flush()
         row_id = next(row.id for row in rows if row.key == "fever")
-        world = World(client.id, intake.id, row_id, call.id, booking.practitioner_id)
+        world = World(client.id, intake.id, row_id, call.id, booking.practitioner_id, booking.id)
+        for area in AREAS:
+            area.seed(world)
         db.session.commit()
         return world
 
@@ -105,7 +123,9 @@ def _url(app, endpoint: str, world: World) -> str:
         "intake_id": world.intake_id,
         "row_id": world.row_id,
         "call_id": world.call_id,
-    }
+        "booking_id": world.booking_id,
+        "practitioner_id": world.practitioner_id,
+    } | world.ids
     rule = next(app.url_map.iter_rules(endpoint))
     with app.test_request_context():
         return url_for(endpoint, **{name: ids[name] for name in rule.arguments})
@@ -144,6 +164,9 @@ def _form(endpoint: str, world: World, token: str) -> dict[str, str]:
         data |= _row_fields(prefix, "A fever or an infection")
     if endpoint in ("dashboard.feed_rotate", "dashboard.feed_revoke"):
         data["practitioner"] = str(world.practitioner_id)  # the admin chooses whose feed
+    for area in AREAS:
+        if endpoint in area.RULES:
+            data |= area.form(endpoint, world, token)
     return data
 
 
@@ -192,13 +215,13 @@ ID_ROUTES = [
     ("dashboard.contacted", StaffRole.THERAPIST),
     ("dashboard.screening_save", StaffRole.THERAPIST),
     ("dashboard.call_done", StaffRole.RECEPTION),
-]
+] + [route for area in AREAS for route in area.ID_ROUTES]
 
 
 @pytest.mark.parametrize(("endpoint", "role"), ID_ROUTES)
 def test_an_unknown_id_is_a_404_never_a_500(app, world, endpoint, role):
     client = signed_in_client(app, role)
-    missing = World(999_999, 999_999, 999_999, 999_999)
+    missing = world.missing()
     url = _url(app, endpoint, missing)
     if _is_post(app, endpoint):
         response = client.post(url, data=_form(endpoint, missing, page_token(client)))
@@ -207,16 +230,13 @@ def test_an_unknown_id_is_a_404_never_a_500(app, world, endpoint, role):
     assert response.status_code == 404
 
 
-def test_every_dashboard_route_with_an_id_is_checked_for_404():
-    id_endpoints = {endpoint for endpoint, _ in ID_ROUTES}
-    assert id_endpoints == {
-        "dashboard.client_intake",
-        "dashboard.client_practical",
-        "dashboard.release",
-        "dashboard.contacted",
-        "dashboard.screening_save",
-        "dashboard.call_done",
+def test_every_dashboard_route_with_an_id_is_checked_for_404(app):
+    with_ids = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("dashboard.") and rule.arguments
     }
+    assert with_ids == {endpoint for endpoint, _ in ID_ROUTES}
 
 
 def test_posting_without_the_form_token_changes_nothing(app, world):

@@ -12,7 +12,14 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 bp.after_request(never_cache)  # staff pages hold personal data
 
 
-from booking.dashboard import feed_routes, routes  # noqa: E402,F401
+from booking.dashboard import (  # noqa: E402,F401
+    accounts_routes,
+    desk_routes,
+    diary_routes,
+    feed_routes,
+    routes,
+    therapist_routes,
+)
 from booking.dashboard.words import words  # noqa: E402
 
 bp.context_processor(words)  # statuses, flags and choices in plain words, on every page

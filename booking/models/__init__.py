@@ -1,14 +1,18 @@
 """Database models. Importing this package registers every table on the metadata."""
 
+from booking.models.audit import AuditEvent
 from booking.models.availability import Closure, Opening, OpeningHours
 from booking.models.bookings import Booking
 from booking.models.clients import Client
 from booking.models.intake import CallRequest, Consent, Intake, ScreeningQuestion
+from booking.models.notes import SessionNote
 from booking.models.outbox import OutboxMessage
 from booking.models.practice import Practitioner, Service
-from booking.models.staff import StaffUser
+from booking.models.settings import PracticeSetting
+from booking.models.staff import StaffSession, StaffUser
 
 __all__ = [
+    "AuditEvent",
     "Booking",
     "CallRequest",
     "Client",
@@ -18,8 +22,11 @@ __all__ = [
     "Opening",
     "OpeningHours",
     "OutboxMessage",
+    "PracticeSetting",
     "Practitioner",
     "ScreeningQuestion",
     "Service",
+    "SessionNote",
+    "StaffSession",
     "StaffUser",
 ]

@@ -1,0 +1,1 @@
+"""Placeholder: filled in by the therapist_routes work."""
