@@ -71,3 +71,81 @@ def test_the_database_refuses_to_change_or_remove_an_event(app, statement):
         with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as connection:
             connection.execute(text("UPDATE audit_events SET actor = 'someone else'"))
         assert db.session.scalars(select(AuditEvent.detail)).all() == ["kept"]
+
+
+# --- Staff actions on existing pages leave a trail --------------------------------------------
+
+
+def _trail(app) -> list[tuple[str, str, int | None]]:
+    with app.app_context():
+        return [(e.action.value, e.actor, e.client_id) for e in reversed(audit.events())]
+
+
+def test_opening_a_clients_record_is_recorded_with_who_opened_it(app):
+    from booking.domain.statuses import StaffRole
+    from tests.factories import make_client
+    from tests.staff import EMAILS, signed_in_client
+
+    with app.app_context():
+        client_id = make_client(name="Rowan Ash").id
+        db.session.commit()
+    therapist = signed_in_client(app, StaffRole.THERAPIST)
+    reception = signed_in_client(app, StaffRole.RECEPTION)
+    assert therapist.get(f"/dashboard/clients/{client_id}/intake").status_code == 200
+    assert reception.get(f"/dashboard/clients/{client_id}/practical").status_code == 200
+    assert reception.get(f"/dashboard/clients/{client_id}/intake").status_code == 403
+    assert therapist.get("/dashboard/clients/999999/intake").status_code == 404
+    assert _trail(app) == [
+        ("viewed_intake", EMAILS[StaffRole.THERAPIST], client_id),
+        ("viewed_practical", EMAILS[StaffRole.RECEPTION], client_id),
+    ]
+
+
+def test_review_feed_and_screening_changes_are_recorded(app):
+    from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
+    from booking.services import feeds, review, screening
+    from tests.factories import make_booking, make_client
+    from tests.staff import EMAILS, add_intake, add_staff_member, screening_rows
+
+    staff_id = add_staff_member(app, StaffRole.THERAPIST)
+    with app.app_context():
+        rows = screening_rows()
+        client = make_client()
+        booking = make_booking(
+            client=client,
+            start_utc=DEFAULT_NOW + timedelta(days=2),
+            status=BookingStatus.HELD_FOR_REVIEW,
+        )
+        intake = add_intake(
+            client, {"screening": {"now": ["fever"]}}, review_state=ReviewState.PENDING
+        )
+        practitioner_id, client_id, intake_id = booking.practitioner_id, client.id, intake.id
+        db.session.commit()
+        by = audit.actor_for(staff_id)
+        review.mark_contacted(intake_id, staff_id, "Phoned about the fever", DEFAULT_NOW)
+        review.release(intake_id, staff_id, "Fever has passed", DEFAULT_NOW)
+        feeds.rotate_feed_token(practitioner_id, by)
+        feeds.revoke_feed(practitioner_id, by)
+        feeds.revoke_feed(practitioner_id, by)  # nothing to switch off: nothing recorded
+        row = rows[0]
+        entry = screening.ScreeningEntry(
+            label=row.label,
+            hint=row.hint,
+            group=row.group,
+            flag=row.flag,
+            follow_up=row.follow_up,
+            active=False,
+            sort_order=row.sort_order,
+        )
+        screening.update_row(row.id, entry, by)
+        details = " ".join(event.detail for event in audit.events()).lower()
+    email = EMAILS[StaffRole.THERAPIST]
+    assert [(action, actor) for action, actor, _ in _trail(app)] == [
+        ("contacted_review", email),
+        ("released_review", email),
+        ("rotated_feed", email),
+        ("revoked_feed", email),
+        ("changed_screening", email),
+    ]
+    assert [client for _, _, client in _trail(app)][:2] == [client_id, client_id]
+    assert "phoned" not in details and "passed" not in details  # never the notes' words

@@ -16,7 +16,7 @@ from booking.auth.roles import roles_required
 from booking.dashboard import bp
 from booking.dashboard.feed_forms import FeedForm, PractitionerFeedForm
 from booking.domain.statuses import StaffRole
-from booking.services import feeds
+from booking.services import audit, feeds
 from booking.web import public_url
 
 FEED_ROLES = (StaffRole.THERAPIST, StaffRole.ADMIN)
@@ -101,7 +101,7 @@ def feed_rotate() -> ResponseReturnValue:
     if chosen is None:  # a therapist's account with no diary: the page explains
         return _page(statuses, form)
     try:
-        token = feeds.rotate_feed_token(chosen.practitioner_id)
+        token = feeds.rotate_feed_token(chosen.practitioner_id, audit.actor_for(current_user.id))
     except feeds.UnknownPractitioner:
         abort(404)
     link = NewLink(chosen.name, public_url("feeds.calendar", token=token))
@@ -120,7 +120,7 @@ def feed_revoke() -> ResponseReturnValue:
     chosen = _chosen(form, statuses)
     if chosen is not None:
         try:
-            had_feed = feeds.revoke_feed(chosen.practitioner_id)
+            had_feed = feeds.revoke_feed(chosen.practitioner_id, audit.actor_for(current_user.id))
         except feeds.UnknownPractitioner:
             abort(404)
         whose = f"{chosen.name}'s calendar feed" if _acts_for_anyone() else "Your calendar feed"

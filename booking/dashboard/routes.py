@@ -14,10 +14,11 @@ from booking.clock import now_utc
 from booking.dashboard import bp
 from booking.dashboard.answers import readable_answers
 from booking.dashboard.forms import ContactedForm, ReleaseForm, ScreeningRowForm
+from booking.domain.audit import AuditAction
 from booking.domain.consent import CONSENTS
 from booking.domain.intake import ScreeningGroup
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
-from booking.services import call_requests, client_records, review, screening
+from booking.services import audit, call_requests, client_records, review, screening
 from booking.services.availability import practice_zone
 from booking.services.dashboard import UpcomingSession, desk_counts, fortnight, upcoming_sessions
 
@@ -64,9 +65,13 @@ def home() -> str:
 @roles_required(*CLINICAL_ROLES)
 def client_intake(client_id: int) -> str:
     """The therapist's view: session plan, flags with reasons, every answer, consents."""
-    record = client_records.clinical_record(client_id, now_utc())
+    now = now_utc()
+    record = client_records.clinical_record(client_id, now)
     if record is None:
         abort(404)
+    audit.record_view(
+        audit.actor_for(current_user.id), AuditAction.VIEWED_INTAKE, now, client_id=client_id
+    )
     return render_template(
         "dashboard/intake.html",
         record=record,
@@ -84,6 +89,12 @@ def client_practical(client_id: int) -> str:
     view = client_records.practical_view(client_id)
     if view is None:
         abort(404)
+    audit.record_view(
+        audit.actor_for(current_user.id),
+        AuditAction.VIEWED_PRACTICAL,
+        now_utc(),
+        client_id=client_id,
+    )
     return render_template("dashboard/practical.html", view=view)
 
 
@@ -221,7 +232,7 @@ def screening_save(row_id: int) -> ResponseReturnValue:
     if not form.validate():
         return _screening_page(form, prefix), 422
     try:
-        row = screening.update_row(row_id, form.entry())
+        row = screening.update_row(row_id, form.entry(), audit.actor_for(current_user.id))
     except screening.UnknownScreeningRow:
         abort(404)
     flash(f"Saved: {row.label}", "info")
@@ -235,7 +246,7 @@ def screening_add() -> ResponseReturnValue:
     form = ScreeningRowForm(prefix="new")
     if not form.validate():
         return _screening_page(form, "new"), 422
-    row = screening.add_row(form.entry())
+    row = screening.add_row(form.entry(), audit.actor_for(current_user.id))
     flash(f"Added: {row.label}", "info")
     return redirect(url_for("dashboard.screening_list", _anchor=f"row-{row.id}"), code=303)
 

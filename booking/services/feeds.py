@@ -10,10 +10,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from booking.clock import now_utc
+from booking.domain.audit import AuditAction
 from booking.domain.feed import FeedEntry, feed_calendar, feed_summary
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Practitioner
+from booking.services import audit
 from booking.services.booking import token_hash
 from booking.transactions import write_transaction
 
@@ -53,7 +56,7 @@ def feed_statuses() -> list[FeedStatus]:
     return [_status(practitioner) for practitioner in db.session.scalars(query)]
 
 
-def rotate_feed_token(practitioner_id: int) -> str:
+def rotate_feed_token(practitioner_id: int, by: audit.Actor = audit.SYSTEM_ACTOR) -> str:
     """Give the practitioner a new feed link and return its token; the old link stops working.
 
     Only the token's hash is stored, so this is the one time the token can be shown.
@@ -64,10 +67,11 @@ def rotate_feed_token(practitioner_id: int) -> str:
         if practitioner is None:
             raise UnknownPractitioner(practitioner_id)
         practitioner.feed_token_hash = token_hash(token)
+        audit.record(by, AuditAction.ROTATED_FEED, now_utc(), detail=practitioner.name)
     return token
 
 
-def revoke_feed(practitioner_id: int) -> bool:
+def revoke_feed(practitioner_id: int, by: audit.Actor = audit.SYSTEM_ACTOR) -> bool:
     """Switch the practitioner's feed off; True if there was one to switch off."""
     with write_transaction():
         practitioner = db.session.get(Practitioner, practitioner_id)
@@ -75,6 +79,8 @@ def revoke_feed(practitioner_id: int) -> bool:
             raise UnknownPractitioner(practitioner_id)
         had_feed = practitioner.feed_token_hash is not None
         practitioner.feed_token_hash = None
+        if had_feed:
+            audit.record(by, AuditAction.REVOKED_FEED, now_utc(), detail=practitioner.name)
     return had_feed
 
 

@@ -15,13 +15,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from booking.domain.audit import AuditAction
 from booking.domain.intake_rules import RaisedFlag, flags_for
 from booking.domain.messages import Change
 from booking.domain.statuses import BookingStatus, ReviewState
 from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Booking, Intake
-from booking.services import notify
+from booking.services import audit, notify
 from booking.services.availability import practice_zone
 from booking.services.intake import answers_of
 from booking.services.screening import screening_conditions
@@ -129,6 +130,13 @@ def release(intake_id: int, staff_user_id: int, note: str, now: datetime) -> Rev
             booking.ical_sequence += 1  # calendars replace the held entry with the confirmed one
             notify.booking_changed(booking, Change.CONFIRMED, now)
             confirmed.append(booking.id)
+        audit.record(
+            audit.actor_for(staff_user_id),
+            AuditAction.RELEASED_REVIEW,
+            now,
+            client_id=client_id,
+            detail=f"{len(confirmed)} held session(s) confirmed",
+        )
     return ReviewOutcome(
         intake_id,
         client_id,
@@ -149,6 +157,12 @@ def mark_contacted(intake_id: int, staff_user_id: int, note: str, now: datetime)
         if intake.review_state not in AWAITING:
             raise ReviewError("These answers are not waiting for a review.")
         _record(intake, ReviewState.CONTACTED, staff_user_id, note, now)
+        audit.record(
+            audit.actor_for(staff_user_id),
+            AuditAction.CONTACTED_REVIEW,
+            now,
+            client_id=intake.client_id,
+        )
         return ReviewOutcome(intake.id, intake.client_id, ReviewState.CONTACTED, changed=True)
 
 

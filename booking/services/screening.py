@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from booking.clock import now_utc
+from booking.domain.audit import AuditAction
 from booking.domain.intake import (
     DEFAULT_SCREENING,
     NONE_OF_THESE,
@@ -19,6 +21,7 @@ from booking.domain.intake import (
 )
 from booking.extensions import db
 from booking.models import ScreeningQuestion
+from booking.services import audit
 from booking.transactions import retry_conflicts, write_transaction
 
 
@@ -108,13 +111,16 @@ def _apply(row: ScreeningQuestion, entry: ScreeningEntry) -> None:
 
 
 @retry_conflicts
-def update_row(row_id: int, entry: ScreeningEntry) -> ScreeningQuestion:
+def update_row(
+    row_id: int, entry: ScreeningEntry, by: audit.Actor = audit.SYSTEM_ACTOR
+) -> ScreeningQuestion:
     """Change one row. Its key never changes, so answers given earlier still read the same."""
     with write_transaction():
         row = db.session.get(ScreeningQuestion, row_id)
         if row is None:
             raise UnknownScreeningRow(row_id)
         _apply(row, entry)
+        audit.record(by, AuditAction.CHANGED_SCREENING, now_utc(), detail=f"changed {row.key}")
     return row
 
 
@@ -155,11 +161,11 @@ def _free_key(base: str) -> str:
 ADD_ATTEMPTS = 3
 
 
-def add_row(entry: ScreeningEntry) -> ScreeningQuestion:
+def add_row(entry: ScreeningEntry, by: audit.Actor = audit.SYSTEM_ACTOR) -> ScreeningQuestion:
     """Add a condition to the list, with a new key made from its label."""
     for attempt in range(1, ADD_ATTEMPTS + 1):
         try:
-            return _add_row(entry)
+            return _add_row(entry, by)
         except IntegrityError:
             # Someone added a row with the same key at the same moment: choose the next one.
             if attempt == ADD_ATTEMPTS:
@@ -168,7 +174,7 @@ def add_row(entry: ScreeningEntry) -> ScreeningQuestion:
 
 
 @retry_conflicts
-def _add_row(entry: ScreeningEntry) -> ScreeningQuestion:
+def _add_row(entry: ScreeningEntry, by: audit.Actor) -> ScreeningQuestion:
     with write_transaction():
         sort_order = entry.sort_order
         if sort_order is None:
@@ -177,4 +183,5 @@ def _add_row(entry: ScreeningEntry) -> ScreeningQuestion:
         row = ScreeningQuestion(key=_free_key(key_from_label(entry.label)), sort_order=sort_order)
         _apply(row, entry)
         db.session.add(row)
+        audit.record(by, AuditAction.CHANGED_SCREENING, now_utc(), detail=f"added {row.key}")
     return row
