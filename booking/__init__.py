@@ -129,6 +129,7 @@ def register_template_context(app: Flask) -> None:
     app.add_template_filter(moment_in_words, "in_words")
     app.add_template_filter(day_in_words, "day_words")
     app.add_template_filter(phone_for_display, "phone")
+    app.add_template_filter(clock_in_words, "clock_words")
 
     @app.template_filter("clock")
     def local_clock(moment, zone) -> str:

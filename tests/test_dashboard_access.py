@@ -45,6 +45,8 @@ RULES: dict[str, frozenset[StaffRole]] = {
     "dashboard.client_practical": EVERYONE,
     "dashboard.calls": EVERYONE,
     "dashboard.call_done": EVERYONE,
+    "dashboard.phone_calls_list": EVERYONE,
+    "dashboard.phone_call_done": EVERYONE,
     "dashboard.client_intake": CLINICAL,
     "dashboard.reviews": CLINICAL,
     "dashboard.release": CLINICAL,
@@ -162,6 +164,8 @@ def _form(endpoint: str, world: World, token: str) -> dict[str, str]:
         data[f"{prefix}-note"] = "Spoke on the phone; fever has passed."
     if endpoint in ("dashboard.screening_save", "dashboard.screening_add"):
         data |= _row_fields(prefix, "A fever or an infection")
+    if endpoint == "dashboard.phone_call_done":
+        data |= {"kind": "checkin", "answer": "as_planned", "sequence": "0"}
     if endpoint in ("dashboard.feed_rotate", "dashboard.feed_revoke"):
         data["practitioner"] = str(world.practitioner_id)  # the admin chooses whose feed
     for area in AREAS:
@@ -215,6 +219,7 @@ ID_ROUTES = [
     ("dashboard.contacted", StaffRole.THERAPIST),
     ("dashboard.screening_save", StaffRole.THERAPIST),
     ("dashboard.call_done", StaffRole.RECEPTION),
+    ("dashboard.phone_call_done", StaffRole.RECEPTION),
 ] + [route for area in AREAS for route in area.ID_ROUTES]
 
 

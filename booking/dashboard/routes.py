@@ -13,12 +13,12 @@ from booking.auth.roles import CLINICAL_ROLES, EVERY_ROLE, roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
 from booking.dashboard.answers import readable_answers
-from booking.dashboard.forms import ContactedForm, ReleaseForm, ScreeningRowForm
+from booking.dashboard.forms import ContactedForm, PhoneCallForm, ReleaseForm, ScreeningRowForm
 from booking.domain.audit import AuditAction
 from booking.domain.consent import CONSENTS
 from booking.domain.intake import ScreeningGroup
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
-from booking.services import audit, call_requests, client_records, review, screening
+from booking.services import audit, call_requests, client_records, phone_calls, review, screening
 from booking.services.availability import practice_zone
 from booking.services.dashboard import UpcomingSession, desk_counts, fortnight, upcoming_sessions
 
@@ -276,3 +276,49 @@ def call_done(call_id: int) -> ResponseReturnValue:
         abort(404)
     flash("Marked as done." if changed else "That call was already marked as done.", "info")
     return redirect(url_for("dashboard.calls"), code=303)
+
+
+# --- Reminders by phone -----------------------------------------------------------------------
+
+
+@bp.get("/phone-calls")
+@roles_required(*EVERY_ROLE)
+def phone_calls_list() -> str:
+    """Clients we cannot email: the day-before reminder and the follow-up, by phone."""
+    return render_template(
+        "dashboard/phone_calls.html",
+        calls=phone_calls.calls_to_make(now_utc()),
+        answers=phone_calls.ANSWERS,
+        zone=practice_zone(),
+        today=_today(),
+    )
+
+
+@bp.post("/phone-calls/<id:booking_id>")
+@roles_required(*EVERY_ROLE)
+def phone_call_done(booking_id: int) -> ResponseReturnValue:
+    """Record what the client said on the phone, or that nobody answered."""
+    form = PhoneCallForm()
+    if not form.validate():
+        flash("Please choose what the client said, then press the button again.", "info")
+        return redirect(url_for("dashboard.phone_calls_list"), code=303)
+    try:
+        booking = phone_calls.record_call(
+            booking_id,
+            form.kind.data,
+            form.answer.data,
+            form.sequence.data,
+            audit.actor_for(current_user.id),
+            now_utc(),
+        )
+    except LookupError:
+        abort(404)
+    except phone_calls.CallProblem as problem:
+        flash(str(problem), "info")
+    else:
+        name = booking.client.display_name
+        if form.answer.data == phone_calls.NO_ANSWER:
+            flash(f"Noted: no answer from {name}. They stay on the list.", "info")
+        else:
+            flash(f"Recorded {name}'s answer.", "info")
+    return redirect(url_for("dashboard.phone_calls_list"), code=303)

@@ -447,6 +447,42 @@ def followup_message(
     return _plain("client_followup", facts.client_email, subject, sections)
 
 
+# --- By phone: what reception says to clients we cannot email -------------------------------
+
+_CRASH_LAST_TIME = (
+    "Last time you told us you felt much worse afterwards.",
+    "If you would like tomorrow shorter and gentler, just say so.",
+    "It is your choice; nothing changes unless you ask.",
+)
+
+
+def reminder_call_script(facts: SessionFacts, now: datetime) -> list[str]:
+    """The day-before reminder as lines to say on the phone: the same facts and wording as
+    the email, with the check-in asked as a question."""
+    lines = [f"A reminder of your session tomorrow, {facts.client_first_name}."]
+    lines += [str(line) for line in _facts(facts, now, for_client=True)]
+    if facts.first_visit:
+        lines += list(_first_visit(facts))
+    if facts.crash_last_time:
+        lines += list(_CRASH_LAST_TIME)
+    lines += [
+        "How are you feeling about tomorrow? As planned, shorter and gentler, "
+        "a phone call instead, or postpone it?",
+        "A bad day? Cancel, shorten or switch to a call. There is no charge.",
+    ]
+    return lines
+
+
+def followup_call_script(facts: SessionFacts) -> list[str]:
+    """The follow-up as lines to say on the phone."""
+    return [
+        f"How were you one or two days after your session, {facts.client_first_name}?",
+        "Fine, more tired than usual, or a crash?",
+        "Feeling worse is useful to know, not a failure. Next time will be gentler.",
+        "Please see your GP about any new symptoms.",
+    ]
+
+
 def _plain(kind: str, recipient: str, subject: str, sections: list[_Section]) -> Outgoing:
     return Outgoing(
         kind=kind,

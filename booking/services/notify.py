@@ -22,14 +22,18 @@ from booking.extensions import db
 from booking.models import Booking
 from booking.services import outbox, replies
 from booking.services.availability import practice_zone
+from booking.services.settings import current as current_settings
 from booking.web import public_url
 
 
-def session_facts(booking: Booking, manage_token: str | None = None) -> SessionFacts:
+def session_facts(
+    booking: Booking, manage_token: str | None = None, *, crash_last_time: bool | None = None
+) -> SessionFacts:
     """What messages about a booking may say (never anything about health).
 
     Only a hash of the manage token is stored, so the client's link can go in a message
     only when the change came through it (booking, moving, shortening, cancelling).
+    A caller listing many bookings passes `crash_last_time`, looked up for all at once.
     """
     client = booking.client
     service = booking.service
@@ -57,7 +61,7 @@ def session_facts(booking: Booking, manage_token: str | None = None) -> SessionF
         manage_url=public_url("manage.show", token=manage_token) if manage_token else "",
         dashboard_url=public_url("dashboard.home"),
         held=booking.status == BookingStatus.HELD_FOR_REVIEW,
-        crash_last_time=_crash_last_time(booking),
+        crash_last_time=(_crash_last_time(booking) if crash_last_time is None else crash_last_time),
     )
 
 
@@ -93,10 +97,10 @@ def _queue_reminders(booking: Booking, facts: SessionFacts, now: datetime) -> No
     dropped unsent (the change queues new ones).
     """
     zone = practice_zone()
-    config = current_app.config
+    practice = current_settings()  # admin's values, else the configured defaults
     quiet = booking.client.quiet_hours
     reminder_at = reminder_due(
-        booking.start_utc, zone, *quiet, local_time=config["REMINDER_LOCAL_TIME"]
+        booking.start_utc, zone, *quiet, local_time=practice.reminder_local_time
     )
     if reminder_at > now:  # booked the same day: the confirmation says it all
         reminder = reminder_message(facts, now, replies.answer_links("checkin", booking))
@@ -104,7 +108,7 @@ def _queue_reminders(booking: Booking, facts: SessionFacts, now: datetime) -> No
             outbox.queue([reminder], now, booking=booking, due_at=reminder_at)
     followup = followup_message(facts, now, replies.answer_links("followup", booking))
     if followup is not None:
-        after = timedelta(hours=config["FOLLOWUP_HOURS"])
+        after = practice.followup_after
         due = followup_due(booking.end_utc, zone, *quiet, after=after)
         outbox.queue([followup], now, booking=booking, due_at=due)
 
@@ -124,12 +128,13 @@ def questions_sent(
     outbox.queue([link], now, booking=booking, versioned=False)
     zone = practice_zone()
     quiet = booking.client.quiet_hours
-    days_before = current_app.config["INTAKE_NUDGE_DAYS"]
+    practice = current_settings()  # admin's values, else the configured defaults
+    days_before = practice.intake_nudge_days
     nudge_at = reminder_due(
         booking.start_utc - timedelta(days=days_before - 1),
         zone,
         *quiet,
-        local_time=current_app.config["REMINDER_LOCAL_TIME"],
+        local_time=practice.reminder_local_time,
     )
     nudge = questions_message(facts, questions_url, nudge=True)
     if nudge is not None and nudge_at > now + timedelta(days=1):
