@@ -81,7 +81,8 @@ def local_time(name: str, raw: str) -> time:
 
 def whole_number(name: str, raw: str, minimum: int = 0) -> int:
     """A whole number from the environment, or a clear error."""
-    if not raw.strip().isdigit() or int(raw) < minimum:
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) < minimum:
         raise ConfigError(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
     return int(raw)
 
@@ -159,6 +160,28 @@ class Config:
         self.INTAKE_NUDGE_DAYS = whole_number(
             "INTAKE_NUDGE_DAYS", env.get("INTAKE_NUDGE_DAYS", "3"), minimum=2
         )
+        # Staff sessions end after this long without activity, and this long after sign-in.
+        self.STAFF_IDLE_MINUTES = whole_number(
+            "STAFF_IDLE_MINUTES", env.get("STAFF_IDLE_MINUTES", "30"), minimum=1
+        )
+        self.STAFF_SESSION_HOURS = whole_number(
+            "STAFF_SESSION_HOURS", env.get("STAFF_SESSION_HOURS", "10"), minimum=1
+        )
+        # Sign-in throttling (Flask-Limiter): kept in Redis when REDIS_URL is set, so every
+        # worker counts together; in memory otherwise (one process, as in development).
+        self.RATELIMIT_ENABLED = True
+        self.RATELIMIT_KEY_PREFIX = "booking"
+        self.RATELIMIT_HEADERS_ENABLED = False
+        # If Redis stops answering, count in memory meanwhile rather than refuse every sign-in.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+        # How many proxies in front of the app add X-Forwarded-For/-Proto/-Host (0: none, as
+        # with `flask run`). Sign-in throttling counts per client address, so behind a proxy
+        # this must be set, or every client shares the proxy's allowance.
+        self.TRUSTED_PROXIES = whole_number(
+            "TRUSTED_PROXIES", env.get("TRUSTED_PROXIES", "0"), minimum=0
+        )
         # Forms here are small; anything bigger is a mistake or an attack.
         self.MAX_CONTENT_LENGTH = 1024 * 1024
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -168,6 +191,10 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         for key, value in overrides.items():
             setattr(self, key, value)
+        if "RATELIMIT_STORAGE_URI" not in overrides:
+            self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        if not self.RATELIMIT_STORAGE_URI.startswith("redis"):
+            self.RATELIMIT_STORAGE_OPTIONS = {}  # those options are for the Redis client
         if self.FIELD_ENCRYPTION_KEY:
             try:
                 parse_keys(self.FIELD_ENCRYPTION_KEY)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from booking.clock import now_utc
+from booking.domain.statuses import StaffRole
 from booking.encryption import EncryptionKeyError
+from booking.passwords import password_problem
 from booking.services.demo import demo_logins, practice_is_empty, seed_demo
+from booking.web import MAX_ROW_ID
 
 
 def init_app(app: Flask) -> None:
@@ -16,6 +21,91 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(rotate_encryption_key_command)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(create_staff_command)
+    app.cli.add_command(purge_expired_command)
+
+
+def _read_password(from_stdin: bool) -> str:
+    """A new password: one line from standard input, or asked for twice without showing it."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise click.ClickException("No password on standard input (expected one line).")
+        return line.rstrip("\r\n")
+    return click.prompt(
+        "Password (not shown as you type)",
+        hide_input=True,
+        confirmation_prompt="Type the password again",
+    )
+
+
+@click.command("create-staff")
+@click.argument("email")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([role.value for role in StaffRole]),
+    help="What the account may do: admin, therapist or reception.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of asking.",
+)
+@click.option(
+    "--practitioner",
+    "practitioner_id",
+    type=click.IntRange(1, MAX_ROW_ID),
+    help="The id of the therapist's diary this account looks after (therapist or admin).",
+)
+@with_appcontext
+def create_staff_command(
+    email: str, role: str, password_stdin: bool, practitioner_id: int | None
+) -> None:
+    """Add a staff account that can sign in at /login."""
+    from booking.services import audit
+    from booking.services.staff import (
+        UNKNOWN_DIARY,
+        StaffAccountError,
+        create_account,
+        find_staff,
+    )
+
+    if find_staff(email) is not None:
+        raise click.ClickException(
+            f"There is already a staff account for {email.strip().lower()}; nothing was "
+            "changed. An admin can change it on the dashboard's staff accounts page."
+        )
+    password = _read_password(password_stdin)
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    try:
+        user = create_account(
+            audit.SYSTEM_ACTOR, email, StaffRole(role), password, now_utc(), practitioner_id
+        )
+    except StaffAccountError as problem:
+        if problem.message == UNKNOWN_DIARY:
+            raise click.ClickException(
+                f"No therapist's diary has the id {practitioner_id}; nothing was added."
+            ) from None
+        raise click.ClickException(problem.message) from None
+    article = "an" if role[0] in "aeiou" else "a"
+    click.echo(f"Added {article} {role} account for {user.email}. They can sign in at /login.")
+
+
+@click.command("purge-expired")
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; remove nothing.")
+@with_appcontext
+def purge_expired_command(dry_run: bool) -> None:
+    """Remove records past their keeping time (never the audit trail)."""
+    from booking.services.retention import purge_expired
+
+    report = purge_expired(now_utc(), dry_run=dry_run)
+    heading = "Would remove (dry run, nothing removed):" if dry_run else "Removed:"
+    click.echo(heading)
+    for label, count in report.lines():
+        click.echo(f"  {label}: {count}")
 
 
 @click.command("seed-demo")

@@ -21,6 +21,17 @@ class RowId(IntegerConverter):
 MAX_ROW_ID = 2**31 - 1  # the largest INTEGER PostgreSQL stores
 
 
+def row_id(raw: object) -> int | None:
+    """A database id typed in a query string or form, or None if it cannot be one.
+
+    Only ASCII digits: str.isdigit() also accepts "²" and other digits int() refuses.
+    """
+    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
+        return None
+    number = int(raw)
+    return number if 1 <= number <= MAX_ROW_ID else None
+
+
 def init_app(app: Flask) -> None:
     """Install the hooks on the app."""
     app.url_map.converters["id"] = RowId

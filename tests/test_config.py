@@ -75,6 +75,26 @@ def test_a_bad_mail_port_is_refused(port):
         DevelopmentConfig({"MAIL_PORT": port})
 
 
+@pytest.mark.parametrize("name", ["STAFF_IDLE_MINUTES", "STAFF_SESSION_HOURS"])
+@pytest.mark.parametrize("value", ["0", "-5", "half an hour", ""])
+def test_staff_session_times_must_be_whole_numbers(name, value):
+    with pytest.raises(ConfigError, match=f"{name} must be a whole number of at least 1"):
+        DevelopmentConfig({name: value})
+
+
+def test_staff_sessions_default_to_half_an_hour_idle_and_ten_hours_in_all():
+    config = DevelopmentConfig({})
+    assert (config.STAFF_IDLE_MINUTES, config.STAFF_SESSION_HOURS) == (30, 10)
+    assert DevelopmentConfig({"STAFF_IDLE_MINUTES": "15"}).STAFF_IDLE_MINUTES == 15
+
+
+def test_sign_in_throttling_counts_in_redis_only_when_redis_url_is_set():
+    assert DevelopmentConfig({}).RATELIMIT_STORAGE_URI == "memory://"
+    config = DevelopmentConfig({"REDIS_URL": "redis://cache.internal:6379/2"})
+    assert config.RATELIMIT_STORAGE_URI == "redis://cache.internal:6379/2"
+    assert config.RATELIMIT_STORAGE_OPTIONS["socket_connect_timeout"] == 2
+
+
 def test_an_unknown_time_zone_is_refused():
     with pytest.raises(ConfigError, match="Europe/Londn"):
         DevelopmentConfig({"PRACTICE_TIMEZONE": "Europe/Londn"})
@@ -155,3 +175,36 @@ def test_misconfiguration_gives_one_clear_line_at_start_up(tmp_path, env, messag
     assert message in lines[0]
     assert "Traceback" not in result.stderr
     assert "s3cret" not in result.stderr
+
+
+def test_behind_a_proxy_the_client_address_comes_from_the_forwarded_header(tmp_path):
+    from flask import request
+
+    from booking import create_app
+    from config import TestingConfig
+
+    seen = []
+    for proxies in (0, 1):
+        app = create_app(
+            TestingConfig(
+                environ={},
+                TRUSTED_PROXIES=proxies,
+                SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}",
+            ),
+            instance_path=str(tmp_path),
+        )
+        app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr or "")
+        response = app.test_client().get(
+            "/whoami",
+            headers={"X-Forwarded-For": "203.0.113.9"},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+        )
+        seen.append(response.get_data(as_text=True))
+    assert seen == ["10.0.0.1", "203.0.113.9"]
+
+
+def test_trusted_proxies_must_be_a_whole_number():
+    from config import ConfigError, TestingConfig
+
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
+        TestingConfig(environ={"TRUSTED_PROXIES": "two"})

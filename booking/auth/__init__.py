@@ -6,9 +6,12 @@ bp = Blueprint("auth", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Login to the app: our account loader, strong session protection."""
+    """Bind Flask-Login (our account loader, strong session protection) and the sign-in
+    throttle (fresh storage for each app) to the app."""
     from booking.auth.accounts import load_signed_in
-    from booking.extensions import login_manager
+    from booking.extensions import limiter, login_manager
+
+    limiter.init_app(app)
 
     login_manager.init_app(app)
     login_manager.user_loader(load_signed_in)

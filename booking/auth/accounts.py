@@ -1,4 +1,11 @@
-"""Who is signed in: checking a password, and the staff member as Flask-Login sees them."""
+"""Who is signed in: checking a password, and the staff member as Flask-Login sees them.
+
+A sign-in opens a server-side session (booking/services/staff_sessions.py). What Flask-Login
+keeps in the browser's session is "id.fingerprint.token": the account, a fingerprint of its
+password hash, and the session's token. Each request loads the account and its session
+together; the browser stays signed in only while the session is open, the account is active
+and its password unchanged.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +13,24 @@ import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app, g
+
+from booking.clock import now_utc
+from booking.domain.staff_sessions import SessionEnd, SessionLimits
 from booking.domain.statuses import StaffRole
-from booking.extensions import db
 from booking.models import StaffUser
 from booking.passwords import hash_password, password_matches
+from booking.services import staff_sessions
 from booking.services.staff import find_staff
 from booking.transactions import write_transaction
+from booking.web import row_id
 
 # Clinical answers (health, medication, flags' reasons) are for these roles only.
 CLINICAL_ROLES = frozenset({StaffRole.THERAPIST, StaffRole.ADMIN})
+
+_ENDED = "staff_session_ended"  # on flask.g: why this request's session just ended
 
 
 @dataclass(frozen=True)
@@ -38,8 +52,13 @@ class SignedInStaff:
     is_anonymous = False
 
     def get_id(self) -> str:
-        """What Flask-Login keeps in the session: the id and a fingerprint of the password."""
+        """What Flask-Login keeps in the session: id, password fingerprint, session token."""
         return self.session_key
+
+    @property
+    def session_token(self) -> str:
+        """The token of this browser's server-side session."""
+        return self.session_key.rsplit(".", 1)[1]
 
     @property
     def sees_clinical(self) -> bool:
@@ -49,33 +68,60 @@ class SignedInStaff:
 
 def _fingerprint(password_hash: str) -> str:
     # A session stays valid only while the password it was opened with is unchanged, so
-    # changing a password signs out every other browser. (The hash is salted; a prefix of
-    # its digest says nothing about the password.)
+    # changing a password signs out every other browser even if it bypassed the service.
+    # (The hash is salted; a prefix of its digest says nothing about the password.)
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
-def signed_in_as(user: StaffUser) -> SignedInStaff:
-    """The Flask-Login view of a loaded staff account."""
+def signed_in_as(user: StaffUser, token: str) -> SignedInStaff:
+    """The Flask-Login view of a loaded staff account and its session token."""
     return SignedInStaff(
         id=user.id,
         email=user.email,
         role=user.role,
         practitioner_id=user.practitioner_id,
-        session_key=f"{user.id}.{_fingerprint(user.password_hash)}",
+        session_key=f"{user.id}.{_fingerprint(user.password_hash)}.{token}",
+    )
+
+
+def session_limits() -> SessionLimits:
+    """The idle timeout and absolute lifetime from the config."""
+    config = current_app.config
+    return SessionLimits(
+        idle=timedelta(minutes=config["STAFF_IDLE_MINUTES"]),
+        lifetime=timedelta(hours=config["STAFF_SESSION_HOURS"]),
     )
 
 
 def load_signed_in(session_key: str) -> SignedInStaff | None:
-    """Flask-Login's user loader: the active account behind a session, or None."""
-    raw_id, _, fingerprint = session_key.partition(".")
-    if not raw_id.isdigit() or len(raw_id) > 12:
+    """Flask-Login's user loader: the active account behind an open session, or None.
+
+    A session that has just timed out is ended here, and the reason kept for the sign-in
+    page's message (see `ended_session`).
+    """
+    parts = session_key.split(".")
+    if len(parts) != 3:  # e.g. a cookie from before server-side sessions
         return None
-    user = db.session.get(StaffUser, int(raw_id))
-    if user is None or not user.active:
+    raw_id, fingerprint, token = parts
+    if row_id(raw_id) is None:
         return None
-    if not hmac.compare_digest(fingerprint, _fingerprint(user.password_hash)):
+    found = staff_sessions.session_with_account(int(raw_id), token)
+    if found is None:
         return None
-    return signed_in_as(user)
+    user, session = found
+    if not user.active or not hmac.compare_digest(fingerprint, _fingerprint(user.password_hash)):
+        return None
+    identity = signed_in_as(user, token)  # read before any write expires the loaded rows
+    ended = staff_sessions.keep_alive(session, now_utc(), session_limits())
+    if ended is not None:
+        g.setdefault(_ENDED, ended)
+        return None
+    return identity
+
+
+def ended_session() -> SessionEnd | None:
+    """Why this request's session ended by itself (idle or expired), if it just did."""
+    return g.get(_ENDED)
 
 
 @functools.cache
@@ -86,7 +132,8 @@ def _stand_in_hash() -> str:
 
 
 def sign_in(email: str, password: str, now: datetime) -> SignedInStaff | None:
-    """The active account these details open, with the sign-in time recorded; else None.
+    """The active account these details open, with a new session and the sign-in time
+    recorded; else None.
 
     An unknown email costs the same password check as a known one, so the time taken does
     not tell anyone which emails have accounts.
@@ -98,5 +145,14 @@ def sign_in(email: str, password: str, now: datetime) -> SignedInStaff | None:
     if not password_matches(user.password_hash, password) or not user.active:
         return None
     with write_transaction():
+        user = find_staff(email)
+        if user is None or not user.active:  # changed while the password was checked
+            return None
         user.last_login_at = now
-        return signed_in_as(user)
+        token = staff_sessions.open_session(user, now)
+        return signed_in_as(user, token)
+
+
+def sign_out(identity: SignedInStaff, now: datetime) -> None:
+    """End this browser's session on the server."""
+    staff_sessions.sign_out(identity.session_token, now)

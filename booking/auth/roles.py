@@ -6,10 +6,11 @@ import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from flask import abort, redirect, request, session, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user
 
-from booking.auth.accounts import CLINICAL_ROLES
+from booking.auth.accounts import CLINICAL_ROLES, ended_session
+from booking.domain.staff_sessions import SessionEnd
 from booking.domain.statuses import StaffRole
 
 __all__ = ["CLINICAL_ROLES", "EVERY_ROLE", "HOME_ENDPOINT", "roles_required"]
@@ -21,12 +22,37 @@ EVERY_ROLE = frozenset(StaffRole)
 HOME_ENDPOINT = "dashboard.home"  # where staff land after signing in
 
 
+def timeout_message(ended: SessionEnd | None) -> str | None:
+    """The calm words for a session that ended by itself, or None."""
+    config = current_app.config
+    if ended == SessionEnd.IDLE:
+        minutes = config["STAFF_IDLE_MINUTES"]
+        return (
+            f"You were signed out after {minutes} minutes without activity. Please sign in again."
+        )
+    if ended == SessionEnd.EXPIRED:
+        hours = config["STAFF_SESSION_HOURS"]
+        return (
+            f"You were signed out because you had been signed in for {hours} hours. "
+            "Please sign in again."
+        )
+    return None
+
+
+def forget_ended_session() -> None:
+    """Clear a session whose account no longer loads, saying why if it timed out."""
+    if session.get("_user_id"):
+        # The session names an account that no longer loads (timed out, signed out elsewhere,
+        # switched off, or its password changed): end it completely, leaving nothing behind.
+        session.clear()
+        message = timeout_message(ended_session())
+        if message:
+            flash(message, "info")
+
+
 def sign_in_redirect():
     """Send someone who is not signed in to the sign-in page, coming back here afterwards."""
-    if session.get("_user_id"):
-        # The session names an account that no longer loads (switched off, or its password
-        # changed): end it completely rather than leave its data behind.
-        session.clear()
+    forget_ended_session()
     # A form sent without being signed in cannot be replayed after sign-in; come back to the
     # dashboard instead of to an address that only answers POST.
     target = request.full_path.rstrip("?") if request.method == "GET" else url_for(HOME_ENDPOINT)

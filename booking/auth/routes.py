@@ -8,12 +8,14 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 
-from booking.auth import bp
-from booking.auth.accounts import sign_in
+from booking.auth import bp, throttle
+from booking.auth.accounts import sign_in, sign_out
 from booking.auth.forms import SignInForm
-from booking.auth.roles import HOME_ENDPOINT
+from booking.auth.roles import HOME_ENDPOINT, forget_ended_session
 from booking.clock import now_utc
+from booking.extensions import limiter
 from booking.web import never_cache
 
 # One message for a wrong email and a wrong password, so the page never says which emails
@@ -21,6 +23,11 @@ from booking.web import never_cache
 NOT_MATCHED = SimpleNamespace(
     message="That email and password do not match an account we know. "
     "Please check both and try again."
+)
+# The same for every email typed, whether or not it has an account.
+TOO_MANY_TRIES = SimpleNamespace(
+    message="There have been several sign-in tries that did not match, with this email "
+    "address or from this network. Please wait a few minutes, then try again."
 )
 
 
@@ -41,11 +48,24 @@ bp.after_request(never_cache)  # sign-in pages stay out of every cache (shared c
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    throttle.PER_ADDRESS,
+    key_func=throttle.address_key,
+    methods=["POST"],
+    deduct_when=throttle.was_refused,
+)
+@limiter.limit(
+    throttle.PER_EMAIL,
+    key_func=throttle.email_key,
+    methods=["POST"],
+    deduct_when=throttle.was_refused,
+)
 def login() -> ResponseReturnValue:
     """The staff sign-in page."""
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(request.args.get("next")) or url_for(HOME_ENDPOINT))
     if request.method == "GET":
+        forget_ended_session()  # a timed-out session: say so here, and keep nothing of it
         form = SignInForm(formdata=None, next=safe_next(request.args.get("next")) or "")
         return render_template("auth/login.html", form=form)
     form = SignInForm()
@@ -53,6 +73,7 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", form=form), 422
     identity = sign_in(form.email.data, form.password.data, now_utc())
     if identity is None:
+        throttle.note_refused()
         return render_template("auth/login.html", form=form, problem=NOT_MATCHED), 422
     destination = safe_next(form.next.data) or url_for(HOME_ENDPOINT)
     # Start from a fresh session: nothing from before signing in is carried into it.
@@ -61,9 +82,20 @@ def login() -> ResponseReturnValue:
     return redirect(destination, code=303)
 
 
+@bp.errorhandler(TooManyRequests)
+def too_many_tries(_error: TooManyRequests) -> ResponseReturnValue:
+    """The sign-in form again, with what was typed (never the password) and a calm wait."""
+    form = SignInForm()
+    form.next.data = safe_next(form.next.data) or ""
+    page = render_template("auth/login.html", form=form, problem=TOO_MANY_TRIES)
+    return page, 429
+
+
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Sign out: forget the account and everything else this browser's session held."""
+    """Sign out: end the session on the server, then forget everything this browser held."""
+    if current_user.is_authenticated:
+        sign_out(current_user._get_current_object(), now_utc())
     logout_user()
     session.clear()
     flash("You have signed out.", "info")

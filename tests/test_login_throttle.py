@@ -1,0 +1,157 @@
+"""Password guessing at /login is slowed per email typed and per client address: only refused
+sign-ins count, nothing is locked for good, and the answer never tells which emails exist."""
+
+from __future__ import annotations
+
+import re
+import socket
+import uuid
+from types import SimpleNamespace
+
+import pytest
+
+from booking.domain.statuses import StaffRole
+from booking.extensions import limiter
+from tests.staff import EMAILS, PASSWORD, add_staff_member, sign_in
+from tests.test_booking_pages import csrf_token, text_of
+
+THERAPIST = EMAILS[StaffRole.THERAPIST]
+WAIT = "Please wait a few minutes, then try again."
+PER_EMAIL = 5
+PER_ADDRESS = 30
+
+
+@pytest.fixture
+def therapist_id(app) -> int:
+    return add_staff_member(app, StaffRole.THERAPIST)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> SimpleNamespace:
+    """The limiter's memory store on a clock the test moves (it reads time.time())."""
+    import limits.storage.memory as memory
+
+    moment = SimpleNamespace(now=1_900_000_000.0)
+    monkeypatch.setattr(memory, "time", SimpleNamespace(time=lambda: moment.now))
+    return moment
+
+
+def _try(client, email: str, password: str = "not the password", address: str | None = None):
+    """One sign-in attempt (from `address`, else the test client's own 127.0.0.1)."""
+    page = client.get("/login")
+    data = {"csrf_token": csrf_token(page), "email": email, "password": password}
+    environ = {"REMOTE_ADDR": address} if address else {}
+    return client.post("/login", data=data, environ_base=environ)
+
+
+def _fail(client, email: str, times: int, address: str | None = None) -> None:
+    for _ in range(times):
+        assert _try(client, email, address=address).status_code == 422
+
+
+def test_a_few_typos_then_the_right_password_signs_in(app, client, therapist_id):
+    _fail(client, THERAPIST, PER_EMAIL - 1)
+    response = _try(client, THERAPIST, PASSWORD)
+    assert response.status_code == 303
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_successful_sign_ins_are_not_counted(app, therapist_id):
+    for _ in range(PER_EMAIL + 2):
+        assert sign_in(app.test_client(), THERAPIST).status_code == 303
+
+
+def test_too_many_refusals_for_one_email_pause_it_even_with_the_right_password(
+    app, client, therapist_id
+):
+    _fail(client, THERAPIST, PER_EMAIL)
+    response = _try(client, THERAPIST, PASSWORD)
+    assert response.status_code == 429
+    assert WAIT in text_of(response)
+    assert client.get("/dashboard/").status_code == 302  # not signed in
+    # The same email typed differently is the same email.
+    assert _try(client, "  THERAPIST@practice.test", PASSWORD).status_code == 429
+    # Another email from the same address is not held up.
+    assert _try(client, "someone.else@practice.test").status_code == 422
+
+
+def test_the_pause_page_is_the_same_whether_or_not_the_email_has_an_account(app, therapist_id):
+    unknown = "nobody@practice.test"
+    known_client, unknown_client = app.test_client(), app.test_client()
+    _fail(known_client, THERAPIST, PER_EMAIL)
+    _fail(unknown_client, unknown, PER_EMAIL)
+    known = _try(known_client, THERAPIST)
+    nobody = _try(unknown_client, unknown)
+    assert known.status_code == nobody.status_code == 429
+    assert text_of(known).replace(THERAPIST, "EMAIL") == text_of(nobody).replace(unknown, "EMAIL")
+    body = nobody.get_data(as_text=True)
+    assert re.search(r'<input [^>]*id="email"[^>]*value="nobody@practice.test"', body)
+    assert "not the password" not in body  # the password is never sent back
+    assert nobody.headers["Cache-Control"] == "no-store"
+    # The form still works: it carries a fresh token and keeps its action.
+    assert csrf_token(nobody) and 'action="/login"' in body
+
+
+def test_too_many_refusals_from_one_address_pause_it(app, client, therapist_id):
+    for number in range(PER_ADDRESS):
+        _fail(client, f"guess{number}@practice.test", 1, address="198.51.100.7")
+    response = _try(client, THERAPIST, PASSWORD, address="198.51.100.7")
+    assert response.status_code == 429
+    assert WAIT in text_of(response)
+    # Someone at another address is not affected.
+    assert _try(app.test_client(), THERAPIST, PASSWORD).status_code == 303
+
+
+def test_the_pause_ends_by_itself(app, client, clock, therapist_id):
+    _fail(client, THERAPIST, PER_EMAIL)
+    assert _try(client, THERAPIST, PASSWORD).status_code == 429
+    clock.now += 14 * 60
+    assert _try(client, THERAPIST, PASSWORD).status_code == 429
+    clock.now += 60 + 1  # 15 minutes after the first refusal
+    assert _try(client, THERAPIST, PASSWORD).status_code == 303
+
+
+def test_asking_for_the_sign_in_page_is_never_paused(app, client, therapist_id):
+    _fail(client, THERAPIST, PER_EMAIL)
+    assert client.get("/login").status_code == 200
+
+
+def test_each_app_starts_with_an_empty_count(make_app, _schema, therapist_id):
+    first = make_app()
+    _fail(first.test_client(), THERAPIST, PER_EMAIL)
+    assert _try(first.test_client(), THERAPIST, PASSWORD).status_code == 429
+    second = make_app()
+    assert _try(second.test_client(), THERAPIST, PASSWORD).status_code == 303
+
+
+def _redis_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def test_against_a_real_redis(make_app, _schema):
+    if not _redis_reachable():
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    app = make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15")
+    add_staff_member(app, StaffRole.RECEPTION)
+    reception = EMAILS[StaffRole.RECEPTION]
+    # A fresh address, so earlier runs against the same Redis do not count.
+    address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    client = app.test_client()
+    try:
+        assert type(limiter.storage).__name__ == "RedisStorage"
+        _fail(client, reception, PER_EMAIL, address=address)
+        assert _try(client, reception, PASSWORD, address=address).status_code == 429
+    finally:
+        limiter.storage.reset()  # database 15 is kept for these tests
+    assert _try(client, reception, PASSWORD, address=address).status_code == 303
+
+
+def test_an_oversized_sign_in_is_refused_without_upsetting_the_count(app, client, therapist_id):
+    page = client.get("/login")
+    data = {"csrf_token": csrf_token(page), "email": "x" * (2 * 1024 * 1024), "password": "p"}
+    assert client.post("/login", data=data).status_code == 413
+    assert _try(client, THERAPIST, PASSWORD).status_code == 303
