@@ -1,0 +1,181 @@
+"""Forms for managing slots. Each keeps what was typed when anything is wrong.
+
+Dates and times are typed (many ways of writing them are read, see booking/domain/slots.py);
+the domain checks them and the view puts any problem next to its field.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from booking.domain import slots as rules
+from booking.domain.text import tidy_line
+
+WHOLE_PRACTICE = "everyone"
+CHOOSE_FROM_LIST = "Please choose one of the therapists in the list."
+TOO_LONG = "Please keep this to %(max)d characters or fewer."
+
+
+class PreviewedForm(FlaskForm):
+    """The fingerprint of the preview a save button belongs to."""
+
+    checked = HiddenField(filters=[tidy_line], validators=[Optional(), Length(max=64)])
+
+    def day_value(self, field: StringField, today: date) -> date | None:
+        """The date typed in `field`, or None with the problem added next to it."""
+        try:
+            return rules.parse_day(field.data or "", today)
+        except ValueError as problem:
+            field.errors.append(str(problem))
+            return None
+
+    def clock_value(self, field: StringField) -> time | None:
+        """The time typed in `field` (None when empty or unreadable; the problem is added)."""
+        if not field.data:
+            return None
+        try:
+            return rules.parse_clock(field.data)
+        except ValueError as problem:
+            field.errors.append(str(problem))
+            return None
+
+    def add_problem(self, problem: rules.SlotProblem) -> None:
+        """Put a domain problem next to the field it names."""
+        getattr(self, problem.field).errors.append(problem.message)
+
+
+def _windows(form: FlaskForm, field: StringField) -> None:
+    try:
+        rules.parse_windows(field.data or "")
+    except ValueError as problem:
+        raise ValidationError(str(problem)) from None
+
+
+def _weekday_field(index: int) -> StringField:
+    return StringField(
+        rules.WEEKDAY_NAMES[index] + "s",
+        filters=[tidy_line],
+        validators=[Length(max=200, message=TOO_LONG), _windows],
+    )
+
+
+class WeeklyHoursForm(PreviewedForm):
+    """A practitioner's week: the windows for each weekday, from a chosen date."""
+
+    effective_from = StringField(
+        "The new hours start on",
+        description="Dates before this keep their old hours. For example 1 December 2026.",
+        filters=[tidy_line],
+        validators=[
+            InputRequired("Please give the date the new hours start."),
+            Length(max=40, message=TOO_LONG),
+        ],
+    )
+    mon = _weekday_field(0)
+    tue = _weekday_field(1)
+    wed = _weekday_field(2)
+    thu = _weekday_field(3)
+    fri = _weekday_field(4)
+    sat = _weekday_field(5)
+    sun = _weekday_field(6)
+
+    def weekday_fields(self) -> list[StringField]:
+        """Monday to Sunday."""
+        return [getattr(self, key) for key in rules.WEEKDAY_KEYS]
+
+    def plan(self) -> dict[int, tuple[rules.Window, ...]]:
+        """The checked windows per weekday (call after validate())."""
+        return {
+            index: rules.parse_windows(field.data or "")
+            for index, field in enumerate(self.weekday_fields())
+        }
+
+
+def practitioner_choices(practitioners, *, everyone: bool) -> list[tuple[str, str]]:
+    """Choices for a 'who' list: the therapists, and the whole practice if allowed."""
+    choices = [(WHOLE_PRACTICE, "Everyone (the whole practice)")] if everyone else []
+    return choices + [(str(p.id), p.name) for p in practitioners]
+
+
+class OpeningForm(PreviewedForm):
+    """A one-off extra opening for one practitioner."""
+
+    practitioner = SelectField(
+        "Therapist", validate_choice=True, invalid_choice_message=CHOOSE_FROM_LIST
+    )
+    day = StringField(
+        "Date",
+        description="For example 28 November 2026.",
+        filters=[tidy_line],
+        validators=[InputRequired("Please give the date."), Length(max=40, message=TOO_LONG)],
+    )
+    start = StringField(
+        "From",
+        description="For example 10:00 or 10am.",
+        filters=[tidy_line],
+        validators=[
+            InputRequired("Please give the time it starts."),
+            Length(max=20, message=TOO_LONG),
+        ],
+    )
+    end = StringField(
+        "Until",
+        description="For example 13:00 or 1pm.",
+        filters=[tidy_line],
+        validators=[
+            InputRequired("Please give the time it ends."),
+            Length(max=20, message=TOO_LONG),
+        ],
+    )
+    note = StringField(
+        "A note for staff (optional)",
+        filters=[tidy_line],
+        validators=[Optional(), Length(max=200, message=TOO_LONG)],
+    )
+
+
+class ClosureForm(PreviewedForm):
+    """Time off: a holiday for one practitioner, or the whole practice closed."""
+
+    who = SelectField("Who is away", validate_choice=True, invalid_choice_message=CHOOSE_FROM_LIST)
+    start_day = StringField(
+        "First day",
+        description="For example 24 December 2026.",
+        filters=[tidy_line],
+        validators=[InputRequired("Please give the first day."), Length(max=40, message=TOO_LONG)],
+    )
+    start_time = StringField(
+        "From (optional)",
+        description="Leave empty to close from the start of the day.",
+        filters=[tidy_line],
+        validators=[Optional(), Length(max=20, message=TOO_LONG)],
+    )
+    end_day = StringField(
+        "Last day (optional)",
+        description="Leave empty for a single day.",
+        filters=[tidy_line],
+        validators=[Optional(), Length(max=40, message=TOO_LONG)],
+    )
+    end_time = StringField(
+        "Until (optional)",
+        description="Leave empty to close until the end of the last day.",
+        filters=[tidy_line],
+        validators=[Optional(), Length(max=20, message=TOO_LONG)],
+    )
+    reason = StringField(
+        "Reason clients may see",
+        description="Short and plain, for example: Christmas holiday.",
+        filters=[tidy_line],
+        validators=[
+            InputRequired("Please give a short reason, for example: Christmas holiday."),
+            Length(max=200, message=TOO_LONG),
+        ],
+    )
+
+
+class RemoveForm(FlaskForm):
+    """Remove an opening or a closure (the page before it says what that changes)."""

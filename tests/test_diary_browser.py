@@ -1,0 +1,102 @@
+"""The diary in a real browser: keyboard only, and axe finds nothing against WCAG 2.2 AA."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from werkzeug.serving import make_server
+
+from booking.domain.statuses import BookingStatus, StaffRole
+from booking.extensions import db
+from tests.factories import (
+    make_booking,
+    make_client,
+    make_closure,
+    make_practitioner,
+    make_service,
+    open_weekdays,
+)
+from tests.staff import EMAILS, PASSWORD, add_intake, add_staff_member
+from tests.test_browser import axe_violations, follow, tab_to
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_diary(app) -> Iterator[str]:
+    """A week with a session (with care needs), a held one, and a closure, served locally."""
+    with app.app_context():
+        maya = make_practitioner(name="Maya Okafor")
+        open_weekdays(maya)
+        service = make_service(name="Gentle massage", slug="gentle")
+        ro = make_client(name="Rowan Ash", preferred_name="Ro")
+        add_intake(ro, {"senses": {"light": "dim"}, "practical": {"access": ["step_free"]}})
+        make_booking(
+            client=ro,
+            practitioner=maya,
+            service=service,
+            start_utc=datetime(2026, 11, 24, 10, tzinfo=UTC),
+            checkin_answer="as_planned",
+        )
+        make_booking(
+            client=make_client(name="Sam Birch"),
+            practitioner=maya,
+            service=service,
+            start_utc=datetime(2026, 11, 24, 14, tzinfo=UTC),
+            status=BookingStatus.HELD_FOR_REVIEW,
+        )
+        make_closure(
+            datetime(2026, 11, 26, tzinfo=UTC),
+            datetime(2026, 11, 27, tzinfo=UTC),
+            reason="Training",
+        )
+        db.session.commit()
+    add_staff_member(app, StaffRole.RECEPTION)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_diary_works_by_keyboard_alone_and_passes_axe(browser, live_diary, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(live_diary + "/dashboard/diary?date=2026-11-24")
+    tab_to(page, "Email address")
+    page.keyboard.type(EMAILS[StaffRole.RECEPTION])
+    tab_to(page, "Password")
+    page.keyboard.type(PASSWORD)
+    tab_to(page, "Sign in")
+    follow(page)
+    assert page.inner_text("h1") == "Diary: Tuesday 24 November 2026"
+    assert axe_violations(page) == []
+    # Other start times open from the keyboard, and are links.
+    tab_to(page, "Other start times")
+    page.keyboard.press("Enter")
+    tab_to(page, "11:45am")
+    assert "/dashboard/book?" in page.evaluate("document.activeElement.href")
+    assert axe_violations(page) == []
+    # To the week, by keyboard.
+    tab_to(page, "Week view")
+    follow(page)
+    assert page.inner_text("h1") == "Diary: week of Monday 23 November 2026"
+    assert axe_violations(page) == []
+    main = page.inner_text("main")
+    assert "Step-free access" in main and "Dim room" in main
+    assert "Held until the therapist has reviewed the answers" in main
+    assert "Closed: Training" in main
+    tab_to(page, "Next week")
+    follow(page)
+    assert page.inner_text("h1") == "Diary: week of Monday 30 November 2026"
+    # A booking card is a link that opens the booking.
+    tab_to(page, "Previous week")
+    follow(page)
+    tab_to(page, "10am to 11am")
+    assert "/dashboard/bookings/" in page.evaluate("document.activeElement.href")
+    context.close()

@@ -1,0 +1,229 @@
+"""The reception diary page: cards with care flags and check-in answers, rest buffers, closures,
+free times to book, the clock change, calm handling of odd addresses, and a fixed query count."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
+from booking.extensions import db
+from tests.factories import (
+    make_booking,
+    make_client,
+    make_closure,
+    make_practitioner,
+    make_service,
+    make_weekly_hours,
+    open_weekdays,
+)
+from tests.staff import add_intake, signed_in_client
+from tests.test_booking_pages import text_of
+from tests.test_dashboard_access import _count_queries
+
+CANARY = "CANARY-warfarin-7731"
+ANSWERS = {
+    "screening": {"now": ["none"], "history": ["none"], "medications": CANARY},
+    "senses": {"light": "dim", "scent": "scent_free"},
+    "practical": {"access": ["step_free", "rest_after"]},
+}
+TUESDAY = date(2026, 11, 24)
+
+
+@dataclass
+class Diary:
+    practitioner_id: int
+    booking_id: int
+    held_id: int
+    service_slug: str
+
+
+@pytest.fixture
+def diary(app) -> Diary:
+    """Maya works weekdays 9 to 5; Ro is booked Tuesday at 10 and has answered; Sam's home
+    visit that afternoon is held for review; Maya is away on Wednesday for training."""
+    with app.app_context():
+        maya = make_practitioner(name="Maya Okafor")
+        open_weekdays(maya)
+        massage = make_service(
+            name="Gentle massage", slug="gentle", buffer_before_minutes=10, buffer_after_minutes=15
+        )
+        home = make_service(name="Gentle home visit", slug="home", home_visit=True, minutes=40)
+        ro = make_client(name="Rowan Ash", preferred_name="Ro")
+        add_intake(ro, ANSWERS)
+        booking = make_booking(
+            client=ro,
+            practitioner=maya,
+            service=massage,
+            start_utc=datetime(2026, 11, 24, 10, tzinfo=UTC),
+            checkin_answer="gentler",
+        )
+        sam = make_client(name="Sam Birch")
+        add_intake(sam, {"senses": {"light": "bright"}}, review_state=ReviewState.PENDING)
+        held = make_booking(
+            client=sam,
+            practitioner=maya,
+            service=home,
+            start_utc=datetime(2026, 11, 24, 14, tzinfo=UTC),
+            status=BookingStatus.HELD_FOR_REVIEW,
+        )
+        make_booking(
+            client=make_client(name="Kit Willow"),
+            practitioner=maya,
+            service=massage,
+            start_utc=datetime(2026, 11, 24, 12, tzinfo=UTC),
+            status=BookingStatus.CANCELLED,
+        )
+        make_closure(
+            datetime(2026, 11, 25, 0, tzinfo=UTC),
+            datetime(2026, 11, 26, 0, tzinfo=UTC),
+            practitioner=maya,
+            reason="Training day",
+        )
+        db.session.commit()
+        return Diary(maya.id, booking.id, held.id, massage.slug)
+
+
+def _diary(client, **args) -> str:
+    query = "&".join(f"{key}={value}" for key, value in args.items())
+    return client.get(f"/dashboard/diary?{query}")
+
+
+def test_a_booking_card_shows_the_session_client_care_flags_and_check_in(app, diary):
+    reception = signed_in_client(app, StaffRole.RECEPTION)
+    page = _diary(reception, date="2026-11-24", service=diary.service_slug)
+    words, html = text_of(page), page.get_data(as_text=True)
+    assert "Diary: Tuesday 24 November 2026" in words
+    assert "10am to 11am Ro Gentle massage" in words
+    assert f'href="/dashboard/bookings/{diary.booking_id}"' in html
+    for flag in ["Step-free access", "Dim room", "Scent-free", "Needs to lie down afterwards"]:
+        # An icon hidden from screen readers, always with its words.
+        assert re.search(rf'aria-hidden="true">[^<]+</span> {flag}</li>', html), flag
+    assert "Check-in: Shorter and gentler, please" in words
+    # The held home visit: marked, with its own flags; no check-in yet.
+    assert "2pm to 2:40pm Sam Birch Gentle home visit" in words
+    assert "Held until the therapist has reviewed the answers" in words
+    assert "Home visit" in words and "Review pending" in words
+    assert "Check-in: no answer yet" in words
+    # Never the cancelled session, never a health answer.
+    assert "Kit Willow" not in words
+    assert CANARY not in html
+
+
+def test_rest_buffers_and_free_times_sit_between_the_sessions(app, diary):
+    reception = signed_in_client(app, StaffRole.RECEPTION)
+    page = _diary(reception, date="2026-11-24", service=diary.service_slug)
+    words, html = text_of(page), page.get_data(as_text=True)
+    assert "Working 9am to 5pm" in words
+    assert "9:50am to 10am Rest before Ro's session" in words
+    assert "11am to 11:15am Rest after Ro's session" in words
+    assert "1:50pm to 2pm Rest before Sam Birch's session" in words
+    # 9:00 to 9:50 is too short for an hour with its rest; 11:15 to 1:50 is not.
+    assert "9am to 9:50am Free Too short for Gentle massage" in words
+    assert "11:15am to 1:50pm Free Gentle massage could start 11:30am to 12:30pm" in words
+    book = (
+        f"/dashboard/book?practitioner={diary.practitioner_id}&amp;service=gentle"
+        "&amp;start=2026-11-24T11:30:00%2B00:00"
+    )
+    assert book in html
+    assert "Other start times" in words  # the day view lists every start time
+
+
+def test_the_week_shows_closures_with_their_reason_and_days_off(app, diary):
+    therapist = signed_in_client(app, StaffRole.THERAPIST)
+    words = text_of(
+        _diary(therapist, view="week", date="2026-11-26", practitioner=diary.practitioner_id)
+    )
+    assert "Diary: week of Monday 23 November 2026" in words
+    assert "Wednesday 25 November Working 9am to 5pm All day ⊘ Closed: Training day" in words
+    assert "Maya Okafor only" in words
+    assert "Saturday 28 November Not working Nothing booked." in words
+    assert "Previous week" in words and "Next week" in words
+
+
+def test_the_week_loads_in_the_same_few_queries_however_full_it_is(app, diary):
+    client = signed_in_client(app, StaffRole.RECEPTION)
+    path = "/dashboard/diary?view=week&date=2026-11-24"
+    few = _count_queries(app, client, path)
+    with app.app_context():
+        tom = make_practitioner(name="Tom Reid")
+        open_weekdays(tom)
+        service = make_service()
+        for day in range(5):
+            for hour in (9, 11, 14):
+                someone = make_client()
+                add_intake(someone, {"senses": {"light": "dim"}})
+                make_booking(
+                    client=someone,
+                    practitioner=tom,
+                    service=service,
+                    start_utc=datetime(2026, 11, 23 + day, hour, tzinfo=UTC),
+                    checkin_answer="as_planned",
+                )
+        make_closure(datetime(2026, 11, 27, tzinfo=UTC), datetime(2026, 11, 28, tzinfo=UTC))
+        db.session.commit()
+    assert _count_queries(app, client, path) == few
+    assert few <= 14
+
+
+def test_the_day_the_clocks_go_back_has_25_hours_and_says_which_time(app, freeze):
+    freeze(datetime(2026, 10, 20, 9, tzinfo=UTC))
+    with app.app_context():
+        maya = make_practitioner(name="Maya Okafor")
+        make_weekly_hours(
+            maya,
+            weekday=6,
+            start_local=time(0, 30),
+            end_local=time(4, 0),
+            valid_from=date(2026, 10, 1),
+        )
+        service = make_service(name="Short session", minutes=30)
+        for start, name in [
+            (datetime(2026, 10, 25, 0, 30), "Early"),
+            (datetime(2026, 10, 25, 1, 30), "Later"),
+        ]:
+            make_booking(
+                client=make_client(name=f"{name} Client"),
+                practitioner=maya,
+                service=service,
+                start_utc=start.replace(tzinfo=UTC),
+            )
+        db.session.commit()
+    words = text_of(_diary(signed_in_client(app, StaffRole.RECEPTION), date="2026-10-25"))
+    assert "the clocks go back an hour, so the day has 25 hours" in words
+    # The same wall-clock time twice, told apart by the zone, in the order they happen.
+    assert words.index("1:30am BST to 1am GMT Early Client") < words.index(
+        "1:30am GMT to 2am GMT Later Client"
+    )
+    assert "Working 12:30am BST to 4am GMT" in words
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ("date=2026-02-30", "We could not read that date, so this is today's diary."),
+        ("date=tuesday", "We could not read that date"),
+        ("date=9999-12-31", "more than five years away"),
+        ("date=0001-01-01", "more than five years away"),
+        ("practitioner=999999999999999", "We could not find that therapist"),
+        ("practitioner=abc", "We could not find that therapist"),
+        ("practitioner=424242", "We could not find that therapist"),
+    ],
+)
+def test_odd_addresses_give_a_calm_note_never_an_error(app, diary, query, note):
+    page = signed_in_client(app, StaffRole.RECEPTION).get(f"/dashboard/diary?{query}")
+    assert page.status_code == 200
+    words = text_of(page)
+    assert note in words
+    assert "Maya Okafor" in words
+
+
+def test_the_default_is_today_in_day_view_for_everyone(app, diary):
+    words = text_of(
+        signed_in_client(app, StaffRole.ADMIN).get("/dashboard/diary?view=month&service=nope")
+    )
+    assert "Diary: today, Saturday 21 November 2026" in words
+    assert "Maya Okafor" in words and "Not working" in words
