@@ -26,7 +26,7 @@ from booking.services import availability, call_requests
 from booking.services import booking as bookings
 from booking.services import intake as intakes
 from booking.services.catalogue import bookable_services
-from booking.web import never_cache
+from booking.web import never_cache, row_id
 
 DRAFT_KEY = "booking_details"  # what the client typed, so changing the time never loses it
 DRAFT_FIELDS = (
@@ -64,9 +64,7 @@ def _service_or_404(slug: str):
 
 def _practitioner_choice(raw: str | None) -> int | None:
     """The practitioner id in a query string or form, or None for anyone."""
-    if raw and raw.isdigit() and len(raw) < 10:
-        return int(raw)
-    return None
+    return row_id(raw)
 
 
 def _parse_day(raw: str | None) -> date | None:

@@ -12,19 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from booking.domain import availability as domain
+from booking.domain.audit import AuditAction
 from booking.domain.booking_rules import PacingClash, PastSession, is_new_client, pacing_clash
 from booking.domain.messages import Change
 from booking.domain.statuses import BookingStatus, IntakeStatus
 from booking.extensions import db
-from booking.models import Booking, Client, Practitioner, Service
-from booking.services import availability, notify
+from booking.models import Booking, Client, Closure, Practitioner, Service
+from booking.services import audit, availability, notify
 from booking.services import intake as intakes
+from booking.services.settings import current as current_settings
 from booking.transactions import retry_conflicts, write_transaction
 from booking.web import public_url
 
@@ -72,8 +73,28 @@ class TimeNotOffered(BookingError):
         self.alternatives: Sequence[domain.Slot] = ()
 
 
+class OverrideRefused(TimeNotOffered):
+    """Even staff's outside-hours override cannot book this time (passed, or closed)."""
+
+
 class TimeTaken(TimeNotOffered):
     """Someone booked that time first."""
+
+
+class Overlaps(TimeTaken):
+    """Staff booked outside the offered times, and the database refused an overlap."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "That time overlaps another booking, or the rest time around it. "
+            "Nothing has been booked. Please choose another time."
+        )
+
+
+class UnknownClient(BookingError):
+    """No client has that id (a client chosen by staff)."""
+
+    field = "client"
 
 
 class FirstVisitFirst(BookingError):
@@ -159,6 +180,20 @@ class ClientDetails:
         return bool(self.carer_name)
 
 
+@dataclass(frozen=True)
+class StaffBooking:
+    """A booking made by staff on a client's behalf, e.g. on the phone.
+
+    `client_id` names a client chosen from the list (otherwise the details find or add one);
+    `outside_hours_reason` is the explicit, audited override that allows a time the
+    availability rules do not offer (the database still refuses overlaps).
+    """
+
+    actor: audit.Actor
+    client_id: int | None = None
+    outside_hours_reason: str | None = None
+
+
 @dataclass
 class BookingResult:
     """A booking made (or found again, when the same form was sent twice)."""
@@ -233,6 +268,16 @@ def _client_for(details: ClientDetails) -> Client:
     return client
 
 
+def _chosen_client(client_id: int) -> Client:
+    """A client chosen by staff, locked like a returning client found by their details."""
+    client = db.session.scalars(
+        select(Client).where(Client.id == client_id).with_for_update()
+    ).first()
+    if client is None:
+        raise UnknownClient("We could not find that client. Please search again.")
+    return client
+
+
 def _sessions_of(client: Client, ignore_booking_id: int | None = None) -> list[PastSession]:
     if client.id is None:
         return []
@@ -256,7 +301,7 @@ def first_visit_service() -> Service | None:
 
 
 def _check_pacing(sessions: list[PastSession], start: datetime) -> None:
-    gap = timedelta(days=current_app.config["FIRST_MONTH_MIN_GAP_DAYS"])
+    gap = current_settings().first_month_gap  # admin's value, else the configured default
     clash = pacing_clash(sessions, start, gap)
     if clash is not None:
         raise TooClose("That is close to another of your sessions.", clash=clash)
@@ -362,16 +407,18 @@ def book(
     service_slug: str,
     start: datetime,
     practitioner_id: int | None,
-    details: ClientDetails,
+    details: ClientDetails | None,
     manage_token: str,
     now: datetime,
+    staff: StaffBooking | None = None,
 ) -> BookingResult:
     """Book a session, or raise a BookingError saying why not.
 
-    Sending the same form twice (same manage token) returns the first booking.
+    Sending the same form twice (same manage token) returns the first booking. Staff booking
+    for a client pass `staff` (audited in the same transaction); the rules are the same.
     """
     try:
-        return _book(service_slug, start, practitioner_id, details, manage_token, now)
+        return _book(service_slug, start, practitioner_id, details, manage_token, now, staff)
     except TimeNotOffered as problem:
         # The transaction has ended; look for other times in a fresh read.
         service = active_service(service_slug)
@@ -389,9 +436,10 @@ def _book(
     service_slug: str,
     start: datetime,
     practitioner_id: int | None,
-    details: ClientDetails,
+    details: ClientDetails | None,
     manage_token: str,
     now: datetime,
+    staff: StaffBooking | None = None,
 ) -> BookingResult:
     try:
         with write_transaction():
@@ -401,19 +449,32 @@ def _book(
             service = active_service(service_slug)
             practitioners = bookable_practitioners(practitioner_id)
             try:
-                client = _client_for(details)
+                if staff is not None and staff.client_id is not None:
+                    client = _chosen_client(staff.client_id)
+                else:
+                    assert details is not None
+                    client = _client_for(details)
                 new_client = client.id is None
                 sessions = _sessions_of(client)
                 _check_client_rules(service, sessions, start)
                 hold = intakes.booking_rule(client).holds(home_visit=service.home_visit)
                 free = availability.free_practitioners_at(service, practitioners, start, now)
+                outside_hours = False
+                if not free and staff is not None and staff.outside_hours_reason:
+                    # The database still refuses overlaps.
+                    free = _open_despite_hours(service, practitioners, start, now)
+                    outside_hours = True
                 booking = None
                 if free:
                     db.session.flush()  # the client, so the booking can refer to it
                     status = BookingStatus.HELD_FOR_REVIEW if hold else BookingStatus.CONFIRMED
                     booking = _insert_first_free(client, service, start, free, manage_token, status)
                 if booking is None:
+                    if outside_hours:
+                        raise Overlaps()
                     raise _not_offered(service, practitioners, start, now)
+                if staff is not None:
+                    _audit_staff_booking(staff, booking, outside_hours, now)
                 intake = intakes.intake_for_booking(client, booking, new_client=new_client, now=now)
                 notify.booking_changed(booking, Change.BOOKED, now, manage_token)
                 if intake.status != IntakeStatus.SUBMITTED:
@@ -431,6 +492,20 @@ def _book(
         assert repeated is not None
         return BookingResult(repeated, manage_token, repeated=True)
     return BookingResult(booking, manage_token)
+
+
+def _audit_staff_booking(
+    staff: StaffBooking, booking: Booking, outside_hours: bool, now: datetime
+) -> None:
+    when = booking.start_utc.astimezone(availability.practice_zone())
+    detail = f"{booking.service.name} on {when:%a %d %b %Y %H:%M}"
+    action = AuditAction.BOOKED
+    if outside_hours:
+        action = AuditAction.BOOKED_OUTSIDE_HOURS
+        detail += f"; reason: {staff.outside_hours_reason}"
+    audit.record(
+        staff.actor, action, now, client_id=booking.client_id, booking_id=booking.id, detail=detail
+    )
 
 
 def _not_offered(
@@ -468,7 +543,8 @@ def _locked(token: str) -> Booking:
     return booking
 
 
-def _ensure_changeable(booking: Booking, now: datetime) -> Booking:
+def ensure_changeable(booking: Booking, now: datetime) -> Booking:
+    """The booking, or NotChangeable if it was cancelled or has started."""
     if booking.status == BookingStatus.CANCELLED:
         raise NotChangeable("This session was cancelled, so it cannot be changed.")
     if not is_changeable(booking, now):
@@ -477,7 +553,7 @@ def _ensure_changeable(booking: Booking, now: datetime) -> Booking:
 
 
 def _changeable(token: str, now: datetime) -> Booking:
-    return _ensure_changeable(_locked(token), now)
+    return ensure_changeable(_locked(token), now)
 
 
 @retry_conflicts
@@ -487,12 +563,20 @@ def cancel(token: str, reason: str | None, now: datetime) -> Booking:
         booking = _locked(token)
         if booking.status == BookingStatus.CANCELLED:
             return booking
-        _ensure_changeable(booking, now)
-        booking.status = BookingStatus.CANCELLED
-        booking.cancel_reason = reason if reason in CANCEL_REASONS else None
-        booking.ical_sequence += 1
-        notify.booking_changed(booking, Change.CANCELLED, now, token)
+        ensure_changeable(booking, now)
+        apply_cancel(booking, reason if reason in CANCEL_REASONS else None, now, token)
     return booking
+
+
+def apply_cancel(
+    booking: Booking, reason: str | None, now: datetime, manage_token: str | None = None
+) -> None:
+    """Cancel a locked, changeable booking and queue the messages (inside the caller's
+    transaction). Shared by the client's manage link and the staff desk."""
+    booking.status = BookingStatus.CANCELLED
+    booking.cancel_reason = reason
+    booking.ical_sequence += 1
+    notify.booking_changed(booking, Change.CANCELLED, now, manage_token)
 
 
 def reschedule(token: str, new_start: datetime, now: datetime) -> Booking:
@@ -514,23 +598,71 @@ def _move(token: str, new_start: datetime, now: datetime) -> Booking:
         booking = _changeable(token, now)
         if new_start == booking.start_utc:
             return booking
-        service = booking.service
-        practitioner = booking.practitioner
-        _check_pacing(_sessions_of(booking.client, ignore_booking_id=booking.id), new_start)
-        free = availability.free_practitioners_at(
-            service, [practitioner], new_start, now, ignore_booking_id=booking.id
-        )
-        if practitioner.id not in free:
-            raise _not_offered(service, [practitioner], new_start, now)
-        _place(booking, service, new_start)
-        booking.ical_sequence += 1
-        try:
-            with db.session.begin_nested():
-                db.session.flush()
-        except IntegrityError:
-            raise TimeTaken("Sorry, that time was just taken by someone else.") from None
-        notify.booking_changed(booking, Change.MOVED, now, token)
+        apply_move(booking, new_start, now, token)
     return booking
+
+
+def _open_despite_hours(
+    service: Service, practitioners: Sequence[Practitioner], start: datetime, now: datetime
+) -> tuple[int, ...]:
+    """The practitioners staff may book outside opening hours at this time (an override).
+
+    The override is about opening hours only: a time that has passed, or one inside a
+    closure (a holiday, time off), is still refused.
+    """
+    if start <= now:
+        raise OverrideRefused("That time has already passed. Please choose a later time.")
+    end = start + timedelta(minutes=service.minutes)
+    closed = set(
+        db.session.scalars(
+            select(Closure.practitioner_id).where(Closure.start_utc < end, Closure.end_utc > start)
+        )
+    )
+    open_ids = tuple(p.id for p in practitioners if None not in closed and p.id not in closed)
+    if not open_ids:
+        raise OverrideRefused(
+            "The practice or this therapist is closed then (time off or a holiday). "
+            "Please choose another time, or remove the closure first."
+        )
+    return open_ids
+
+
+def apply_move(
+    booking: Booking,
+    new_start: datetime,
+    now: datetime,
+    manage_token: str | None = None,
+    *,
+    outside_hours: bool = False,
+) -> bool:
+    """Move a locked, changeable booking with the same therapist and queue the messages
+    (inside the caller's transaction). Shared by the client's manage link and the staff desk.
+
+    `outside_hours` (staff only) allows a time the availability rules do not offer; the
+    database still refuses an overlap. Returns whether the time was outside the offered ones.
+    """
+    service = booking.service
+    practitioner = booking.practitioner
+    _check_pacing(_sessions_of(booking.client, ignore_booking_id=booking.id), new_start)
+    free = availability.free_practitioners_at(
+        service, [practitioner], new_start, now, ignore_booking_id=booking.id
+    )
+    offered = practitioner.id in free
+    if not offered and not outside_hours:
+        raise _not_offered(service, [practitioner], new_start, now)
+    if not offered:
+        _open_despite_hours(service, [practitioner], new_start, now)
+    _place(booking, service, new_start)
+    booking.ical_sequence += 1
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        if not offered:
+            raise Overlaps() from None
+        raise TimeTaken("Sorry, that time was just taken by someone else.") from None
+    notify.booking_changed(booking, Change.MOVED, now, manage_token)
+    return not offered
 
 
 def shorter_services(booking: Booking) -> list[Service]:

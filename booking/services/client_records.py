@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from booking.domain.intake import ScreeningCondition
 from booking.domain.intake_rules import (
@@ -21,10 +22,11 @@ from booking.domain.intake_rules import (
     practical_adjustments,
     session_plan,
 )
-from booking.domain.statuses import ReviewState
+from booking.domain.statuses import BookingStatus, ReviewState
 from booking.extensions import db
-from booking.models import Client, Consent, Intake, StaffUser
+from booking.models import Booking, Client, Consent, Intake, StaffUser
 from booking.services.availability import practice_zone
+from booking.services.dashboard import IntakeProgress, intake_progress
 from booking.services.intake import answers_of, latest_intake
 from booking.services.review import review_note
 from booking.services.screening import screening_conditions
@@ -101,3 +103,44 @@ def practical_view(client_id: int) -> PracticalView | None:
         review_pending=intake.review_state in (ReviewState.PENDING, ReviewState.CONTACTED),
     )
     return PracticalView(client, adjustments)
+
+
+# --- The desk's client page -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskView:
+    """A client as every role sees them: contact, carer, bookings, intake progress.
+
+    Nothing clinical: no answers, flags' reasons or notes. Three queries.
+    """
+
+    client: Client
+    upcoming: list[Booking]  # soonest first
+    past: list[Booking]  # latest first, cancelled ones included
+    intake: IntakeProgress
+
+
+def desk_view(client_id: int, now: datetime) -> DeskView | None:
+    """The client page's data, or None for an unknown client."""
+    client = find_client(client_id)
+    if client is None:
+        return None
+    booked = list(
+        db.session.scalars(
+            select(Booking)
+            .options(joinedload(Booking.service), joinedload(Booking.practitioner))
+            .where(Booking.client_id == client_id)
+            .order_by(Booking.start_utc, Booking.id)
+        )
+    )
+    upcoming = [b for b in booked if b.start_utc > now and b.status != BookingStatus.CANCELLED]
+    past = [b for b in reversed(booked) if b not in upcoming]
+    latest = db.session.execute(
+        select(Intake.status, Intake.review_state, Intake.current_step)
+        .where(Intake.client_id == client_id)
+        .order_by(Intake.created_at.desc(), Intake.id.desc())
+        .limit(1)
+    ).first()
+    progress = intake_progress(*latest) if latest else IntakeProgress.NONE
+    return DeskView(client, upcoming, past, progress)

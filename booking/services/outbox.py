@@ -27,13 +27,16 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from booking.domain.audit import AuditAction
 from booking.domain.imip import imip_email
 from booking.domain.messages import Outgoing
 from booking.domain.reminders import after_quiet_hours
 from booking.domain.statuses import BookingStatus, IntakeStatus
 from booking.extensions import db
 from booking.models import Booking, Intake, OutboxMessage
+from booking.services import audit
 from booking.services.availability import practice_zone
+from booking.services.settings import current as current_settings
 from booking.transactions import write_transaction
 
 log = logging.getLogger(__name__)
@@ -175,8 +178,8 @@ def _after_quiet_hours(row: OutboxMessage, now: datetime) -> datetime | None:
     booking = db.session.get(Booking, row.booking_id)
     if booking is None:
         return None
-    client = booking.client
-    later = after_quiet_hours(now, practice_zone(), *client.quiet_hours)
+    quiet = current_settings().quiet_hours_for(booking.client.quiet_hours)
+    later = after_quiet_hours(now, practice_zone(), *quiet)
     return later if later > now else None
 
 
@@ -355,3 +358,36 @@ def failed_messages(limit: int = 100) -> list[OutboxMessage]:
             .limit(limit)
         )
     )
+
+
+class UnknownMessage(LookupError):
+    """No outbox message has this id."""
+
+
+def retry_failed(message_id: int, staff_user_id: int, now: datetime) -> bool:
+    """Give a failed message a fresh start: the worker tries it again soon, with new attempts.
+
+    Audited (RETRIED_MESSAGE) in the same transaction. Returns False, changing nothing, when
+    the message is no longer failed (already sent again, or retried by someone else).
+    """
+    with write_transaction():
+        row = db.session.get(OutboxMessage, message_id, with_for_update=True)
+        if row is None:
+            raise UnknownMessage(message_id)
+        if row.failed_at is None or row.sent_at is not None:
+            return False
+        row.failed_at = None
+        row.attempts = 0
+        row.next_attempt_at = now
+        row.claimed_until = None
+        row.claim_token = None
+        booking = db.session.get(Booking, row.booking_id) if row.booking_id else None
+        audit.record(
+            audit.actor_for(staff_user_id),
+            AuditAction.RETRIED_MESSAGE,
+            now,
+            client_id=booking.client_id if booking is not None else None,
+            booking_id=row.booking_id,
+            detail=f"{row.kind}; last error: {row.last_error or 'none'}",
+        )
+    return True

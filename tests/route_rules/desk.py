@@ -1,26 +1,97 @@
-"""Routes of the desk area."""
+"""Routes of the desk area: bookings by staff, clients, failed messages, export."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from booking.domain.statuses import StaffRole
+from booking.extensions import db
+from booking.models import Booking, OutboxMessage
+from booking.services.staff_bookings import version_of
+from tests.support import DEFAULT_NOW
 
 EVERYONE = frozenset(StaffRole)
+DESK = frozenset({StaffRole.RECEPTION, StaffRole.ADMIN})
 RULES: dict[str, frozenset[StaffRole]] = {
     "dashboard.booking_detail": EVERYONE,
-    "dashboard.client_page": EVERYONE,
+    "dashboard.booking_attended": EVERYONE,
+    "dashboard.booking_no_show": EVERYONE,
+    "dashboard.booking_cancel_form": EVERYONE,
+    "dashboard.booking_cancel": EVERYONE,
+    "dashboard.booking_move_times": EVERYONE,
+    "dashboard.booking_move_confirm": EVERYONE,
+    "dashboard.booking_move": EVERYONE,
     "dashboard.book_for_client": EVERYONE,
+    "dashboard.book_for_client_save": EVERYONE,
+    "dashboard.clients": EVERYONE,
+    "dashboard.client_page": EVERYONE,
+    "dashboard.outbox_failed": DESK,
+    "dashboard.outbox_retry": DESK,
+    "dashboard.export_bookings": DESK,
 }
 ANSWERED_IN_PLACE: set[str] = set()
 ID_ROUTES: list[tuple[str, StaffRole]] = [
     ("dashboard.booking_detail", StaffRole.RECEPTION),
+    ("dashboard.booking_attended", StaffRole.RECEPTION),
+    ("dashboard.booking_no_show", StaffRole.THERAPIST),
+    ("dashboard.booking_cancel_form", StaffRole.RECEPTION),
+    ("dashboard.booking_cancel", StaffRole.ADMIN),
+    ("dashboard.booking_move_times", StaffRole.RECEPTION),
+    ("dashboard.booking_move_confirm", StaffRole.RECEPTION),
+    ("dashboard.booking_move", StaffRole.RECEPTION),
     ("dashboard.client_page", StaffRole.RECEPTION),
+    ("dashboard.outbox_retry", StaffRole.RECEPTION),
 ]
 
 
 def seed(world) -> None:
-    """Nothing to add."""
+    """A failed message to send again, and the booking's version for the change forms."""
+    booking = db.session.get(Booking, world.booking_id)
+    message = OutboxMessage(
+        dedupe_key=f"{booking.id}:client_confirmation:0:desk@example.test",
+        kind="client_confirmation",
+        booking_id=booking.id,
+        sequence=0,
+        recipient="desk@example.test",
+        subject="Booked: Sunday 22 November at 10am",
+        text_body="",
+        html_body="",
+        message_id="<desk-test@booking>",
+        due_at=DEFAULT_NOW - timedelta(hours=2),
+        next_attempt_at=DEFAULT_NOW - timedelta(hours=2),
+        attempts=8,
+        failed_at=DEFAULT_NOW - timedelta(hours=1),
+        last_error="recipient refused (550)",
+    )
+    db.session.add(message)
+    db.session.flush()
+    world.ids["message_id"] = message.id
+    world.ids["desk_version"] = version_of(booking)
 
 
 def form(endpoint: str, world, token: str) -> dict[str, str]:
-    """No POST routes here."""
-    return {}
+    """Valid forms: each change carries the booking's version as the page showed it."""
+    version = str(world.ids.get("desk_version", ""))
+    # Far enough from the client's other sessions for the first month's pacing rule.
+    paced = (DEFAULT_NOW + timedelta(days=10)).date().isoformat()
+    return {
+        "dashboard.booking_attended": {"attended-csrf_token": token, "attended-version": version},
+        "dashboard.booking_no_show": {"no_show-csrf_token": token, "no_show-version": version},
+        "dashboard.booking_cancel": {"version": version, "reason": "unwell", "note": ""},
+        "dashboard.booking_move": {
+            "version": version,
+            "outside_hours": "y",
+            "day": paced,
+            "time": "19:00",
+            "reason": "only free in the evening",
+        },
+        "dashboard.book_for_client_save": {
+            "client": str(world.client_id),
+            "service": "",
+            "practitioner": str(world.practitioner_id),
+            "day": paced,
+            "outside_hours": "y",
+            "outside_time": "20:00",
+            "outside_reason": "agreed on the phone",
+        },
+    }.get(endpoint, {})
