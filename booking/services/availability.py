@@ -16,15 +16,17 @@ from booking.domain.dates import PartOfDay, part_of_day
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Closure, Opening, OpeningHours, Practitioner, Service
+from booking.services.settings import current as current_settings
 
 
 def booking_window() -> domain.BookingWindow:
     """The practice's step, minimum notice and maximum advance."""
     config = current_app.config
+    practice = current_settings()  # admin's values, else the configured defaults
     return domain.BookingWindow(
         step_minutes=config["BOOKING_STEP_MINUTES"],
-        min_notice=timedelta(hours=config["BOOKING_MIN_NOTICE_HOURS"]),
-        max_advance=timedelta(days=config["BOOKING_MAX_ADVANCE_DAYS"]),
+        min_notice=practice.min_notice,
+        max_advance=practice.max_advance,
     )
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from booking.domain.intake_rules import SessionPlan, session_plan
 from booking.domain.statuses import BookingStatus, IntakeStatus, ReviewState
 from booking.extensions import db
 from booking.models import Booking, CallRequest, Intake
-from booking.services.availability import practice_zone
+from booking.services.availability import local_day_bounds, practice_zone
+from booking.services.intake import answers_of
+from booking.services.screening import screening_conditions
+from booking.services.session_notes import notes_for
 
 UPCOMING_DAYS = 14
 
@@ -158,3 +163,153 @@ def desk_counts(now: datetime) -> DeskCounts:
     )
     held_count, calls_count = db.session.execute(select(held, calls)).one()
     return DeskCounts(held_for_review=held_count, open_calls=calls_count)
+
+
+# --- The therapist's day ----------------------------------------------------------------------
+
+DAY_AHEAD_DAYS = 7  # upcoming sessions after today
+LOOK_BACK_DAYS = 7  # recent sessions, for the notes still to write
+FOLLOWUPS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class EarlierFollowUp:
+    """How the client was one or two days after an earlier session."""
+
+    session_end_utc: datetime
+    answer: str  # a key of booking.domain.messages.FOLLOWUP_ANSWERS
+
+
+@dataclass(frozen=True)
+class PreparedSession:
+    """One session with what the therapist reads before it and writes after it."""
+
+    booking: Booking
+    intake: IntakeProgress
+    plan: SessionPlan | None  # None until the client has answered anything
+    earlier_followups: list[EarlierFollowUp]  # the latest first, sessions before this one
+    note: str | None
+    started: bool
+
+    @property
+    def crash_last_time(self) -> bool:
+        """The client's answer after their previous session was "a crash"."""
+        return bool(self.earlier_followups) and self.earlier_followups[0].answer == "crash"
+
+
+@dataclass(frozen=True)
+class TherapistDay:
+    """A practitioner's sessions: today, the days ahead, and the last few days."""
+
+    today: date
+    last_day: date  # the last day of the upcoming ones
+    today_sessions: list[PreparedSession]
+    upcoming: list[tuple[date, list[PreparedSession]]]  # by local day, in order
+    recent: list[PreparedSession]  # the last days' sessions, the latest first
+
+
+def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
+    """A practitioner's day and week with plans, flags, follow-ups and notes: five queries,
+    however many sessions."""
+    zone = practice_zone()
+    today = now.astimezone(zone).date()
+    start, _ = local_day_bounds(today - timedelta(days=LOOK_BACK_DAYS), zone)
+    today_start, today_end = local_day_bounds(today, zone)
+    _, end = local_day_bounds(today + timedelta(days=DAY_AHEAD_DAYS), zone)
+    bookings = list(
+        db.session.scalars(
+            select(Booking)
+            .options(joinedload(Booking.client), joinedload(Booking.service))
+            .where(
+                Booking.practitioner_id == practitioner_id,
+                Booking.start_utc >= start,
+                Booking.start_utc < end,
+                Booking.status != BookingStatus.CANCELLED,
+            )
+            .order_by(Booking.start_utc, Booking.id)
+        )
+    )
+    clients = {booking.client_id for booking in bookings}
+    intakes = _latest_intakes(clients)
+    conditions = screening_conditions(include_inactive=True) if intakes else []
+    plans = {
+        client_id: session_plan(answers_of(intake), conditions, today)
+        for client_id, intake in intakes.items()
+    }
+    followups = _followups_by_client(clients, now)
+    notes = notes_for({booking.id for booking in bookings})
+
+    def prepared(booking: Booking) -> PreparedSession:
+        intake = intakes.get(booking.client_id)
+        earlier = [
+            followup
+            for followup in followups.get(booking.client_id, [])
+            if followup.session_end_utc <= booking.start_utc
+        ]
+        return PreparedSession(
+            booking=booking,
+            intake=(
+                intake_progress(intake.status, intake.review_state, intake.current_step)
+                if intake
+                else IntakeProgress.NONE
+            ),
+            plan=plans.get(booking.client_id),
+            earlier_followups=earlier[:FOLLOWUPS_SHOWN],
+            note=notes.get(booking.id),
+            started=booking.start_utc <= now,
+        )
+
+    sessions = [prepared(booking) for booking in bookings]
+    upcoming: dict[date, list[PreparedSession]] = defaultdict(list)
+    for session in sessions:
+        if session.booking.start_utc >= today_end:
+            upcoming[session.booking.start_utc.astimezone(zone).date()].append(session)
+    return TherapistDay(
+        today=today,
+        last_day=today + timedelta(days=DAY_AHEAD_DAYS),
+        today_sessions=[s for s in sessions if today_start <= s.booking.start_utc < today_end],
+        upcoming=list(upcoming.items()),
+        recent=[s for s in reversed(sessions) if s.booking.start_utc < today_start],
+    )
+
+
+def _latest_intakes(client_ids: set[int]) -> dict[int, Intake]:
+    """Each client's latest intake, with its answers: one query."""
+    if not client_ids:
+        return {}
+    ranked = (
+        select(
+            Intake.id,
+            func.row_number()
+            .over(
+                partition_by=Intake.client_id,
+                order_by=(Intake.created_at.desc(), Intake.id.desc()),
+            )
+            .label("position"),
+        )
+        .where(Intake.client_id.in_(client_ids))
+        .subquery()
+    )
+    latest = db.session.scalars(
+        select(Intake).join(ranked, ranked.c.id == Intake.id).where(ranked.c.position == 1)
+    )
+    return {intake.client_id: intake for intake in latest}
+
+
+def _followups_by_client(client_ids: set[int], now: datetime) -> dict[int, list[EarlierFollowUp]]:
+    """Every answer to "how were you after?" of these clients, the latest first: one query."""
+    if not client_ids:
+        return {}
+    rows = db.session.execute(
+        select(Booking.client_id, Booking.end_utc, Booking.followup_answer)
+        .where(
+            Booking.client_id.in_(client_ids),
+            Booking.end_utc <= now,
+            Booking.followup_answer.is_not(None),
+        )
+        .order_by(Booking.client_id, Booking.end_utc.desc())
+    )
+    found: dict[int, list[EarlierFollowUp]] = defaultdict(list)
+    for client_id, ended, answer in rows:
+        found[client_id].append(EarlierFollowUp(ended, answer))
+    return found

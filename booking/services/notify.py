@@ -98,7 +98,7 @@ def _queue_reminders(booking: Booking, facts: SessionFacts, now: datetime) -> No
     """
     zone = practice_zone()
     practice = current_settings()  # admin's values, else the configured defaults
-    quiet = booking.client.quiet_hours
+    quiet = practice.quiet_hours_for(booking.client.quiet_hours)
     reminder_at = reminder_due(
         booking.start_utc, zone, *quiet, local_time=practice.reminder_local_time
     )
@@ -127,8 +127,8 @@ def questions_sent(
         return
     outbox.queue([link], now, booking=booking, versioned=False)
     zone = practice_zone()
-    quiet = booking.client.quiet_hours
     practice = current_settings()  # admin's values, else the configured defaults
+    quiet = practice.quiet_hours_for(booking.client.quiet_hours)
     days_before = practice.intake_nudge_days
     nudge_at = reminder_due(
         booking.start_utc - timedelta(days=days_before - 1),
