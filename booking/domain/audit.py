@@ -15,6 +15,8 @@ class AuditAction(StrEnum):
     VIEWED_INTAKE = "viewed_intake"  # the clinical view: answers, flags, consents
     VIEWED_CLIENT = "viewed_client"  # the client page (bookings, practical needs)
     VIEWED_PRACTICAL = "viewed_practical"
+    VIEWED_SESSION_PLANS = "viewed_session_plans"  # the therapist's day: plans and flags
+    VIEWED_SESSION_NOTE = "viewed_session_note"
     EXPORTED_BOOKINGS = "exported_bookings"
     # Bookings changed by staff
     BOOKED = "booked"
@@ -50,6 +52,8 @@ AUDIT_WORDS: dict[AuditAction, str] = {
     AuditAction.VIEWED_INTAKE: "opened the intake answers",
     AuditAction.VIEWED_CLIENT: "opened the client page",
     AuditAction.VIEWED_PRACTICAL: "opened the practical needs",
+    AuditAction.VIEWED_SESSION_PLANS: "opened session plans and flags",
+    AuditAction.VIEWED_SESSION_NOTE: "opened a note written after a session",
     AuditAction.EXPORTED_BOOKINGS: "exported bookings",
     AuditAction.BOOKED: "booked a session",
     AuditAction.BOOKED_OUTSIDE_HOURS: "booked a session outside opening hours",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from booking.domain.audit import DETAIL_LIMIT, AuditAction
 from booking.domain.text import tidy_line
@@ -76,6 +76,27 @@ def record_view(
     """Record that someone looked at a record, in a transaction of its own."""
     with write_transaction():
         record(actor, action, now, client_id=client_id, booking_id=booking_id, detail=detail)
+
+
+def record_views(
+    actor: Actor, action: AuditAction, now: datetime, client_ids: Sequence[int], detail: str = ""
+) -> None:
+    """Record that someone looked at several clients' records at once (one event each)."""
+    if not client_ids:
+        return
+    rows = [
+        {
+            "occurred_at": now,
+            "staff_user_id": actor.staff_user_id,
+            "actor": actor.label[:254],
+            "action": action,
+            "client_id": client_id,
+            "detail": str(tidy_line(detail))[:DETAIL_LIMIT],
+        }
+        for client_id in dict.fromkeys(client_ids)  # once each, in order
+    ]
+    with write_transaction() as session:
+        session.execute(insert(AuditEvent), rows)  # one statement, however many clients
 
 
 def events(

@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -30,6 +29,7 @@ from booking.models import AuditEvent, Booking, Client
 from booking.services import audit
 from booking.services.availability import local_day_bounds, practice_zone
 from booking.services.notify import session_facts
+from booking.services.settings import current as current_settings
 from booking.transactions import retry_conflicts, write_transaction
 
 ANSWERS = {"checkin": CHECKIN_ANSWERS, "followup": FOLLOWUP_ANSWERS}
@@ -117,12 +117,13 @@ def _tries(booking_ids: list[int]) -> dict[int, list[AuditEvent]]:
 def calls_to_make(now: datetime) -> list[PhoneCall]:
     """Check-in calls for sessions from now to the end of tomorrow, then follow-up calls.
 
-    Four queries, however many calls.
+    Five queries, however many calls.
     """
     zone = practice_zone()
     tomorrow = now.astimezone(zone).date() + timedelta(days=1)
     _, end_of_tomorrow = local_day_bounds(tomorrow, zone)
-    after = timedelta(hours=current_app.config["FOLLOWUP_HOURS"])
+    practice = current_settings()
+    after = timedelta(hours=practice.followup_hours)
     details = (
         joinedload(Booking.client),
         joinedload(Booking.service),
@@ -177,7 +178,7 @@ def calls_to_make(now: datetime) -> list[PhoneCall]:
                     phone,
                     to_carer,
                     script,
-                    booking.client.quiet_hours,
+                    practice.quiet_hours_for(booking.client.quiet_hours),
                     tries[booking.id],
                 )
             )
