@@ -247,7 +247,7 @@ def test_cancelling_for_a_flare_is_free_told_kindly_and_never_a_no_show(desk, ap
     assert response.status_code == 303
     booking = _booking(app, booked)
     assert booking.status == BookingStatus.CANCELLED
-    assert booking.cancel_reason == "unwell: rebook when better"
+    assert (booking.cancel_reason, booking.cancel_note) == ("unwell", "rebook when better")
     assert booking.ical_sequence == 1
     assert "client_cancellation" in _kinds(app, booked)
     with app.app_context():

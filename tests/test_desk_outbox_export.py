@@ -119,7 +119,8 @@ def diary(app):
             service=service,
             start_utc=datetime(2026, 10, 26, 10, 0, tzinfo=UTC),
             status=BookingStatus.CANCELLED,
-            cancel_reason="unwell: -rest first",
+            cancel_reason="unwell",
+            cancel_note="-rest first",
         )
         make_booking(  # outside the range
             practitioner=maya, service=service, start_utc=datetime(2026, 11, 2, 10, 0, tzinfo=UTC)

@@ -61,7 +61,7 @@ def _detail_page(booking: Booking, problem: str | None = None, stale: bool = Fal
         is None,
         attended_form=_version_form(VersionForm, booking, "attended"),
         no_show_form=_version_form(VersionForm, booking, "no_show"),
-        cancel_words=cancel_reason_words(booking.cancel_reason),
+        cancel_words=cancel_reason_words(booking.cancel_reason, booking.cancel_note),
         checkin_words=CHECKIN_ANSWERS,
         followup_words=FOLLOWUP_ANSWERS,
         problem=problem,

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from booking.domain.statuses import BookingStatus
 
-# Why staff cancelled a session (stored in Booking.cancel_reason, with an optional short note
-# after a colon: "client: car broke down"). The column holds 40 characters.
+# Why staff cancelled a session: a code in Booking.cancel_reason, with an optional short note
+# in Booking.cancel_note.
 STAFF_CANCEL_REASONS = {
     "unwell": "Unwell or in a flare",
     "client": "The client asked",
@@ -29,40 +29,28 @@ CLIENT_CANCEL_WORDS = {
 }
 # Cancelled because the client was unwell: never a no-show, never charged.
 ILLNESS_REASONS = frozenset({"unwell", "not_well"})
-CANCEL_REASON_LIMIT = 40
-CANCEL_NOTE_LIMIT = CANCEL_REASON_LIMIT - max(map(len, STAFF_CANCEL_REASONS)) - 2
+CANCEL_NOTE_LIMIT = 200
 
 MAX_EXPORT_DAYS = 366
 
 
-def cancel_reason_value(code: str, note: str = "") -> str:
-    """What is stored for a staff cancellation: the reason's code, and the note if any."""
-    if code not in STAFF_CANCEL_REASONS:
-        raise ValueError(f"unknown cancel reason {code!r}")
-    note = note.strip()[:CANCEL_NOTE_LIMIT]
-    return f"{code}: {note}" if note else code
+def cancel_note_value(note: str | None) -> str | None:
+    """The note kept with a staff cancellation: trimmed and within its limit, or None."""
+    note = (note or "").strip()[:CANCEL_NOTE_LIMIT]
+    return note or None
 
 
-def split_cancel_reason(stored: str | None) -> tuple[str | None, str]:
-    """(reason code, note) from a stored cancel reason; (None, "") when there is none."""
-    if not stored:
-        return None, ""
-    code, _, note = stored.partition(":")
-    return code.strip(), note.strip()
-
-
-def cancel_reason_words(stored: str | None) -> str:
-    """A stored cancel reason in plain words, with the note when there is one."""
-    code, note = split_cancel_reason(stored)
-    if code is None:
+def cancel_reason_words(code: str | None, note: str | None = None) -> str:
+    """A cancellation's reason in plain words, with its note when there is one."""
+    if not code:
         return ""
     words = STAFF_CANCEL_REASONS.get(code) or CLIENT_CANCEL_WORDS.get(code) or code
     return f"{words}: {note}" if note else words
 
 
-def cancelled_for_illness(stored: str | None) -> bool:
+def cancelled_for_illness(code: str | None) -> bool:
     """Whether a cancellation was because the client was unwell or in a flare."""
-    return split_cancel_reason(stored)[0] in ILLNESS_REASONS
+    return code in ILLNESS_REASONS
 
 
 MARKABLE_STATUSES = frozenset(

@@ -62,9 +62,11 @@ class Booking(db.Model):
     manage_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     checkin_answer: Mapped[str | None] = mapped_column(String(40))
     followup_answer: Mapped[str | None] = mapped_column(String(40))
-    cancel_reason: Mapped[str | None] = mapped_column(String(40))
+    cancel_reason: Mapped[str | None] = mapped_column(String(40))  # a code, e.g. "unwell"
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
+    # Staff's short note with a cancellation (last: migration 0007 added it to the table's end).
+    cancel_note: Mapped[str | None] = mapped_column(String(200))
 
     client: Mapped[Client] = relationship()
     practitioner: Mapped[Practitioner] = relationship()

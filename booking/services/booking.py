@@ -569,12 +569,17 @@ def cancel(token: str, reason: str | None, now: datetime) -> Booking:
 
 
 def apply_cancel(
-    booking: Booking, reason: str | None, now: datetime, manage_token: str | None = None
+    booking: Booking,
+    reason: str | None,
+    now: datetime,
+    manage_token: str | None = None,
+    note: str | None = None,
 ) -> None:
     """Cancel a locked, changeable booking and queue the messages (inside the caller's
     transaction). Shared by the client's manage link and the staff desk."""
     booking.status = BookingStatus.CANCELLED
     booking.cancel_reason = reason
+    booking.cancel_note = note
     booking.ical_sequence += 1
     notify.booking_changed(booking, Change.CANCELLED, now, manage_token)
 

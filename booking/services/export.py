@@ -98,7 +98,7 @@ def _row(booking: Booking) -> list[str]:
         booking.service.name,
         booking.client.name,
         STATUS_WORDS.get(booking.status, str(booking.status)),
-        cancel_reason_words(booking.cancel_reason),
+        cancel_reason_words(booking.cancel_reason, booking.cancel_note),
         CHECKIN_ANSWERS.get(booking.checkin_answer or "", booking.checkin_answer or ""),
         FOLLOWUP_ANSWERS.get(booking.followup_answer or "", booking.followup_answer or ""),
     ]

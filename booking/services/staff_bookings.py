@@ -18,7 +18,7 @@ from booking.domain.desk_rules import (
     STAFF_CANCEL_REASONS,
     attendance_problem,
     booking_version,
-    cancel_reason_value,
+    cancel_note_value,
 )
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
@@ -168,7 +168,7 @@ def cancel(
     with write_transaction():
         booking = _locked(booking_id, version)
         bookings.ensure_changeable(booking, now)
-        bookings.apply_cancel(booking, cancel_reason_value(reason, note), now)
+        bookings.apply_cancel(booking, reason, now, note=cancel_note_value(note))
         audit.record(
             audit.actor_for(staff_user_id),
             AuditAction.CANCELLED,
