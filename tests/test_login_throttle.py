@@ -1,5 +1,6 @@
-"""Password guessing at /login is slowed per email typed and per client address: only refused
-sign-ins count, nothing is locked for good, and the answer never tells which emails exist."""
+"""Password guessing at /login is slowed per email typed and per client address: every attempt
+counts (so guesses sent at once cannot slip through), nothing is locked for good, and the answer
+never tells which emails exist."""
 
 from __future__ import annotations
 
@@ -56,9 +57,33 @@ def test_a_few_typos_then_the_right_password_signs_in(app, client, therapist_id)
     assert client.get("/dashboard/").status_code == 200
 
 
-def test_successful_sign_ins_are_not_counted(app, therapist_id):
-    for _ in range(PER_EMAIL + 2):
+def test_every_attempt_counts_even_a_successful_one(app, therapist_id):
+    for _ in range(PER_EMAIL):
         assert sign_in(app.test_client(), THERAPIST).status_code == 303
+    assert sign_in(app.test_client(), THERAPIST).status_code == 429
+
+
+@pytest.mark.parametrize("hidden", ["\t", "\x7f", "\x01"])
+def test_an_invisible_character_in_the_email_is_still_the_same_email(
+    app, client, therapist_id, hidden
+):
+    at = THERAPIST.index("@")
+    _fail(client, THERAPIST, PER_EMAIL - 1)
+    disguised = THERAPIST[:at] + hidden + THERAPIST[at:]
+    first = _try(client, disguised)
+    assert first.status_code in (422, 429)
+    # Either way the allowance for this account is now used up.
+    assert _try(client, THERAPIST, PASSWORD).status_code == 429
+
+
+def test_a_sign_in_that_is_not_the_pages_form_is_refused_and_signs_no_one_in(
+    app, client, therapist_id
+):
+    page = client.get("/login")
+    body = {"csrf_token": csrf_token(page), "email": THERAPIST, "password": PASSWORD}
+    token = {"X-CSRFToken": body["csrf_token"]}
+    assert client.post("/login", json=body, headers=token).status_code == 415
+    assert client.get("/dashboard/").status_code == 302
 
 
 def test_too_many_refusals_for_one_email_pause_it_even_with_the_right_password(
@@ -143,11 +168,15 @@ def test_against_a_real_redis(make_app, _schema):
     client = app.test_client()
     try:
         assert type(limiter.storage).__name__ == "RedisStorage"
+        limiter.storage.reset()  # nothing left from an earlier run
         _fail(client, reception, PER_EMAIL, address=address)
         assert _try(client, reception, PASSWORD, address=address).status_code == 429
     finally:
         limiter.storage.reset()  # database 15 is kept for these tests
-    assert _try(client, reception, PASSWORD, address=address).status_code == 303
+    try:
+        assert _try(client, reception, PASSWORD, address=address).status_code == 303
+    finally:
+        limiter.storage.reset()
 
 
 def test_an_oversized_sign_in_is_refused_without_upsetting_the_count(app, client, therapist_id):

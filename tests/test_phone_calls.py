@@ -199,3 +199,16 @@ def test_the_list_takes_the_same_few_queries_however_many_calls(app, reception):
             _booking(start_utc=DEFAULT_NOW - timedelta(days=3, hours=hour))
         db.session.commit()
     assert count() == few
+
+
+def test_an_answer_recorded_meanwhile_is_never_replaced_from_an_older_list(app, reception):
+    with app.app_context():
+        past = _booking(name="Pat Phone", start_utc=DEFAULT_NOW - timedelta(days=3))
+        db.session.commit()
+    other_desk = signed_in_client(app, StaffRole.ADMIN)
+    assert _answer(app, reception, past, "followup", "crash").status_code == 303
+    _answer(app, other_desk, past, "followup", "fine")  # opened before the first answer
+    words = text_of(other_desk.get("/dashboard/phone-calls"))
+    assert "An answer was recorded meanwhile (a crash), so this call is done." in words
+    with app.app_context():
+        assert db.session.get(Booking, past).followup_answer == "crash"

@@ -203,3 +203,38 @@ def test_a_forged_session_value_is_simply_not_signed_in(app, client, therapist_i
     with client.session_transaction() as browser:
         browser["_user_id"] = user_id
     assert _is_sign_in_page(client.get("/dashboard/"))
+
+
+def test_a_password_set_while_the_old_one_is_being_checked_wins(app, monkeypatch):
+    # The old password leaked; admin sets a new one during the (slow) argon2 check of a
+    # sign-in with the old one. That sign-in must not get a session the reset left alive.
+    import threading
+
+    import booking.auth.accounts as accounts
+
+    user_id = add_staff_member(app, StaffRole.THERAPIST)
+    real_check = accounts.password_matches
+
+    def check_while_admin_resets(stored_hash: str, password: str) -> bool:
+        result = real_check(stored_hash, password)
+        db.session.rollback()  # SQLite has one writer: let the reset in now
+
+        def reset() -> None:
+            with app.app_context():
+                staff.set_password(
+                    audit.SYSTEM_ACTOR, user_id, "a brand new secret phrase", DEFAULT_NOW
+                )
+
+        thread = threading.Thread(target=reset)
+        thread.start()
+        thread.join()
+        return result
+
+    monkeypatch.setattr(accounts, "password_matches", check_while_admin_resets)
+    browser = app.test_client()
+    response = sign_in(browser, THERAPIST)  # the old password
+    monkeypatch.setattr(accounts, "password_matches", real_check)
+    assert response.status_code == 422
+    assert browser.get("/dashboard/").status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(StaffSession)).all() == []

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, g
+from sqlalchemy import select
 
 from booking.clock import now_utc
 from booking.domain.staff_sessions import SessionEnd, SessionLimits
 from booking.domain.statuses import StaffRole
+from booking.extensions import db
 from booking.models import StaffUser
 from booking.passwords import hash_password, password_matches
 from booking.services import staff_sessions
@@ -142,11 +144,16 @@ def sign_in(email: str, password: str, now: datetime) -> SignedInStaff | None:
     if user is None:
         password_matches(_stand_in_hash(), password)
         return None
-    if not password_matches(user.password_hash, password) or not user.active:
+    checked_hash = user.password_hash
+    if not password_matches(checked_hash, password) or not user.active:
         return None
     with write_transaction():
-        user = find_staff(email)
-        if user is None or not user.active:  # changed while the password was checked
+        # Locked and read again: a password set or an account switched off while the password
+        # was being checked wins (a new password ends sessions; this one must not slip past).
+        user = db.session.scalars(
+            select(StaffUser).where(StaffUser.id == user.id).with_for_update()
+        ).one_or_none()
+        if user is None or not user.active or user.password_hash != checked_hash:
             return None
         user.last_login_at = now
         token = staff_sessions.open_session(user, now)

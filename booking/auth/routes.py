@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
@@ -48,18 +48,8 @@ bp.after_request(never_cache)  # sign-in pages stay out of every cache (shared c
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    throttle.PER_ADDRESS,
-    key_func=throttle.address_key,
-    methods=["POST"],
-    deduct_when=throttle.was_refused,
-)
-@limiter.limit(
-    throttle.PER_EMAIL,
-    key_func=throttle.email_key,
-    methods=["POST"],
-    deduct_when=throttle.was_refused,
-)
+@limiter.limit(throttle.PER_ADDRESS, key_func=throttle.address_key, methods=["POST"])
+@limiter.limit(throttle.PER_EMAIL, key_func=throttle.email_key, methods=["POST"])
 def login() -> ResponseReturnValue:
     """The staff sign-in page."""
     if current_user.is_authenticated and request.method == "GET":
@@ -68,12 +58,14 @@ def login() -> ResponseReturnValue:
         forget_ended_session()  # a timed-out session: say so here, and keep nothing of it
         form = SignInForm(formdata=None, next=safe_next(request.args.get("next")) or "")
         return render_template("auth/login.html", form=form)
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # Only the page's own form signs in; a JSON body would be counted under no email.
+        abort(415)
     form = SignInForm()
     if not form.validate():
         return render_template("auth/login.html", form=form), 422
     identity = sign_in(form.email.data, form.password.data, now_utc())
     if identity is None:
-        throttle.note_refused()
         return render_template("auth/login.html", form=form, problem=NOT_MATCHED), 422
     destination = safe_next(form.next.data) or url_for(HOME_ENDPOINT)
     # Start from a fresh session: nothing from before signing in is carried into it.

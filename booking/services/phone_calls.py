@@ -190,6 +190,10 @@ def _problem(kind: str, booking: Booking, sequence: int, now: datetime) -> str |
         return "This session was cancelled meanwhile, so there is nothing to record."
     if sequence != booking.ical_sequence:
         return "This session changed while the list was open. Here is the list as it is now."
+    recorded = getattr(booking, f"{kind}_answer")
+    if recorded:
+        words = ANSWERS[kind].get(recorded, recorded)
+        return f"An answer was recorded meanwhile ({words.lower()}), so this call is done."
     if kind == "checkin" and booking.start_utc <= now:
         return "This session has already started, so the check-in is closed."
     if kind == "followup" and booking.end_utc > now:
