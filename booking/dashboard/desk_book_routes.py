@@ -34,10 +34,6 @@ def _keys() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="staff-booking-key")
 
 
-def _id(raw: str | None) -> int | None:
-    return row_id(raw)
-
-
 @dataclass
 class Choice:
     """What the page is about: the client (if chosen), service, therapist, day, free times."""
@@ -58,7 +54,7 @@ def _choice(
     zone = availability.practice_zone()
     if not within_reach(day):
         day = None  # today instead; the form says why next to the field
-    client_id = _id(client_raw)
+    client_id = row_id(client_raw)
     client = client_records.find_client(client_id) if client_id else None
     services = bookable_services()
     practitioners = availability.active_practitioners()
@@ -68,7 +64,7 @@ def _choice(
         (s for s in services if s.slug == service_raw),
         services[0] if services and not (strict and service_raw) else None,
     )
-    chosen = _id(practitioner_raw)
+    chosen = row_id(practitioner_raw)
     practitioner = next(
         (p for p in practitioners if p.id == chosen),
         practitioners[0] if practitioners and not (strict and practitioner_raw) else None,

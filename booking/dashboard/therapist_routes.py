@@ -22,7 +22,7 @@ from booking.models import Practitioner
 from booking.services import audit, session_notes
 from booking.services.availability import active_practitioners, practice_zone
 from booking.services.dashboard import therapist_day
-from booking.web import MAX_ROW_ID
+from booking.web import row_id
 
 CHANGED_MEANWHILE = (
     "Someone else saved this note while you were writing. Their version is shown above and "
@@ -46,9 +46,10 @@ def _whose_day() -> tuple[list[Practitioner], Practitioner | None]:
     if not wanted:
         mine = [p for p in everyone if p.id == current_user.practitioner_id]
         return everyone, (mine or everyone or [None])[0]
-    if not wanted.isascii() or not wanted.isdigit() or int(wanted) > MAX_ROW_ID:
+    wanted_id = row_id(wanted)
+    if wanted_id is None:
         abort(404)
-    chosen = next((p for p in everyone if p.id == int(wanted)), None)
+    chosen = next((p for p in everyone if p.id == wanted_id), None)
     if chosen is None:
         abort(404)
     return everyone, chosen

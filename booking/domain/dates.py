@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -46,3 +46,15 @@ def moment_in_words(moment: datetime, zone: ZoneInfo, today: date | None = None)
     if today is not None and local.year != today.year:
         words += f" {local.year}"
     return f"{words} at {clock_in_words(local.time())}"
+
+
+def local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime | None:
+    """The UTC instant of a local date and time; None for a time the clocks skip in spring.
+
+    A time that happens twice in autumn is taken the first time (summer time).
+    """
+    local = datetime.combine(day, clock, tzinfo=zone)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return instant

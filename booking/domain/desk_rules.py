@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
+from booking.domain.dates import local_instant  # noqa: F401  (also used from here)
 from booking.domain.statuses import BookingStatus
 
 # Why staff cancelled a session: a code in Booking.cancel_reason, with an optional short note
@@ -158,15 +158,3 @@ def parse_clock(raw: str) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
-
-
-def local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime | None:
-    """The UTC instant of a local date and time; None for a time the clocks skip in spring.
-
-    A time that happens twice in autumn is taken the first time (summer time).
-    """
-    local = datetime.combine(day, clock, tzinfo=zone)
-    instant = local.astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-        return None
-    return instant

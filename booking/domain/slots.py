@@ -17,7 +17,10 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from booking.domain.availability import Span, WeeklyHours, merge, subtract, weekly_windows
-from booking.domain.dates import day_in_words
+from booking.domain.dates import (
+    day_in_words,
+    local_instant,
+)
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -196,19 +199,6 @@ def check_in_range(field: str, day: date, today: date) -> None:
 
 def _day(day: date) -> str:
     return f"{day_in_words(day)} {day.year}"
-
-
-def local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime | None:
-    """The UTC instant a local date and time name; None for a time the clocks skip.
-
-    A repeated time (the hour the clocks go back) means its first occurrence.
-    """
-    naive = datetime.combine(day, clock)
-    aware = naive.replace(tzinfo=zone, fold=0)
-    instant = aware.astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) != naive:
-        return None
-    return instant
 
 
 def _instant(field: str, day: date, clock: time, zone: ZoneInfo) -> datetime:
