@@ -299,7 +299,8 @@ def test_removing_a_closure_is_previewed_and_audited(app, practice):
         text_of(page)
     )
     response = reception.post(
-        f"/dashboard/slots/closures/{closure_id}/remove", data={"csrf_token": page_token(reception)}
+        f"/dashboard/slots/closures/{closure_id}/remove",
+        data={"csrf_token": page_token(reception), "checked": _checked(page)},
     )
     assert response.status_code == 303 and _count(app, Closure) == 0
     [detail] = _audit(app, AuditAction.REMOVED_CLOSURE)
@@ -325,12 +326,18 @@ def test_an_extra_opening_is_previewed_saved_shown_and_removed(app, practice):
     assert "Working 10am to 1pm" in text_of(reception.get("/dashboard/diary?date=2026-11-28"))
     with app.app_context():
         opening_id = db.session.scalars(select(Opening.id)).one()
+    remove_url = f"/dashboard/slots/openings/{opening_id}/remove"
+    empty = reception.get(remove_url)  # previewed before a session was booked into it
     booked = _book(app, practice.maya, datetime(2026, 11, 28, 11, tzinfo=UTC))
-    confirm = reception.get(f"/dashboard/slots/openings/{opening_id}/remove")
-    words = text_of(confirm)
+    stale = reception.post(
+        remove_url, data={"csrf_token": page_token(reception), "checked": _checked(empty)}
+    )
+    assert stale.status_code == 409 and _count(app, Opening) == 1
+    words = text_of(stale)
+    assert "Something changed since the preview" in words
     assert "1 booked session in this opening" in words and "They stay booked" in words
     removed = reception.post(
-        f"/dashboard/slots/openings/{opening_id}/remove", data={"csrf_token": page_token(reception)}
+        remove_url, data={"csrf_token": page_token(reception), "checked": _checked(stale)}
     )
     assert removed.status_code == 303 and _count(app, Opening) == 0
     with app.app_context():

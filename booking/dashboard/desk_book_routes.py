@@ -73,7 +73,7 @@ def _choice(
     slots: list[Slot] = []
     if service is not None and practitioner is not None:
         start, end = availability.local_day_bounds(day, zone)
-        slots = availability.find_slots(service, [practitioner], start, end, now)
+        slots = availability.find_slots(service, [practitioner], start, end, now, staff=True)
     return Choice(client, services, practitioners, service, practitioner, day, slots)
 
 

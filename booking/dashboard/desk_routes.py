@@ -193,6 +193,7 @@ def _move_page(
         time_href,
         day_href,
         ignore_booking_id=booking.id,
+        staff=True,
     )
     return render_template(
         "dashboard/booking_move.html",

@@ -179,3 +179,5 @@ class ClosureForm(PreviewedForm):
 
 class RemoveForm(FlaskForm):
     """Remove an opening or a closure (the page before it says what that changes)."""
+
+    checked = HiddenField()  # the preview's fingerprint: a removal matches what was shown

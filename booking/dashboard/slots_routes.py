@@ -222,6 +222,24 @@ def slots_opening_send() -> ResponseReturnValue:
     return redirect(url_for("dashboard.slots_overview", _anchor="openings"), 303)
 
 
+def _removal(
+    preview: slots.Preview, title: str, button: str, action: str, notice: str | None = None
+) -> str:
+    """The page before removing an opening or a closure: what it changes, and the button
+    (which sends back the preview's fingerprint)."""
+    form = RemoveForm()
+    form.checked.data = preview.token
+    return _page(
+        "dashboard/slots_remove.html",
+        form=form,
+        preview=preview,
+        title=title,
+        button=button,
+        action=action,
+        notice=notice,
+    )
+
+
 @bp.get("/slots/openings/<id:opening_id>/remove")
 @roles_required(*SLOT_EDITORS)
 def slots_opening_remove(opening_id: int) -> str:
@@ -230,26 +248,31 @@ def slots_opening_remove(opening_id: int) -> str:
         preview = slots.preview_opening_removal(opening_id, now_utc())
     except slots.UnknownOpening:
         abort(404)
-    return _page(
-        "dashboard/slots_remove.html",
-        form=RemoveForm(),
-        preview=preview,
-        title="Remove an extra opening",
-        button="Remove this opening",
-        action=url_for("dashboard.slots_opening_remove_send", opening_id=opening_id),
-    )
+    action = url_for("dashboard.slots_opening_remove_send", opening_id=opening_id)
+    return _removal(preview, "Remove an extra opening", "Remove this opening", action)
 
 
 @bp.post("/slots/openings/<id:opening_id>/remove")
 @roles_required(*SLOT_EDITORS)
 def slots_opening_remove_send(opening_id: int) -> ResponseReturnValue:
-    """Remove an extra opening; sessions inside it stay booked."""
-    if not RemoveForm().validate():
+    """Remove an extra opening as previewed; sessions inside it stay booked."""
+    form = RemoveForm()
+    if not form.validate():
         abort(400)
     try:
-        slots.remove_opening(opening_id, current_user.id, now_utc())
+        slots.remove_opening(opening_id, form.checked.data or "", current_user.id, now_utc())
     except slots.UnknownOpening:
         abort(404)
+    except slots.PreviewChanged as changed:
+        action = url_for("dashboard.slots_opening_remove_send", opening_id=opening_id)
+        page = _removal(
+            changed.preview,
+            "Remove an extra opening",
+            "Remove this opening",
+            action,
+            changed.reason,
+        )
+        return page, 409
     flash("Removed: that extra opening is no longer in the diary.", "info")
     return redirect(url_for("dashboard.slots_overview", _anchor="openings"), 303)
 
@@ -327,25 +350,26 @@ def slots_closure_remove(closure_id: int) -> str:
         preview = slots.preview_closure_removal(closure_id, now_utc())
     except slots.UnknownClosure:
         abort(404)
-    return _page(
-        "dashboard/slots_remove.html",
-        form=RemoveForm(),
-        preview=preview,
-        title="Remove a closure",
-        button="Remove this closure",
-        action=url_for("dashboard.slots_closure_remove_send", closure_id=closure_id),
-    )
+    action = url_for("dashboard.slots_closure_remove_send", closure_id=closure_id)
+    return _removal(preview, "Remove a closure", "Remove this closure", action)
 
 
 @bp.post("/slots/closures/<id:closure_id>/remove")
 @roles_required(*SLOT_EDITORS)
 def slots_closure_remove_send(closure_id: int) -> ResponseReturnValue:
     """Remove a closure: its time can be booked again."""
-    if not RemoveForm().validate():
+    form = RemoveForm()
+    if not form.validate():
         abort(400)
     try:
-        slots.remove_closure(closure_id, current_user.id, now_utc())
+        slots.remove_closure(closure_id, form.checked.data or "", current_user.id, now_utc())
     except slots.UnknownClosure:
         abort(404)
+    except slots.PreviewChanged as changed:
+        action = url_for("dashboard.slots_closure_remove_send", closure_id=closure_id)
+        page = _removal(
+            changed.preview, "Remove a closure", "Remove this closure", action, changed.reason
+        )
+        return page, 409
     flash("Removed: that closure is no longer in the diary.", "info")
     return redirect(url_for("dashboard.slots_overview", _anchor="closures"), 303)

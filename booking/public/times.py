@@ -20,16 +20,18 @@ def times_context(
     time_href: Callable[[Slot], str],
     day_href: Callable[[date], str],
     ignore_booking_id: int | None = None,
+    *,
+    staff: bool = False,
 ) -> dict[str, object]:
     """Everything book/_days.html needs for a week of times from `requested_day`."""
     now = now_utc()
     zone = availability.practice_zone()
-    window = availability.booking_window()
+    window = availability.booking_window(staff)
     today = now.astimezone(zone).date()
     last_day = window.latest(now).astimezone(zone).date()
     first_day = min(max(requested_day or today, today), last_day)
     page = availability.times_page(
-        service, practitioners, first_day, DAYS_SHOWN, now, ignore_booking_id
+        service, practitioners, first_day, DAYS_SHOWN, now, ignore_booking_id, staff=staff
     )
     earlier = max(first_day - timedelta(days=DAYS_SHOWN), today)
     later = first_day + timedelta(days=DAYS_SHOWN)

@@ -19,13 +19,17 @@ from booking.models import Booking, Closure, Opening, OpeningHours, Practitioner
 from booking.services.settings import current as current_settings
 
 
-def booking_window() -> domain.BookingWindow:
-    """The practice's step, minimum notice and maximum advance."""
+def booking_window(staff: bool = False) -> domain.BookingWindow:
+    """The practice's step, minimum notice and maximum advance.
+
+    Staff booking by phone need no notice: the minimum notice keeps clients online from
+    booking at the last minute, not reception from fitting someone in this afternoon.
+    """
     config = current_app.config
     practice = current_settings()  # admin's values, else the configured defaults
     return domain.BookingWindow(
         step_minutes=config["BOOKING_STEP_MINUTES"],
-        min_notice=practice.min_notice,
+        min_notice=timedelta(0) if staff else practice.min_notice,
         max_advance=practice.max_advance,
     )
 
@@ -136,11 +140,13 @@ def find_slots(
     end: datetime,
     now: datetime,
     ignore_booking_id: int | None = None,
+    *,
+    staff: bool = False,
 ) -> list[domain.Slot]:
     """Slots for `service` starting in [start, end), merged across `practitioners`."""
     calendars = load_calendars(practitioners, start, end, ignore_booking_id)
     return domain.available_slots(
-        calendars, session_shape(service), booking_window(), now, start, end
+        calendars, session_shape(service), booking_window(staff), now, start, end
     )
 
 
@@ -150,11 +156,12 @@ def free_practitioners_at(
     start: datetime,
     now: datetime,
     ignore_booking_id: int | None = None,
+    *,
+    staff: bool = False,
 ) -> tuple[int, ...]:
     """The practitioners who could take `service` at exactly `start`, in offered order."""
-    for slot in find_slots(
-        service, practitioners, start, start + timedelta(seconds=1), now, ignore_booking_id
-    ):
+    end = start + timedelta(seconds=1)
+    for slot in find_slots(service, practitioners, start, end, now, ignore_booking_id, staff=staff):
         if slot.start == start:
             return slot.practitioner_ids
     return ()
@@ -194,6 +201,8 @@ def times_page(
     days: int,
     now: datetime,
     ignore_booking_id: int | None = None,
+    *,
+    staff: bool = False,
 ) -> TimesPage:
     """The slots of `days` local dates from `first_day`, with reasons for empty days.
 
@@ -201,7 +210,7 @@ def times_page(
     free day" come from the same data.
     """
     zone = practice_zone()
-    window = booking_window()
+    window = booking_window(staff)
     period_start, _ = local_day_bounds(now.astimezone(zone).date(), zone)
     period_end = window.latest(now) + timedelta(days=1)
     calendars = load_calendars(practitioners, period_start, period_end, ignore_booking_id)

@@ -458,7 +458,9 @@ def _book(
                 sessions = _sessions_of(client)
                 _check_client_rules(service, sessions, start)
                 hold = intakes.booking_rule(client).holds(home_visit=service.home_visit)
-                free = availability.free_practitioners_at(service, practitioners, start, now)
+                free = availability.free_practitioners_at(
+                    service, practitioners, start, now, staff=staff is not None
+                )
                 outside_hours = False
                 if not free and staff is not None and staff.outside_hours_reason:
                     # The database still refuses overlaps.
@@ -638,19 +640,21 @@ def apply_move(
     now: datetime,
     manage_token: str | None = None,
     *,
+    by_staff: bool = False,
     outside_hours: bool = False,
 ) -> bool:
     """Move a locked, changeable booking with the same therapist and queue the messages
     (inside the caller's transaction). Shared by the client's manage link and the staff desk.
 
-    `outside_hours` (staff only) allows a time the availability rules do not offer; the
-    database still refuses an overlap. Returns whether the time was outside the offered ones.
+    Staff need no minimum notice. `outside_hours` (staff only) allows a time the availability
+    rules do not offer; the database still refuses an overlap. Returns whether the time was
+    outside the offered ones.
     """
     service = booking.service
     practitioner = booking.practitioner
     _check_pacing(_sessions_of(booking.client, ignore_booking_id=booking.id), new_start)
     free = availability.free_practitioners_at(
-        service, [practitioner], new_start, now, ignore_booking_id=booking.id
+        service, [practitioner], new_start, now, ignore_booking_id=booking.id, staff=by_staff
     )
     offered = practitioner.id in free
     if not offered and not outside_hours:

@@ -437,10 +437,11 @@ def preview_opening_removal(opening_id: int, now: datetime) -> Preview:
     return _with_token("remove-opening", [opening_id], lines, _clashes(outside))
 
 
-def remove_opening(opening_id: int, staff_user_id: int, now: datetime) -> Preview:
-    """Remove an extra opening; sessions inside it stay booked. Audited."""
+def remove_opening(opening_id: int, checked: str, staff_user_id: int, now: datetime) -> Preview:
+    """Remove an extra opening as previewed; sessions inside it stay booked. Audited."""
     with write_transaction():
         preview = preview_opening_removal(opening_id, now)
+        _check_as_previewed(preview, checked, keep_sessions=True)
         opening = find_opening(opening_id)
         assert opening is not None
         who = opening.practitioner.name
@@ -514,10 +515,11 @@ def preview_closure_removal(closure_id: int, now: datetime) -> Preview:
     return _with_token("remove-closure", [closure_id], lines, ())
 
 
-def remove_closure(closure_id: int, staff_user_id: int, now: datetime) -> Preview:
-    """Remove a closure. Audited."""
+def remove_closure(closure_id: int, checked: str, staff_user_id: int, now: datetime) -> Preview:
+    """Remove a closure as previewed. Audited."""
     with write_transaction():
         preview = preview_closure_removal(closure_id, now)
+        _check_as_previewed(preview, checked, keep_sessions=True)
         closure = find_closure(closure_id)
         assert closure is not None
         who = closure.practitioner.name if closure.practitioner else "Everyone"

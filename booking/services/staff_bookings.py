@@ -142,7 +142,7 @@ def _reschedule(
             return MoveOutcome(booking, False)
         was = booking.start_utc
         outside = bookings.apply_move(
-            booking, new_start, now, outside_hours=bool(outside_hours_reason)
+            booking, new_start, now, by_staff=True, outside_hours=bool(outside_hours_reason)
         )
         detail = f"moved from {_local(was)} to {_local(new_start)}"
         if outside:

@@ -86,10 +86,16 @@ def seed(world) -> None:
     _CHECKED["closure"] = slots.preview_closure(
         world.practitioner_id, whole_day, "Training day", DEFAULT_NOW
     ).token
+    _CHECKED["remove_opening"] = slots.preview_opening_removal(opening.id, DEFAULT_NOW).token
+    _CHECKED["remove_closure"] = slots.preview_closure_removal(closure.id, DEFAULT_NOW).token
 
 
 def form(endpoint: str, world, token: str) -> dict[str, str]:
     """A valid save for each POST route, as if sent from its preview."""
+    if endpoint == "dashboard.slots_opening_remove_send":
+        return {"checked": _CHECKED["remove_opening"]}
+    if endpoint == "dashboard.slots_closure_remove_send":
+        return {"checked": _CHECKED["remove_closure"]}
     if endpoint == "dashboard.slots_hours_send":
         return HOURS | {"checked": _CHECKED["hours"], "action": "save"}
     if endpoint == "dashboard.slots_opening_send":
