@@ -15,7 +15,7 @@ from booking.domain.statuses import BookingStatus, IntakeStatus, ReviewState
 from booking.extensions import db
 from booking.models import Booking, CallRequest, Intake
 from booking.services.availability import local_day_bounds, practice_zone
-from booking.services.intake import answers_of
+from booking.services.intake import answers_of, latest_intakes
 from booking.services.screening import screening_conditions
 from booking.services.session_notes import notes_for
 
@@ -114,21 +114,10 @@ def upcoming_sessions(now: datetime) -> list[UpcomingSession]:
 
 def _latest_followups(client_ids: set[int], now: datetime) -> dict[int, str]:
     """Each client's answer to "how were you after?" for their latest past session: one query."""
-    if not client_ids:
-        return {}
-    rows = db.session.execute(
-        select(Booking.client_id, Booking.followup_answer)
-        .where(
-            Booking.client_id.in_(client_ids),
-            Booking.end_utc <= now,
-            Booking.followup_answer.is_not(None),
-        )
-        .order_by(Booking.client_id, Booking.end_utc.desc())
-    )
-    latest: dict[int, str] = {}
-    for client_id, answer in rows:
-        latest.setdefault(client_id, answer)
-    return latest
+    return {
+        client_id: answers[0].answer
+        for client_id, answers in _followups_by_client(client_ids, now).items()
+    }
 
 
 def _latest_intake_progress(client_ids: set[int]) -> dict[int, IntakeProgress]:
@@ -230,7 +219,7 @@ def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
         )
     )
     clients = {booking.client_id for booking in bookings}
-    intakes = _latest_intakes(clients)
+    intakes = latest_intakes(clients)
     conditions = screening_conditions(include_inactive=True) if intakes else []
     plans = {
         client_id: session_plan(answers_of(intake), conditions, today)
@@ -271,29 +260,6 @@ def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
         upcoming=list(upcoming.items()),
         recent=[s for s in reversed(sessions) if s.booking.start_utc < today_start],
     )
-
-
-def _latest_intakes(client_ids: set[int]) -> dict[int, Intake]:
-    """Each client's latest intake, with its answers: one query."""
-    if not client_ids:
-        return {}
-    ranked = (
-        select(
-            Intake.id,
-            func.row_number()
-            .over(
-                partition_by=Intake.client_id,
-                order_by=(Intake.created_at.desc(), Intake.id.desc()),
-            )
-            .label("position"),
-        )
-        .where(Intake.client_id.in_(client_ids))
-        .subquery()
-    )
-    latest = db.session.scalars(
-        select(Intake).join(ranked, ranked.c.id == Intake.id).where(ranked.c.position == 1)
-    )
-    return {intake.client_id: intake for intake in latest}
 
 
 def _followups_by_client(client_ids: set[int], now: datetime) -> dict[int, list[EarlierFollowUp]]:

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import contains_eager
 
 from booking.domain import availability as engine
 from booking.domain.diary import (
@@ -28,7 +28,7 @@ from booking.domain.diary import (
 from booking.domain.intake_rules import PracticalAdjustments, practical_adjustments
 from booking.domain.statuses import BookingStatus, ReviewState
 from booking.extensions import db
-from booking.models import Booking, Closure, Intake, Practitioner, Service
+from booking.models import Booking, Closure, Practitioner, Service
 from booking.services.availability import (
     active_practitioners,
     booking_window,
@@ -36,7 +36,7 @@ from booking.services.availability import (
     session_shape,
 )
 from booking.services.catalogue import bookable_services
-from booking.services.intake import answers_of
+from booking.services.intake import answers_of, latest_intakes
 
 
 @dataclass(frozen=True)
@@ -173,27 +173,13 @@ def practical_needs(client_ids: Iterable[int]) -> dict[int, PracticalAdjustments
     The answers are decrypted here and only the practical side leaves this function, as in
     client_records.practical_view.
     """
-    ids = sorted(set(client_ids))
-    if not ids:
-        return {}
-    newer = aliased(Intake)
-    latest = (
-        select(newer.id)
-        .where(newer.client_id == Intake.client_id)
-        .order_by(newer.created_at.desc(), newer.id.desc())
-        .limit(1)
-        .correlate(Intake)
-        .scalar_subquery()
-    )
-    needs: dict[int, PracticalAdjustments] = {}
-    for intake in db.session.scalars(
-        select(Intake).where(Intake.client_id.in_(ids), Intake.id == latest)
-    ):
-        needs[intake.client_id] = practical_adjustments(
+    return {
+        client_id: practical_adjustments(
             answers_of(intake),
             review_pending=intake.review_state in (ReviewState.PENDING, ReviewState.CONTACTED),
         )
-    return needs
+        for client_id, intake in latest_intakes(client_ids).items()
+    }
 
 
 def _closures(

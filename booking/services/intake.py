@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
 from booking.domain import intake as questionnaire
@@ -99,6 +99,30 @@ def latest_intake(client_id: int) -> Intake | None:
         .where(Intake.client_id == client_id)
         .order_by(Intake.created_at.desc(), Intake.id.desc())
     ).first()
+
+
+def latest_intakes(client_ids: Iterable[int]) -> dict[int, Intake]:
+    """Each client's most recent intake (as latest_intake), for many clients: one query."""
+    ids = set(client_ids)
+    if not ids:
+        return {}
+    ranked = (
+        select(
+            Intake.id,
+            func.row_number()
+            .over(
+                partition_by=Intake.client_id,
+                order_by=(Intake.created_at.desc(), Intake.id.desc()),
+            )
+            .label("position"),
+        )
+        .where(Intake.client_id.in_(ids))
+        .subquery()
+    )
+    latest = db.session.scalars(
+        select(Intake).join(ranked, ranked.c.id == Intake.id).where(ranked.c.position == 1)
+    )
+    return {intake.client_id: intake for intake in latest}
 
 
 # --- Private links ----------------------------------------------------------------------------
