@@ -157,17 +157,8 @@ def book_for_client() -> str:
 
 
 def _details(form: BookForClientForm) -> bookings.ClientDetails:
-    carer = bool(form.by_carer.data)
-    return bookings.ClientDetails(
-        name=form.name.data,
-        preferred_name=form.preferred_name.data or None,
-        email=form.normalised("email"),
-        phone=form.normalised("phone"),
-        carer_name=form.carer_name.data if carer else None,
-        carer_relationship=(form.carer_relationship.data or None) if carer else None,
-        carer_email=form.normalised("carer_email") if carer else None,
-        carer_phone=form.normalised("carer_phone") if carer else None,
-        send_to_carer=carer and bool(form.send_to_carer.data),
+    return form.client_details(
+        through_carer=bool(form.by_carer.data), send_to_carer=bool(form.send_to_carer.data)
     )
 
 

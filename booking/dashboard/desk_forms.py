@@ -15,7 +15,7 @@ from booking.domain.desk_rules import (
     within_reach,
 )
 from booking.domain.text import tidy_line
-from booking.public.forms import EmailAddress, PhoneNumber
+from booking.public.forms import ContactFields, EmailAddress, PhoneNumber
 
 REASON_LIMIT = 120
 BAD_DATE = "Please give a date like 24/11/2026, or use the date picker."
@@ -59,7 +59,7 @@ def _clock(form: FlaskForm, field: StringField) -> None:
         raise ValidationError("Please give a time like 14:30 or 2:30pm.")
 
 
-class BookForClientForm(FlaskForm):
+class BookForClientForm(ContactFields, FlaskForm):
     """Book on a client's behalf: the time (or the override), and a new client's details."""
 
     class Meta:
@@ -176,11 +176,6 @@ class BookForClientForm(FlaskForm):
             )
             valid = False
         return valid
-
-    def normalised(self, name: str) -> str | None:
-        """A contact field in its stored form, or None when empty."""
-        field = getattr(self, name)
-        return getattr(field, "normalised", None) if field.data else None
 
 
 class VersionForm(FlaskForm):

@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from booking.domain.contact import ContactError, normalise_email, normalise_phone
 from booking.domain.text import tidy_line
+from booking.services.booking import ClientDetails
 
 FOR_WHOM = [
     SelectChoice("self", "The session is for me"),
@@ -42,7 +43,31 @@ class PhoneNumber:
                 raise ValidationError(str(problem)) from None
 
 
-class DetailsForm(FlaskForm):
+class ContactFields:
+    """What the client's details form and the desk's booking form share: the contact fields
+    (name, email, phone, and a carer's), read as the booking service takes them."""
+
+    def normalised(self, name: str) -> str | None:
+        """A contact field in its stored form, or None when empty."""
+        field = getattr(self, name)
+        return getattr(field, "normalised", None) if field.data else None
+
+    def client_details(self, *, through_carer: bool, send_to_carer: bool) -> ClientDetails:
+        """The details as typed; the carer's only when someone books through a carer."""
+        return ClientDetails(
+            name=self.name.data,
+            preferred_name=self.preferred_name.data or None,
+            email=self.normalised("email"),
+            phone=self.normalised("phone"),
+            carer_name=self.carer_name.data if through_carer else None,
+            carer_relationship=(self.carer_relationship.data or None) if through_carer else None,
+            carer_email=self.normalised("carer_email") if through_carer else None,
+            carer_phone=self.normalised("carer_phone") if through_carer else None,
+            send_to_carer=through_carer and send_to_carer,
+        )
+
+
+class DetailsForm(ContactFields, FlaskForm):
     """Your details: as few as we can manage with."""
 
     class Meta:
@@ -124,11 +149,6 @@ class DetailsForm(FlaskForm):
             self.email.errors.append(message)
             valid = False
         return valid
-
-    def normalised(self, name: str) -> str | None:
-        """A contact field in its stored form, or None when empty."""
-        field = getattr(self, name)
-        return getattr(field, "normalised", None) if field.data else None
 
 
 class ConfirmForm(DetailsForm):

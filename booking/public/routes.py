@@ -105,17 +105,8 @@ def choose_time(slug: str) -> str:
 
 
 def _details_from(form: DetailsForm) -> bookings.ClientDetails:
-    for_other = form.for_whom.data == "other"
-    return bookings.ClientDetails(
-        name=form.name.data,
-        preferred_name=form.preferred_name.data or None,
-        email=form.normalised("email"),
-        phone=form.normalised("phone"),
-        carer_name=form.carer_name.data if for_other else None,
-        carer_relationship=(form.carer_relationship.data or None) if for_other else None,
-        carer_email=form.normalised("carer_email") if for_other else None,
-        carer_phone=form.normalised("carer_phone") if for_other else None,
-        send_to_carer=for_other and form.send_to.data == "carer",
+    return form.client_details(
+        through_carer=form.for_whom.data == "other", send_to_carer=form.send_to.data == "carer"
     )
 
 
