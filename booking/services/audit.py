@@ -41,6 +41,26 @@ def actor_for(staff_user_id: int | None) -> Actor:
     return Actor(staff_user_id, user.email if user is not None else f"staff #{staff_user_id}")
 
 
+def _event_fields(
+    actor: Actor,
+    action: AuditAction,
+    now: datetime,
+    client_id: int | None,
+    booking_id: int | None,
+    detail: str,
+) -> dict[str, object]:
+    """One event's columns, its detail made a single short line."""
+    return {
+        "occurred_at": now,
+        "staff_user_id": actor.staff_user_id,
+        "actor": actor.label[:254],
+        "action": action,
+        "client_id": client_id,
+        "booking_id": booking_id,
+        "detail": str(tidy_line(detail))[:DETAIL_LIMIT],
+    }
+
+
 def record(
     actor: Actor,
     action: AuditAction,
@@ -51,15 +71,7 @@ def record(
     detail: str = "",
 ) -> AuditEvent:
     """Add an event to the current transaction. `detail` must never hold a health answer."""
-    event = AuditEvent(
-        occurred_at=now,
-        staff_user_id=actor.staff_user_id,
-        actor=actor.label[:254],
-        action=action,
-        client_id=client_id,
-        booking_id=booking_id,
-        detail=str(tidy_line(detail))[:DETAIL_LIMIT],
-    )
+    event = AuditEvent(**_event_fields(actor, action, now, client_id, booking_id, detail))
     db.session.add(event)
     return event
 
@@ -85,14 +97,7 @@ def record_views(
     if not client_ids:
         return
     rows = [
-        {
-            "occurred_at": now,
-            "staff_user_id": actor.staff_user_id,
-            "actor": actor.label[:254],
-            "action": action,
-            "client_id": client_id,
-            "detail": str(tidy_line(detail))[:DETAIL_LIMIT],
-        }
+        _event_fields(actor, action, now, client_id, None, detail)
         for client_id in dict.fromkeys(client_ids)  # once each, in order
     ]
     with write_transaction() as session:
