@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -61,23 +62,33 @@ def session_facts(
         manage_url=public_url("manage.show", token=manage_token) if manage_token else "",
         dashboard_url=public_url("dashboard.home"),
         held=booking.status == BookingStatus.HELD_FOR_REVIEW,
-        crash_last_time=(_crash_last_time(booking) if crash_last_time is None else crash_last_time),
+        crash_last_time=(
+            crashed_before([booking])[booking.id] if crash_last_time is None else crash_last_time
+        ),
     )
 
 
-def _crash_last_time(booking: Booking) -> bool:
-    """Whether the client's answer after their previous session was "a crash"."""
-    last = db.session.scalars(
-        select(Booking.followup_answer)
+def crashed_before(bookings: list[Booking]) -> dict[int, bool]:
+    """For each booking, whether the client's answer after their previous session was
+    "a crash": one query for every client on a list."""
+    if not bookings:
+        return {}
+    answers: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    rows = db.session.execute(
+        select(Booking.client_id, Booking.end_utc, Booking.followup_answer)
         .where(
-            Booking.client_id == booking.client_id,
-            Booking.end_utc <= booking.start_utc,
+            Booking.client_id.in_({booking.client_id for booking in bookings}),
             Booking.followup_answer.is_not(None),
-            Booking.id != booking.id,
         )
-        .order_by(Booking.end_utc.desc())
-    ).first()
-    return last == "crash"
+        .order_by(Booking.end_utc)
+    )
+    for client_id, end_utc, answer in rows:
+        answers[client_id].append((end_utc, answer))
+    crashed = {}
+    for booking in bookings:
+        earlier = [a for end, a in answers[booking.client_id] if end <= booking.start_utc]
+        crashed[booking.id] = bool(earlier) and earlier[-1] == "crash"
+    return crashed
 
 
 def booking_changed(

@@ -26,7 +26,7 @@ from booking.domain.messages import (
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import AuditEvent, Booking, Client
-from booking.services import audit
+from booking.services import audit, notify
 from booking.services.availability import local_day_bounds, practice_zone
 from booking.services.notify import session_facts
 from booking.services.settings import current as current_settings
@@ -70,31 +70,6 @@ def _number(client: Client) -> tuple[str, bool]:
     if client.phone:
         return client.phone, False
     return client.carer_phone or "", True
-
-
-def _crashed_before(bookings: list[Booking]) -> dict[int, bool]:
-    """For each booking, whether the client's previous answered follow-up was "a crash".
-
-    One query for every client on the list (session_facts alone would ask once per booking).
-    """
-    if not bookings:
-        return {}
-    answers: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
-    rows = db.session.execute(
-        select(Booking.client_id, Booking.end_utc, Booking.followup_answer)
-        .where(
-            Booking.client_id.in_({booking.client_id for booking in bookings}),
-            Booking.followup_answer.is_not(None),
-        )
-        .order_by(Booking.end_utc)
-    )
-    for client_id, end_utc, answer in rows:
-        answers[client_id].append((end_utc, answer))
-    crashed = {}
-    for booking in bookings:
-        earlier = [a for end, a in answers[booking.client_id] if end <= booking.start_utc]
-        crashed[booking.id] = bool(earlier) and earlier[-1] == "crash"
-    return crashed
 
 
 def _tries(booking_ids: list[int]) -> dict[int, list[AuditEvent]]:
@@ -159,7 +134,7 @@ def calls_to_make(now: datetime) -> list[PhoneCall]:
             .order_by(Booking.end_utc, Booking.id)
         )
     )
-    crashed = _crashed_before(checkins)
+    crashed = notify.crashed_before(checkins)
     tries = _tries([booking.id for booking in checkins + followups])
     calls = []
     for kind, bookings in (("checkin", checkins), ("followup", followups)):
