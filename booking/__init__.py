@@ -126,6 +126,11 @@ def register_template_context(app: Flask) -> None:
             }
         }
 
+    from booking.clock import local_date, template_context
+
+    app.context_processor(template_context)
+    app.add_template_filter(local_date, "local_day")
+
     from booking.domain.contact import phone_for_display
     from booking.domain.dates import clock_in_words, day_in_words, moment_in_words
     from booking.web import public_url

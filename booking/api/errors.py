@@ -18,7 +18,8 @@ from marshmallow import ValidationError
 from booking.api import bp
 from booking.api.replies import named_slots
 from booking.api.schemas import Error, TimeConflict, ValidationErrors
-from booking.services.availability import active_practitioners, practice_zone
+from booking.clock import practice_zone
+from booking.services.availability import active_practitioners
 from booking.services.booking import (
     BookingError,
     FirstVisitFirst,

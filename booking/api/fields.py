@@ -12,8 +12,8 @@ from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields
 
+from booking.clock import practice_zone
 from booking.domain.contact import ContactError, normalise_email, normalise_phone
-from booking.services.availability import practice_zone
 
 # Dates and times are checked against these years, far wider than any booking window.
 FIRST_YEAR = 2000

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from booking.api.replies import SlotReply, named_slots
-from booking.services.availability import find_slots, local_day_bounds, practice_zone
+from booking.clock import practice_zone
+from booking.services.availability import find_slots, local_day_bounds
 from booking.services.booking import active_service, bookable_practitioners
 
 

@@ -22,7 +22,6 @@ from booking.extensions import csrf
 from booking.intake import bp
 from booking.intake.forms import REQUIRED_MESSAGES, StepForm, for_step, readable
 from booking.services import intake as intakes
-from booking.services.availability import practice_zone
 
 MAX_CHOICES = 40  # more than any question offers
 MAX_CHOICE_LENGTH = 60
@@ -272,7 +271,6 @@ def consents(token: str) -> ResponseReturnValue:
         state=state,
         form=PlainForm(),
         wording=CONSENTS,
-        zone=practice_zone(),
     )
 
 
@@ -288,7 +286,6 @@ def withdraw(token: str, consent_id: int) -> ResponseReturnValue:
             state=state,
             form=form,
             wording=CONSENTS,
-            zone=practice_zone(),
             expired=True,
         ), 400
     try:

@@ -7,13 +7,12 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from booking.clock import now_utc
+from booking.clock import local_date, now_utc, practice_zone
 from booking.domain.ical import CalendarEntry, booking_calendar
 from booking.domain.statuses import BookingStatus
 from booking.manage import bp
 from booking.models import Booking
 from booking.public.times import parse_start, times_context
-from booking.services import availability
 from booking.services import booking as bookings
 from booking.services import intake as intakes
 from booking.web import public_url
@@ -28,12 +27,12 @@ def _booking_or_404(token: str) -> Booking:
 
 
 def _page_context(booking: Booking) -> dict[str, object]:
-    zone = availability.practice_zone()
+    zone = practice_zone()
     now = now_utc()
     return {
         "booking": booking,
         "zone": zone,
-        "today": now.astimezone(zone).date(),
+        "today": local_date(now),
         "changeable": bookings.is_changeable(booking, now),
         "questions": intakes.questions_link(booking, now),
     }

@@ -17,7 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from booking.clock import now_utc
+from booking.clock import now_utc, practice_today, practice_zone
 from booking.extensions import csrf
 from booking.public import bp
 from booking.public.forms import CallMeForm, ConfirmForm, DetailsForm
@@ -116,7 +116,7 @@ def _booking_keys() -> URLSafeSerializer:
 
 def _choice_context(service, form: DetailsForm) -> dict[str, object]:
     """What every step after the time shows: the service, the time and the therapist."""
-    zone = availability.practice_zone()
+    zone = practice_zone()
     start = parse_start(form.start.data)
     practitioner_id = _practitioner_choice(form.practitioner.data)
     therapist = None
@@ -128,7 +128,7 @@ def _choice_context(service, form: DetailsForm) -> dict[str, object]:
         "start": start,
         "zone": zone,
         "therapist": therapist,
-        "today": now_utc().astimezone(zone).date(),
+        "today": practice_today(),
     }
 
 
@@ -246,14 +246,11 @@ def booked(token: str) -> ResponseReturnValue:
     booking = bookings.find_by_token(token)
     if booking is None:
         abort(404)
-    zone = availability.practice_zone()
     now = now_utc()
     page = render_template(
         "book/booked.html",
         booking=booking,
         token=token,
-        zone=zone,
-        today=now.astimezone(zone).date(),
         questions=intakes.questions_link(booking, now),
     )
     return never_cache(make_response(page))

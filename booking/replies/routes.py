@@ -6,11 +6,10 @@ from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from booking.clock import now_utc
+from booking.clock import now_utc, practice_zone
 from booking.extensions import csrf
 from booking.replies import bp
 from booking.services import replies
-from booking.services.availability import practice_zone
 
 
 class AnswerForm(FlaskForm):

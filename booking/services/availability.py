@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import or_, select
 
+from booking.clock import practice_zone
 from booking.domain import availability as domain
 from booking.domain.dates import PartOfDay, part_of_day
 from booking.domain.statuses import BookingStatus
@@ -32,11 +33,6 @@ def booking_window(staff: bool = False) -> domain.BookingWindow:
         min_notice=timedelta(0) if staff else practice.min_notice,
         max_advance=practice.max_advance,
     )
-
-
-def practice_zone() -> ZoneInfo:
-    """The practice's time zone, for dates shown to people."""
-    return ZoneInfo(current_app.config["PRACTICE_TIMEZONE"])
 
 
 def session_shape(service: Service) -> domain.SessionShape:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from booking.clock import practice_zone
 from booking.domain.intake import ScreeningCondition
 from booking.domain.intake_rules import (
     PracticalAdjustments,
@@ -25,7 +26,6 @@ from booking.domain.intake_rules import (
 from booking.domain.statuses import BookingStatus, ReviewState
 from booking.extensions import db
 from booking.models import Booking, Client, Consent, Intake, StaffUser
-from booking.services.availability import practice_zone
 from booking.services.dashboard import IntakeProgress, intake_progress
 from booking.services.intake import answers_of, latest_intake
 from booking.services.review import review_note

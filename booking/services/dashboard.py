@@ -10,11 +10,12 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from booking.clock import practice_zone
 from booking.domain.intake_rules import SessionPlan, session_plan
 from booking.domain.statuses import BookingStatus, IntakeStatus, ReviewState
 from booking.extensions import db
 from booking.models import Booking, CallRequest, Intake
-from booking.services.availability import local_day_bounds, practice_zone
+from booking.services.availability import local_day_bounds
 from booking.services.intake import answers_of, latest_intakes
 from booking.services.screening import screening_conditions
 from booking.services.session_notes import notes_for

@@ -11,13 +11,14 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from booking.clock import practice_zone
 from booking.domain.audit import AuditAction
 from booking.domain.desk_rules import cancel_reason_words, spreadsheet_safe
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
 from booking.extensions import db
 from booking.models import Booking
 from booking.services import audit
-from booking.services.availability import local_day_bounds, practice_zone
+from booking.services.availability import local_day_bounds
 from booking.transactions import write_transaction
 
 HEADER = [

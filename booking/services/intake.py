@@ -23,6 +23,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
+from booking.clock import practice_zone
 from booking.domain import intake as questionnaire
 from booking.domain.consent import CONSENTS, REQUIRED_CONSENTS
 from booking.domain.intake import HOLDING_FLAGS
@@ -44,7 +45,6 @@ from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Booking, CallRequest, Client, Consent, Intake
 from booking.services import notify
-from booking.services.availability import practice_zone
 from booking.services.screening import screening_conditions
 from booking.transactions import retry_conflicts, write_transaction
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from booking.clock import practice_zone
 from booking.domain.messages import (
     Change,
     SessionFacts,
@@ -22,7 +23,6 @@ from booking.domain.text import first_name
 from booking.extensions import db
 from booking.models import Booking
 from booking.services import outbox, replies
-from booking.services.availability import practice_zone
 from booking.services.settings import current as current_settings
 from booking.web import public_url
 

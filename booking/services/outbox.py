@@ -27,6 +27,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from booking.clock import practice_zone
 from booking.domain.audit import AuditAction
 from booking.domain.imip import imip_email
 from booking.domain.messages import Outgoing
@@ -35,7 +36,6 @@ from booking.domain.statuses import BookingStatus, IntakeStatus
 from booking.extensions import db
 from booking.models import Booking, Intake, OutboxMessage
 from booking.services import audit
-from booking.services.availability import practice_zone
 from booking.services.settings import current as current_settings
 from booking.transactions import write_transaction
 

@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
+from booking.clock import practice_zone
 from booking.domain.audit import AuditAction
 from booking.domain.messages import (
     CHECKIN_ANSWERS,
@@ -27,7 +28,7 @@ from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import AuditEvent, Booking, Client
 from booking.services import audit, notify
-from booking.services.availability import local_day_bounds, practice_zone
+from booking.services.availability import local_day_bounds
 from booking.services.notify import session_facts
 from booking.services.settings import current as current_settings
 from booking.transactions import retry_conflicts, write_transaction

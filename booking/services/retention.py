@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.sql import Delete
 
+from booking.clock import practice_zone
 from booking.domain import retention
 from booking.domain.audit import AuditAction
 from booking.domain.intake import date_of_birth
@@ -31,7 +32,6 @@ from booking.models import (
     StaffSession,
 )
 from booking.services import audit
-from booking.services.availability import practice_zone
 from booking.services.intake import answers_of
 from booking.transactions import write_transaction
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from booking.clock import practice_zone
 from booking.domain.audit import AuditAction
 from booking.domain.intake_rules import RaisedFlag, flags_for
 from booking.domain.messages import Change
@@ -23,7 +24,6 @@ from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Booking, Intake
 from booking.services import audit, notify
-from booking.services.availability import practice_zone
 from booking.services.intake import answers_of
 from booking.services.screening import screening_conditions
 from booking.transactions import retry_conflicts, write_transaction

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from booking.clock import practice_zone
 from booking.domain import slots as rules
 from booking.domain.audit import AuditAction
 from booking.domain.availability import Span, WeeklyHours, merge, weekly_windows
@@ -28,7 +29,6 @@ from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Closure, Opening, OpeningHours, Practitioner
 from booking.services import audit
-from booking.services.availability import practice_zone
 from booking.transactions import write_transaction
 
 

@@ -56,10 +56,10 @@ _CHECKED: dict[str, str] = {}
 
 def seed(world) -> None:
     """Weekly hours, an extra opening and a closure for the world's therapist; the previews."""
+    from booking.clock import practice_zone
     from booking.domain import slots as rules
     from booking.domain.availability import Span
     from booking.services import slots
-    from booking.services.availability import practice_zone
 
     practitioner = db.session.get(Practitioner, world.practitioner_id)
     open_weekdays(practitioner)

@@ -8,9 +8,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
 
 from booking.auth.roles import roles_required
-from booking.clock import now_utc
+from booking.clock import now_utc, practice_zone
 from booking.dashboard import bp
-from booking.dashboard.accounts_forms import (
+from booking.dashboard.accounts.forms import (
     AuditFilterForm,
     StaffAddForm,
     StaffChangeForm,
@@ -22,7 +22,6 @@ from booking.domain.staff_accounts import ROLE_WORDS
 from booking.domain.statuses import StaffRole
 from booking.services import audit, staff
 from booking.services import audit_trail as trail
-from booking.services.availability import practice_zone
 from booking.web import row_id
 
 ADMIN = StaffRole.ADMIN
@@ -51,11 +50,15 @@ def _words() -> dict[str, object]:
 @roles_required(ADMIN)
 def staff_list() -> str:
     """Every staff account: email, role, diary, whether it can sign in, last sign-in."""
-    return render_template("dashboard/staff_list.html", accounts=staff.staff_accounts(), **_words())
+    return render_template(
+        "dashboard/accounts/staff_list.html", accounts=staff.staff_accounts(), **_words()
+    )
 
 
 def _add_page(form: StaffAddForm, problem: str | None = None) -> str:
-    return render_template("dashboard/staff_add.html", form=form, problem=problem, **_words())
+    return render_template(
+        "dashboard/accounts/staff_add.html", form=form, problem=problem, **_words()
+    )
 
 
 @bp.get("/staff/new")
@@ -108,7 +111,7 @@ def _edit_page(
         change = StaffChangeForm(formdata=None, data=data, prefix="change")
     change.offer(staff.diaries())
     return render_template(
-        "dashboard/staff_edit.html",
+        "dashboard/accounts/staff_edit.html",
         account=user,
         change=change,
         password=password or StaffPasswordForm(formdata=None, prefix="password"),
@@ -227,7 +230,7 @@ def audit_trail() -> ResponseReturnValue:
         action = AuditAction(form.action.data) if form.action.data else None
         page = trail.audit_page(client_id=form.client_id, action=action, before_id=_before_id())
     html = render_template(
-        "dashboard/audit.html",
+        "dashboard/accounts/audit.html",
         form=form,
         page=page,
         filters={

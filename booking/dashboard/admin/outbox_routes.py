@@ -15,7 +15,6 @@ from booking.clock import now_utc
 from booking.dashboard import bp
 from booking.domain.statuses import StaffRole
 from booking.services import outbox
-from booking.services.availability import practice_zone
 
 OUTBOX_ROLES = (StaffRole.RECEPTION, StaffRole.ADMIN)
 KIND_WORDS = {
@@ -36,14 +35,11 @@ KIND_WORDS = {
 @roles_required(*OUTBOX_ROLES)
 def outbox_failed() -> str:
     """Messages that will not be tried again, with the reason and a button to send again."""
-    zone = practice_zone()
     return render_template(
-        "dashboard/outbox.html",
+        "dashboard/admin/outbox.html",
         messages=outbox.failed_messages(),
         form=FlaskForm(formdata=None),
         kind_words=KIND_WORDS,
-        zone=zone,
-        today=now_utc().astimezone(zone).date(),
     )
 
 

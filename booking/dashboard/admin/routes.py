@@ -9,7 +9,7 @@ from flask_login import current_user
 from booking.auth.roles import roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
-from booking.dashboard.admin_forms import ServiceForm, SettingsForm
+from booking.dashboard.admin.forms import ServiceForm, SettingsForm
 from booking.domain.settings import DEFINITIONS, SettingError, as_text, fingerprint
 from booking.domain.statuses import StaffRole
 from booking.models import Service
@@ -34,14 +34,14 @@ SETTINGS_CHANGED_MEANWHILE = (
 @roles_required(ADMIN)
 def services_list() -> str:
     """Every service, switched-off ones too, with a link to change each."""
-    return render_template("dashboard/services.html", services=services_admin.all_services())
+    return render_template("dashboard/admin/services.html", services=services_admin.all_services())
 
 
 def _service_form_page(
     form: ServiceForm, service: Service | None = None, problem: str | None = None
 ) -> str:
     return render_template(
-        "dashboard/services_form.html", form=form, service=service, problem=problem
+        "dashboard/admin/services_form.html", form=form, service=service, problem=problem
     )
 
 
@@ -145,7 +145,7 @@ def _settings_page(
     form: SettingsForm, problem: str | None = None, latest: object | None = None
 ) -> str:
     return render_template(
-        "dashboard/settings.html",
+        "dashboard/admin/settings.html",
         form=form,
         definitions=DEFINITIONS,
         problem=problem,

@@ -5,15 +5,20 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from booking.auth.roles import EVERY_ROLE, roles_required
+from booking.auth.roles import CLINICAL_ROLES, EVERY_ROLE, roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
-from booking.dashboard.desk_forms import SearchForm
+from booking.dashboard.answers import readable_answers
+from booking.dashboard.forms import SearchForm
 from booking.domain.audit import AuditAction
+from booking.domain.consent import CONSENTS
 from booking.domain.desk_rules import cancel_reason_words
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
-from booking.services import audit, client_records, client_search
-from booking.services.availability import practice_zone
+from booking.services import (
+    audit,
+    client_records,
+    client_search,
+)
 
 
 @bp.get("/clients")
@@ -25,13 +30,10 @@ def clients() -> str:
     result = None
     if form.validate() and form.q.data:
         result = client_search.search_clients(form.q.data, now)
-    zone = practice_zone()
     return render_template(
-        "dashboard/clients.html",
+        "dashboard/clients/clients.html",
         form=form,
         result=result,
-        zone=zone,
-        today=now.astimezone(zone).date(),
     )
 
 
@@ -49,14 +51,49 @@ def client_page(client_id: int) -> str:
     view = client_records.desk_view(client_id, now)
     if view is None:
         abort(404)
-    zone = practice_zone()
     return render_template(
-        "dashboard/client.html",
+        "dashboard/clients/client.html",
         view=view,
         client=view.client,
         checkin_words=CHECKIN_ANSWERS,
         followup_words=FOLLOWUP_ANSWERS,
         cancel_words=cancel_reason_words,
-        zone=zone,
-        today=now.astimezone(zone).date(),
     )
+
+
+# --- A client's record ------------------------------------------------------------------------
+
+
+@bp.get("/clients/<id:client_id>/intake")
+@roles_required(*CLINICAL_ROLES)
+def client_intake(client_id: int) -> str:
+    """The therapist's view: session plan, flags with reasons, every answer, consents."""
+    now = now_utc()
+    record = client_records.clinical_record(client_id, now)
+    if record is None:
+        abort(404)
+    audit.record_view(
+        audit.actor_for(current_user.id), AuditAction.VIEWED_INTAKE, now, client_id=client_id
+    )
+    return render_template(
+        "dashboard/clients/intake.html",
+        record=record,
+        sections=readable_answers(record.answers, record.conditions),
+        consent_words=CONSENTS,
+    )
+
+
+@bp.get("/clients/<id:client_id>/practical")
+@roles_required(*EVERY_ROLE)
+def client_practical(client_id: int) -> str:
+    """Contact details, carer and practical needs: nothing clinical, for every role."""
+    view = client_records.practical_view(client_id)
+    if view is None:
+        abort(404)
+    audit.record_view(
+        audit.actor_for(current_user.id),
+        AuditAction.VIEWED_PRACTICAL,
+        now_utc(),
+        client_id=client_id,
+    )
+    return render_template("dashboard/clients/practical.html", view=view)

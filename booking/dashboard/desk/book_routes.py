@@ -16,10 +16,11 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from booking.auth.roles import EVERY_ROLE, roles_required
-from booking.clock import now_utc
+from booking.clock import local_date, now_utc, practice_zone
 from booking.dashboard import bp
-from booking.dashboard.desk_forms import BookForClientForm, SearchForm, SessionChoiceForm
-from booking.dashboard.desk_words import problem_words
+from booking.dashboard.desk.forms import BookForClientForm, SessionChoiceForm
+from booking.dashboard.desk.words import problem_words
+from booking.dashboard.forms import SearchForm
 from booking.domain.availability import Slot
 from booking.domain.desk_rules import local_instant, parse_clock, within_reach
 from booking.models import Client, Practitioner, Service
@@ -51,7 +52,7 @@ def _choice(
     client_raw, service_raw, practitioner_raw, day: date | None, strict: bool = False
 ) -> Choice:
     now = now_utc()
-    zone = availability.practice_zone()
+    zone = practice_zone()
     if not within_reach(day):
         day = None  # today instead; the form says why next to the field
     client_id = row_id(client_raw)
@@ -69,7 +70,7 @@ def _choice(
         (p for p in practitioners if p.id == chosen),
         practitioners[0] if practitioners and not (strict and practitioner_raw) else None,
     )
-    day = day or now.astimezone(zone).date()
+    day = day or local_date(now)
     slots: list[Slot] = []
     if service is not None and practitioner is not None:
         start, end = availability.local_day_bounds(day, zone)
@@ -84,7 +85,7 @@ def _page(
     problem: str | None = None,
     session_form: SessionChoiceForm | None = None,
 ) -> str:
-    zone = availability.practice_zone()
+    zone = practice_zone()
     now = now_utc()
     if session_form is None or not session_form.day.errors:
         session_form = SessionChoiceForm(formdata=None)
@@ -112,15 +113,13 @@ def _page(
     if search.q.data and not search.errors:
         found = client_search.search_clients(search.q.data, now)
     return render_template(
-        "dashboard/book_for.html",
+        "dashboard/desk/book_for.html",
         choice=choice,
         form=form,
         session_form=session_form,
         search=search,
         found=found,
         problem=problem,
-        zone=zone,
-        today=now.astimezone(zone).date(),
         keep={
             "service": form.service.data,
             "practitioner": form.practitioner.data,
@@ -139,7 +138,7 @@ def book_for_client() -> str:
     session_form.validate()
     day = session_form.day.data
     if day is None and start is not None:
-        day = start.astimezone(availability.practice_zone()).date()
+        day = local_date(start)
     choice = _choice(args.get("client"), args.get("service"), args.get("practitioner"), day)
     form = BookForClientForm(formdata=None)
     if start is not None:
@@ -147,9 +146,7 @@ def book_for_client() -> str:
         if start in offered:
             form.start.data = start.isoformat()
         else:  # a time from the diary that is not free: offer it as an override, unticked
-            form.outside_time.data = start.astimezone(availability.practice_zone()).strftime(
-                "%H:%M"
-            )
+            form.outside_time.data = start.astimezone(practice_zone()).strftime("%H:%M")
     search = SearchForm(formdata=args)
     search.validate()
     # A day that is not a date keeps its message next to the field; today's times show.
@@ -165,7 +162,7 @@ def _details(form: BookForClientForm) -> bookings.ClientDetails:
 def _start_from(form: BookForClientForm, day: date) -> datetime | None:
     if form.outside_hours.data:
         clock = parse_clock(form.outside_time.data or "")
-        start = local_instant(day, clock, availability.practice_zone()) if clock else None
+        start = local_instant(day, clock, practice_zone()) if clock else None
         if start is None:
             form.outside_time.errors = ["The clocks go forward at that time, so it does not exist."]
         return start
@@ -221,7 +218,7 @@ def book_for_client_save() -> ResponseReturnValue:
         choice = _choice(form.client.data, form.service.data, form.practitioner.data, day, True)
         return _page(choice, form, search, problem_words(problem)), status
     booking = result.booking
-    zone = availability.practice_zone()
+    zone = practice_zone()
     when = booking.start_utc.astimezone(zone)
     held = (
         " It is held until the therapist has looked at the client's answers."

@@ -9,7 +9,7 @@ from flask_login import current_user
 from booking.auth.roles import roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
-from booking.dashboard.desk_forms import ExportForm
+from booking.dashboard.desk.forms import ExportForm
 from booking.domain.desk_rules import MAX_EXPORT_DAYS, export_range_problem
 from booking.domain.statuses import StaffRole
 from booking.services import export
@@ -23,7 +23,7 @@ def export_bookings() -> ResponseReturnValue:
     """The form; with ?first=&last= the CSV of bookings starting on those days."""
     if not request.args:
         form = ExportForm(formdata=None)
-        return render_template("dashboard/export.html", form=form, max_days=MAX_EXPORT_DAYS)
+        return render_template("dashboard/desk/export.html", form=form, max_days=MAX_EXPORT_DAYS)
     form = ExportForm(formdata=request.args)
     valid = form.validate()
     if valid:
@@ -32,7 +32,7 @@ def export_bookings() -> ResponseReturnValue:
             form.last.errors = [problem]
             valid = False
     if not valid:
-        page = render_template("dashboard/export.html", form=form, max_days=MAX_EXPORT_DAYS)
+        page = render_template("dashboard/desk/export.html", form=form, max_days=MAX_EXPORT_DAYS)
         return page, 422
     done = export.export_bookings(form.first.data, form.last.data, current_user.id, now_utc())
     response = Response("".join(export.csv_lines(done)), mimetype="text/csv")

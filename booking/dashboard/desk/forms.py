@@ -28,20 +28,6 @@ def _in_reach(form: FlaskForm, field: DateField) -> None:
         raise ValidationError(FAR_AWAY)
 
 
-class SearchForm(FlaskForm):
-    """Find a client (a GET form: nothing changes)."""
-
-    class Meta:
-        csrf = False
-
-    q = StringField(
-        "Name, email or phone number",
-        description="Part of a name is enough. Phone numbers can be typed any way.",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=100, message="Please use 100 characters or fewer.")],
-    )
-
-
 class SessionChoiceForm(FlaskForm):
     """Which session, with whom, on which day (a GET form that shows the free times)."""
 

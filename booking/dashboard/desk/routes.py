@@ -14,10 +14,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from booking.auth.roles import EVERY_ROLE, roles_required
-from booking.clock import now_utc
+from booking.clock import now_utc, practice_zone
 from booking.dashboard import bp
-from booking.dashboard.desk_forms import CancelForm, MoveForm, VersionForm
-from booking.dashboard.desk_words import problem_words
+from booking.dashboard.desk.forms import CancelForm, MoveForm, VersionForm
+from booking.dashboard.desk.words import problem_words
 from booking.domain.audit import AUDIT_WORDS
 from booking.domain.desk_rules import attendance_problem, cancel_reason_words, local_instant
 from booking.domain.desk_rules import parse_clock as parse_clock_words
@@ -26,7 +26,6 @@ from booking.models import Booking
 from booking.public.times import parse_start, times_context
 from booking.services import booking as bookings
 from booking.services import staff_bookings
-from booking.services.availability import practice_zone
 
 
 def _booking_or_404(booking_id: int) -> Booking:
@@ -44,9 +43,8 @@ def _version_form(form_class, booking: Booking, prefix: str = ""):
 
 def _detail_page(booking: Booking, problem: str | None = None, stale: bool = False) -> str:
     now = now_utc()
-    zone = practice_zone()
     return render_template(
-        "dashboard/booking.html",
+        "dashboard/desk/booking.html",
         booking=booking,
         history=staff_bookings.history(booking.id),
         audit_words=AUDIT_WORDS,
@@ -66,8 +64,6 @@ def _detail_page(booking: Booking, problem: str | None = None, stale: bool = Fal
         followup_words=FOLLOWUP_ANSWERS,
         problem=problem,
         stale=stale,
-        zone=zone,
-        today=now.astimezone(zone).date(),
     )
 
 
@@ -124,15 +120,12 @@ def booking_no_show(booking_id: int) -> ResponseReturnValue:
 
 
 def _cancel_page(booking: Booking, form: CancelForm, problem: str | None = None) -> str:
-    zone = practice_zone()
     return render_template(
-        "dashboard/booking_cancel.html",
+        "dashboard/desk/booking_cancel.html",
         booking=booking,
         form=form,
         problem=problem,
         changeable=bookings.is_changeable(booking, now_utc()),
-        zone=zone,
-        today=now_utc().astimezone(zone).date(),
     )
 
 
@@ -196,7 +189,7 @@ def _move_page(
         staff=True,
     )
     return render_template(
-        "dashboard/booking_move.html",
+        "dashboard/desk/booking_move.html",
         booking=booking,
         form=form,
         problem=problem,
@@ -228,14 +221,11 @@ def booking_move_confirm(booking_id: int) -> ResponseReturnValue:
         return _move_page(booking, _version_form(MoveForm, booking))
     form = _version_form(MoveForm, booking)
     form.start.data = start.isoformat()
-    zone = practice_zone()
     return render_template(
-        "dashboard/booking_move_confirm.html",
+        "dashboard/desk/booking_move_confirm.html",
         booking=booking,
         form=form,
         start=start,
-        zone=zone,
-        today=now_utc().astimezone(zone).date(),
     )
 
 
@@ -275,11 +265,3 @@ def booking_move(booking_id: int) -> ResponseReturnValue:
     words = "Moved" + (" (outside opening hours)" if outcome.outside_hours else "")
     flash(f"{words}. We have let the client and the therapist know.", "info")
     return redirect(url_for("dashboard.booking_detail", booking_id=booking_id), code=303)
-
-
-from booking.dashboard import (  # noqa: E402,F401
-    clients_routes,
-    desk_book_routes,
-    desk_export_routes,
-    outbox_routes,
-)

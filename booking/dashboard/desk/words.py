@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from booking.clock import practice_zone
 from booking.domain.dates import moment_in_words
 from booking.services import booking as bookings
-from booking.services.availability import practice_zone
 
 
 def problem_words(problem: bookings.BookingError) -> str:

@@ -8,12 +8,11 @@ from flask import render_template, request
 from flask_login import current_user
 
 from booking.auth.roles import EVERY_ROLE, roles_required
-from booking.clock import now_utc
+from booking.clock import local_date, now_utc, practice_zone
 from booking.dashboard import bp
 from booking.dashboard.diary_words import SLOT_EDITORS, diary_words
 from booking.domain.diary import clock_changes, day_hours, week_of
 from booking.domain.messages import CHECKIN_ANSWERS
-from booking.services.availability import practice_zone
 from booking.services.diary import load_diary
 
 VIEWS = ("day", "week")
@@ -47,7 +46,7 @@ def diary() -> str:
     """Bookings, rest buffers, closures and free time for a day or a week."""
     now = now_utc()
     zone = practice_zone()
-    today = now.astimezone(zone).date()
+    today = local_date(now)
     view = request.args.get("view", "day")
     view = view if view in VIEWS else "day"
     day, day_note = _chosen_day(request.args.get("date"), today)
@@ -61,13 +60,11 @@ def diary() -> str:
         who_note = "We could not find that therapist, so the diary shows everyone."
     step = timedelta(days=7 if view == "week" else 1)
     return render_template(
-        "dashboard/diary.html",
+        "dashboard/diary/diary.html",
         diary=page,
         view=view,
         day=day,
         days=days,
-        today=today,
-        zone=zone,
         practitioner_id=practitioner_id,
         notes=[note for note in (day_note, who_note) if note],
         previous_day=day - step,
@@ -82,6 +79,3 @@ def diary() -> str:
 def request_can_edit() -> bool:
     """Whether the signed-in member of staff may change hours, openings and closures."""
     return current_user.role in SLOT_EDITORS
-
-
-from booking.dashboard import slots_routes  # noqa: E402,F401  (the slots pages, same area)

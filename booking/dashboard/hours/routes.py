@@ -11,10 +11,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from booking.auth.roles import EVERY_ROLE, roles_required
-from booking.clock import now_utc
+from booking.clock import now_utc, practice_today, practice_zone
 from booking.dashboard import bp
 from booking.dashboard.diary_words import SLOT_EDITORS, diary_words
-from booking.dashboard.slots_forms import (
+from booking.dashboard.hours.forms import (
     WHOLE_PRACTICE,
     ClosureForm,
     OpeningForm,
@@ -25,13 +25,9 @@ from booking.dashboard.slots_forms import (
 from booking.domain import slots as rules
 from booking.domain.availability import Span
 from booking.services import slots
-from booking.services.availability import active_practitioners, practice_zone
+from booking.services.availability import active_practitioners
 
 PREVIEW, SAVE, KEEP = "preview", "save", "keep"
-
-
-def _today() -> date:
-    return now_utc().astimezone(practice_zone()).date()
 
 
 def _action() -> str:
@@ -43,9 +39,7 @@ def _page(template: str, **context) -> str:
     zone = practice_zone()
     return render_template(
         template,
-        zone=zone,
         when=lambda start, end: rules.span_words(Span(start, end), zone),
-        today=_today(),
         can_edit_slots=current_user.role in SLOT_EDITORS,
         **diary_words(),
         **context,
@@ -68,7 +62,7 @@ def _previewed(
 def slots_overview() -> str:
     """Weekly hours per therapist, and the extra openings and closures still to come."""
     return _page(
-        "dashboard/slots.html",
+        "dashboard/hours/slots.html",
         overview=slots.overview(now_utc()),
         weekday_names=rules.WEEKDAY_NAMES,
     )
@@ -81,9 +75,9 @@ def _hours_page(practitioner, form, preview=None, notice=None) -> str:
     context = {"practitioner": practitioner}
     if preview is None:
         return _page(
-            "dashboard/slots_hours.html", form=form, preview=None, notice=notice, **context
+            "dashboard/hours/slots_hours.html", form=form, preview=None, notice=notice, **context
         )
-    return _previewed("dashboard/slots_hours.html", form, preview, notice, **context)
+    return _previewed("dashboard/hours/slots_hours.html", form, preview, notice, **context)
 
 
 @bp.get("/slots/hours/<id:practitioner_id>")
@@ -93,7 +87,7 @@ def slots_hours(practitioner_id: int) -> str:
     practitioner = slots.find_practitioner(practitioner_id)
     if practitioner is None:
         abort(404)
-    today = _today()
+    today = practice_today()
     plan = slots.plan_in_force(practitioner_id, today)
     data = {"effective_from": today.isoformat()} | {
         key: rules.windows_text(plan.get(index, ())) for index, key in enumerate(rules.WEEKDAY_KEYS)
@@ -109,7 +103,7 @@ def slots_hours_send(practitioner_id: int) -> ResponseReturnValue:
     if practitioner is None:
         abort(404)
     form = WeeklyHoursForm()
-    today = _today()
+    today = practice_today()
     valid = form.validate()
     effective_from = (
         form.day_value(form.effective_from, today) if form.effective_from.data else None
@@ -180,7 +174,7 @@ def slots_opening() -> str:
     prefill = _prefill()
     data = {"practitioner": prefill.get("who"), "day": prefill.get("day")}
     form = _opening_form(None, **{k: v for k, v in data.items() if v})
-    return _page("dashboard/slots_opening.html", form=form, preview=None, notice=None)
+    return _page("dashboard/hours/slots_opening.html", form=form, preview=None, notice=None)
 
 
 @bp.post("/slots/openings/new")
@@ -188,7 +182,7 @@ def slots_opening() -> str:
 def slots_opening_send() -> ResponseReturnValue:
     """Preview an extra opening, or save it exactly as previewed."""
     form = _opening_form(request.form)
-    today, now = _today(), now_utc()
+    today, now = practice_today(), now_utc()
     valid = form.validate()
     day = form.day_value(form.day, today) if form.day.data else None
     start, end = form.clock_value(form.start), form.clock_value(form.end)
@@ -198,7 +192,7 @@ def slots_opening_send() -> ResponseReturnValue:
             span = rules.opening_span(day, start, end, practice_zone(), today, now)
         except rules.SlotProblem as problem:
             form.add_problem(problem)
-    template = "dashboard/slots_opening.html"
+    template = "dashboard/hours/slots_opening.html"
     if span is None:
         return _page(template, form=form, preview=None, notice=None), 422
     practitioner_id = int(form.practitioner.data)
@@ -230,7 +224,7 @@ def _removal(
     form = RemoveForm()
     form.checked.data = preview.token
     return _page(
-        "dashboard/slots_remove.html",
+        "dashboard/hours/slots_remove.html",
         form=form,
         preview=preview,
         title=title,
@@ -293,7 +287,7 @@ def slots_closure() -> str:
     prefill = _prefill()
     data = {"who": prefill.get("who"), "start_day": prefill.get("day")}
     form = _closure_form(None, **{k: v for k, v in data.items() if v})
-    return _page("dashboard/slots_closure.html", form=form, preview=None, notice=None)
+    return _page("dashboard/hours/slots_closure.html", form=form, preview=None, notice=None)
 
 
 @bp.post("/slots/closures/new")
@@ -301,7 +295,7 @@ def slots_closure() -> str:
 def slots_closure_send() -> ResponseReturnValue:
     """Preview a closure with the sessions it touches, or save it exactly as previewed."""
     form = _closure_form(request.form)
-    today, now = _today(), now_utc()
+    today, now = practice_today(), now_utc()
     valid = form.validate()
     start_day = form.day_value(form.start_day, today) if form.start_day.data else None
     end_day = form.day_value(form.end_day, today) if form.end_day.data else None
@@ -315,7 +309,7 @@ def slots_closure_send() -> ResponseReturnValue:
             )
         except rules.SlotProblem as problem:
             form.add_problem(problem)
-    template = "dashboard/slots_closure.html"
+    template = "dashboard/hours/slots_closure.html"
     if span is None:
         return _page(template, form=form, preview=None, notice=None), 422
     practitioner_id = None if form.who.data == WHOLE_PRACTICE else int(form.who.data)

@@ -1,4 +1,4 @@
-"""Forms for the dashboard. Every field keeps what was typed when anything is wrong."""
+"""Forms for reviews and the screening list. Every field keeps what was typed when wrong."""
 
 from __future__ import annotations
 
@@ -124,11 +124,3 @@ class ScreeningRowForm(FlaskForm):
             active=bool(self.active.data),
             sort_order=self.order.data,
         )
-
-
-class PhoneCallForm(FlaskForm):
-    """What the client said on the phone; the answer is one of the buttons pressed."""
-
-    kind = StringField(validators=[InputRequired(), Length(max=20)])
-    answer = StringField(validators=[InputRequired(), Length(max=20)])
-    sequence = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=1_000_000)])

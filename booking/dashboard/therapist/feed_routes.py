@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from booking.auth.roles import roles_required
 from booking.dashboard import bp
-from booking.dashboard.feed_forms import FeedForm, PractitionerFeedForm
+from booking.dashboard.therapist.feed_forms import FeedForm, PractitionerFeedForm
 from booking.domain.statuses import StaffRole
 from booking.services import audit, feeds
 from booking.web import public_url
@@ -66,7 +66,7 @@ def _sent_form(statuses: list[feeds.FeedStatus]) -> FeedForm:
 
 def _page(statuses: list[feeds.FeedStatus], form: FeedForm, new_link: NewLink | None = None) -> str:
     return render_template(
-        "dashboard/feed.html",
+        "dashboard/therapist/feed.html",
         statuses=statuses,
         form=form,
         new_link=new_link,

@@ -14,13 +14,13 @@ from flask_login import current_user
 from booking.auth.roles import CLINICAL_ROLES, roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
-from booking.dashboard.therapist_forms import SessionNoteForm
+from booking.dashboard.therapist.forms import SessionNoteForm
 from booking.domain.audit import AuditAction
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
 from booking.domain.statuses import StaffRole
 from booking.models import Practitioner
 from booking.services import audit, session_notes
-from booking.services.availability import active_practitioners, practice_zone
+from booking.services.availability import active_practitioners
 from booking.services.dashboard import therapist_day
 from booking.web import row_id
 
@@ -63,14 +63,13 @@ def today() -> str:
     everyone, practitioner = _whose_day()
     day = therapist_day(practitioner.id, now) if practitioner else None
     page = render_template(
-        "dashboard/today.html",
+        "dashboard/therapist/today.html",
         practitioner=practitioner,
         everyone=everyone,
         for_anyone=current_user.role == StaffRole.ADMIN,
         day=day,
         checkin_words=CHECKIN_ANSWERS,
         followup_words=FOLLOWUP_ANSWERS,
-        zone=practice_zone(),
     )
     if day is not None:
         # Recorded after rendering: committing expires the loaded rows the page reads.
@@ -94,15 +93,12 @@ def _note_page(
     page: session_notes.NotePage, form: SessionNoteForm, problem: str | None = None
 ) -> str:
     now = now_utc()
-    zone = practice_zone()
     return render_template(
-        "dashboard/today_note.html",
+        "dashboard/therapist/today_note.html",
         page=page,
         form=form,
         refusal=session_notes.why_not_yet(page.booking, now),
         problem=problem,
-        zone=zone,
-        today=now.astimezone(zone).date(),
         checkin_words=CHECKIN_ANSWERS,
         followup_words=FOLLOWUP_ANSWERS,
     )
@@ -155,6 +151,3 @@ def session_note_save(session_id: int) -> ResponseReturnValue:
     if current_user.role != StaffRole.ADMIN:
         day = {}
     return redirect(url_for("dashboard.today", **day, _anchor=f"session-{session_id}"), code=303)
-
-
-from booking.dashboard import admin_routes  # noqa: E402,F401
