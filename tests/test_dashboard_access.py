@@ -489,7 +489,7 @@ def test_staff_pages_work_by_keyboard_and_pass_axe(app, browser, live_dashboard,
 
 
 def test_every_answer_is_shown_even_ones_the_forms_no_longer_know(app):
-    from booking.dashboard.answers import readable_answers
+    from booking.views.answers import readable_answers
     from booking.services.screening import screening_conditions
 
     answers = {

@@ -12,9 +12,9 @@ from booking.domain.ical import CalendarEntry, booking_calendar
 from booking.domain.statuses import BookingStatus
 from booking.manage import bp
 from booking.models import Booking
-from booking.public.times import parse_start, times_context
 from booking.services import booking as bookings
 from booking.services import intake as intakes
+from booking.views.times import parse_start, times_context
 from booking.web import public_url
 
 

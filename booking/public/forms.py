@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length
 
-from booking.domain.contact import ContactError, normalise_email, normalise_phone
 from booking.domain.text import tidy_line
-from booking.services.booking import ClientDetails
+from booking.views.contact import ContactFields, PhoneNumber, email_field, phone_field, text_field
 
 FOR_WHOM = [
     SelectChoice("self", "The session is for me"),
@@ -19,52 +18,6 @@ SEND_TO = [
     SelectChoice("client", "The person having the massage"),
     SelectChoice("carer", "Me, the person booking"),
 ]
-
-
-class EmailAddress:
-    """Accept an email as typed (spaces trimmed) when it is complete."""
-
-    def __call__(self, form: FlaskForm, field: StringField) -> None:
-        if field.data:
-            try:
-                field.normalised = normalise_email(field.data)
-            except ContactError as problem:
-                raise ValidationError(str(problem)) from None
-
-
-class PhoneNumber:
-    """Accept UK numbers in any common form, and international ones with +."""
-
-    def __call__(self, form: FlaskForm, field: StringField) -> None:
-        if field.data:
-            try:
-                field.normalised = normalise_phone(field.data)
-            except ContactError as problem:
-                raise ValidationError(str(problem)) from None
-
-
-class ContactFields:
-    """What the client's details form and the desk's booking form share: the contact fields
-    (name, email, phone, and a carer's), read as the booking service takes them."""
-
-    def normalised(self, name: str) -> str | None:
-        """A contact field in its stored form, or None when empty."""
-        field = getattr(self, name)
-        return getattr(field, "normalised", None) if field.data else None
-
-    def client_details(self, *, through_carer: bool, send_to_carer: bool) -> ClientDetails:
-        """The details as typed; the carer's only when someone books through a carer."""
-        return ClientDetails(
-            name=self.name.data,
-            preferred_name=self.preferred_name.data or None,
-            email=self.normalised("email"),
-            phone=self.normalised("phone"),
-            carer_name=self.carer_name.data if through_carer else None,
-            carer_relationship=(self.carer_relationship.data or None) if through_carer else None,
-            carer_email=self.normalised("carer_email") if through_carer else None,
-            carer_phone=self.normalised("carer_phone") if through_carer else None,
-            send_to_carer=through_carer and send_to_carer,
-        )
 
 
 class DetailsForm(ContactFields, FlaskForm):
@@ -86,50 +39,15 @@ class DetailsForm(ContactFields, FlaskForm):
             Length(max=120, message="Please shorten the name to 120 characters or fewer."),
         ],
     )
-    preferred_name = StringField(
-        "What should we call them? (optional)",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=80, message="Please use 80 characters or fewer.")],
+    preferred_name = text_field("What should we call them? (optional)", 80)
+    email = email_field("Email (optional if you give a phone number)")
+    phone = phone_field("Phone (optional if you give an email)")
+    carer_name = text_field("Your name", 120)
+    carer_relationship = text_field(
+        "How you know them (optional)", 60, "For example: partner, parent, friend, carer."
     )
-    email = StringField(
-        "Email (optional if you give a phone number)",
-        filters=[tidy_line],
-        validators=[
-            Optional(),
-            Length(max=254, message="Please check this email address: it is very long."),
-            EmailAddress(),
-        ],
-    )
-    phone = StringField(
-        "Phone (optional if you give an email)",
-        filters=[tidy_line],
-        validators=[Optional(), PhoneNumber()],
-    )
-    carer_name = StringField(
-        "Your name",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=120, message="Please use 120 characters or fewer.")],
-    )
-    carer_relationship = StringField(
-        "How you know them (optional)",
-        description="For example: partner, parent, friend, carer.",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=60, message="Please use 60 characters or fewer.")],
-    )
-    carer_email = StringField(
-        "Your email (optional)",
-        filters=[tidy_line],
-        validators=[
-            Optional(),
-            Length(max=254, message="Please check this email address: it is very long."),
-            EmailAddress(),
-        ],
-    )
-    carer_phone = StringField(
-        "Your phone (optional)",
-        filters=[tidy_line],
-        validators=[Optional(), PhoneNumber()],
-    )
+    carer_email = email_field("Your email (optional)")
+    carer_phone = phone_field("Your phone (optional)")
     send_to = RadioField("Who should we send reminders to?", choices=SEND_TO, default="client")
 
     def validate(self, extra_validators=None) -> bool:

@@ -1,6 +1,6 @@
 """A client's answers in the words the client read: each question and their answer.
 
-The questions' words come from the questionnaire's own forms (booking/intake/forms.py), so
+The questions' words come from the questionnaire's own forms (views/questionnaire.py), so
 the therapist reads exactly what the client was asked. An answer the forms no longer know
 (a condition taken off the list, an option since renamed) is shown as stored, never dropped.
 """
@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from booking.domain.intake import STEPS, ScreeningCondition
-from booking.intake.forms import for_step  # the questionnaire's own words
+from booking.views.questionnaire import for_step  # the questionnaire's own words
 
 DATE_QUESTIONS = frozenset({"date_of_birth"})  # stored as ISO dates
 

@@ -8,7 +8,6 @@ from flask_login import current_user
 from booking.auth.roles import CLINICAL_ROLES, EVERY_ROLE, roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
-from booking.dashboard.answers import readable_answers
 from booking.dashboard.forms import SearchForm
 from booking.domain.audit import AuditAction
 from booking.domain.consent import CONSENTS
@@ -19,6 +18,7 @@ from booking.services import (
     client_records,
     client_search,
 )
+from booking.views.answers import readable_answers
 
 
 @bp.get("/clients")

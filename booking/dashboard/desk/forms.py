@@ -15,7 +15,7 @@ from booking.domain.desk_rules import (
     within_reach,
 )
 from booking.domain.text import tidy_line
-from booking.public.forms import ContactFields, EmailAddress, PhoneNumber
+from booking.views.contact import ContactFields, email_field, phone_field, text_field
 
 REASON_LIMIT = 120
 BAD_DATE = "Please give a date like 24/11/2026, or use the date picker."
@@ -84,50 +84,14 @@ class BookForClientForm(ContactFields, FlaskForm):
             Length(max=120, message="Please shorten the name to 120 characters or fewer."),
         ],
     )
-    preferred_name = StringField(
-        "What they like to be called (optional)",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=80, message="Please use 80 characters or fewer.")],
-    )
-    email = StringField(
-        "Email (optional if you give a phone number)",
-        filters=[tidy_line],
-        validators=[
-            Optional(),
-            Length(max=254, message="Please check this email address: it is very long."),
-            EmailAddress(),
-        ],
-    )
-    phone = StringField(
-        "Phone (optional if you give an email)",
-        filters=[tidy_line],
-        validators=[Optional(), PhoneNumber()],
-    )
+    preferred_name = text_field("What they like to be called (optional)", 80)
+    email = email_field("Email (optional if you give a phone number)")
+    phone = phone_field("Phone (optional if you give an email)")
     by_carer = BooleanField("A carer is booking for them")
-    carer_name = StringField(
-        "Carer's name",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=120, message="Please use 120 characters or fewer.")],
-    )
-    carer_relationship = StringField(
-        "How the carer knows them (optional)",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=60, message="Please use 60 characters or fewer.")],
-    )
-    carer_email = StringField(
-        "Carer's email (optional)",
-        filters=[tidy_line],
-        validators=[
-            Optional(),
-            Length(max=254, message="Please check this email address: it is very long."),
-            EmailAddress(),
-        ],
-    )
-    carer_phone = StringField(
-        "Carer's phone (optional)",
-        filters=[tidy_line],
-        validators=[Optional(), PhoneNumber()],
-    )
+    carer_name = text_field("Carer's name", 120)
+    carer_relationship = text_field("How the carer knows them (optional)", 60)
+    carer_email = email_field("Carer's email (optional)")
+    carer_phone = phone_field("Carer's phone (optional)")
     send_to_carer = BooleanField("Send messages to the carer")
 
     def validate(self, extra_validators=None) -> bool:

@@ -23,9 +23,9 @@ from booking.domain.desk_rules import attendance_problem, cancel_reason_words, l
 from booking.domain.desk_rules import parse_clock as parse_clock_words
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
 from booking.models import Booking
-from booking.public.times import parse_start, times_context
 from booking.services import booking as bookings
 from booking.services import staff_bookings
+from booking.views.times import parse_start, times_context
 
 
 def _booking_or_404(booking_id: int) -> Booking:
