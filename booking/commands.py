@@ -63,8 +63,8 @@ def create_staff_command(
     email: str, role: str, password_stdin: bool, practitioner_id: int | None
 ) -> None:
     """Add a staff account that can sign in at /login."""
-    from booking.services import audit
-    from booking.services.staff import (
+    from booking.services.staff import audit
+    from booking.services.staff.accounts import (
         UNKNOWN_DIARY,
         StaffAccountError,
         create_account,
@@ -99,7 +99,7 @@ def create_staff_command(
 @with_appcontext
 def purge_expired_command(dry_run: bool) -> None:
     """Remove records past their keeping time (never the audit trail)."""
-    from booking.services.retention import purge_expired
+    from booking.services.privacy.retention import purge_expired
 
     report = purge_expired(now_utc(), dry_run=dry_run)
     heading = "Would remove (dry run, nothing removed):" if dry_run else "Removed:"
@@ -139,7 +139,7 @@ def seed_demo_command(if_empty: bool) -> None:
 @with_appcontext
 def rotate_encryption_key_command() -> None:
     """Re-encrypt every stored health answer with the first key in FIELD_ENCRYPTION_KEY."""
-    from booking.services.privacy import rotate_encryption
+    from booking.services.privacy.keys import rotate_encryption
 
     try:
         count = rotate_encryption()
@@ -161,7 +161,7 @@ def outbox_group() -> None:
 @with_appcontext
 def outbox_run_command(once: bool, interval: float) -> None:
     """Send due messages, retrying with back-off; with --once, one pass for cron."""
-    from booking.services import outbox
+    from booking.services.messaging import outbox
 
     if once:
         report = outbox.run_once(now_utc)

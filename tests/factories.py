@@ -8,7 +8,7 @@ from typing import Any
 
 from booking.extensions import db
 from booking.models import Booking, Client, Practitioner, ScreeningQuestion, Service
-from booking.services.screening import default_rows
+from booking.services.intake.screening import default_rows
 
 _numbers = count(1)
 

@@ -12,7 +12,7 @@ from booking.domain.statuses import IntakeStatus, ReviewState, StaffRole
 from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Client, Intake, ScreeningQuestion
-from booking.services.staff import add_staff, find_staff
+from booking.services.staff.accounts import add_staff, find_staff
 from tests.factories import make_screening_list
 from tests.support import DEFAULT_NOW
 from tests.test_booking_pages import csrf_token

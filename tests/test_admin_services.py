@@ -12,8 +12,8 @@ from booking.domain.audit import AuditAction
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, Booking, Service
-from booking.services import services_admin
-from booking.services.catalogue import bookable_services
+from booking.services.practice import services_admin
+from booking.services.practice.catalogue import bookable_services
 from tests.factories import make_booking, make_service
 from tests.staff import page_token, signed_in_client
 from tests.support import DEFAULT_NOW

@@ -16,9 +16,9 @@ from booking.domain.audit import AuditAction
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, OutboxMessage, PracticeSetting, Practitioner, Service
-from booking.services import availability, settings
 from booking.services import booking as bookings
-from booking.services.booking import ClientDetails, TooClose, new_manage_token
+from booking.services.booking import ClientDetails, TooClose, availability, new_manage_token
+from booking.services.practice import settings
 from tests.factories import make_service
 from tests.staff import EMAILS, PASSWORD, add_staff_member, page_token, signed_in_client
 from tests.support import DEFAULT_NOW

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DatabaseError
 from booking.domain.audit import AUDIT_WORDS, AuditAction
 from booking.extensions import db
 from booking.models import AuditEvent
-from booking.services import audit
+from booking.services.staff import audit
 from booking.transactions import write_transaction
 from tests.support import DEFAULT_NOW
 
@@ -103,7 +103,8 @@ def test_opening_a_clients_record_is_recorded_with_who_opened_it(app):
 
 def test_review_feed_and_screening_changes_are_recorded(app):
     from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
-    from booking.services import feeds, review, screening
+    from booking.services.intake import review, screening
+    from booking.services.messaging import feeds
     from tests.factories import make_booking, make_client
     from tests.staff import EMAILS, add_intake, add_staff_member, screening_rows
 

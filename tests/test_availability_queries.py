@@ -16,7 +16,7 @@ from sqlalchemy import event, select
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Practitioner, Service
-from booking.services import availability
+from booking.services.booking import availability
 from tests.factories import (
     make_booking,
     make_client,

@@ -19,7 +19,6 @@ from booking.domain.dates import PartOfDay
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Client, Practitioner, Service
-from booking.services import availability
 from booking.services.booking import (
     ClientDetails,
     FirstVisitFirst,
@@ -29,6 +28,7 @@ from booking.services.booking import (
     TooClose,
     UnknownPractitioner,
     UnknownService,
+    availability,
     book,
     cancel,
     find_by_token,

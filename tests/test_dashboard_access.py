@@ -489,8 +489,8 @@ def test_staff_pages_work_by_keyboard_and_pass_axe(app, browser, live_dashboard,
 
 
 def test_every_answer_is_shown_even_ones_the_forms_no_longer_know(app):
+    from booking.services.intake.screening import screening_conditions
     from booking.views.answers import readable_answers
-    from booking.services.screening import screening_conditions
 
     answers = {
         "about": {"name": "Rowan Ash", "date_of_birth": "1985-03-27"},

@@ -12,7 +12,7 @@ from booking.domain.audit import AuditAction
 from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, Booking, Client, OutboxMessage, Practitioner, Service
-from booking.services.staff_bookings import version_of
+from booking.services.booking.staff_bookings import version_of
 from tests.factories import make_booking, make_client
 from tests.staff import add_intake, signed_in_client
 from tests.support import DEFAULT_NOW
@@ -386,7 +386,7 @@ def test_the_booking_page_takes_the_same_queries_however_long_its_history(desk, 
     path = f"/dashboard/bookings/{booked}"
     few = _count_queries(app, desk, path)
     with app.app_context():
-        from booking.services import audit
+        from booking.services.staff import audit
 
         for n in range(5):
             audit.record(

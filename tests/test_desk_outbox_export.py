@@ -13,7 +13,7 @@ from booking.domain.audit import AuditAction
 from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, OutboxMessage
-from booking.services import outbox
+from booking.services.messaging import outbox
 from tests.factories import make_booking, make_client, make_practitioner, make_service
 from tests.staff import add_intake, page_token, signed_in_client
 from tests.support import DEFAULT_NOW

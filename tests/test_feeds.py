@@ -19,9 +19,9 @@ from booking.domain.statuses import BookingStatus, StaffRole
 from booking.domain.text import first_name
 from booking.extensions import db
 from booking.models import Booking, Practitioner
-from booking.services import feeds
 from booking.services.booking import cancel, token_hash
-from booking.services.staff import add_staff
+from booking.services.messaging import feeds
+from booking.services.staff.accounts import add_staff
 from tests.factories import make_booking, make_client, make_practitioner, make_service
 from tests.staff import EMAILS, PASSWORD, add_staff_member, page_token, sign_in, signed_in_client
 from tests.test_booking_pages import text_of

@@ -12,8 +12,8 @@ from booking.domain.statuses import BookingStatus, ConsentKind, IntakeStatus, Re
 from booking.extensions import db
 from booking.models import Booking, CallRequest, Consent, Intake
 from booking.services import booking as bookings
-from booking.services import intake as intakes
 from booking.services.demo import seed_demo
+from booking.services.intake import questionnaire as intakes
 from tests.support import DEFAULT_NOW
 from tests.test_booking_pages import csrf_token, text_of
 
@@ -727,7 +727,7 @@ def test_an_expired_token_still_keeps_what_was_typed_as_a_draft(app, client, lin
 def test_sending_the_same_answers_after_a_release_holds_nothing_again(
     app, client, manage_token, link
 ):
-    from booking.services import review
+    from booking.services.intake import review
 
     fill_in(client, link, screening={"now": ["none"], "history": ["heart"]})
     send(client, link)

@@ -16,8 +16,8 @@ from booking.encryption import EncryptionKeyError, cipher
 from booking.extensions import db
 from booking.models import Intake
 from booking.services import booking as bookings
-from booking.services import intake as intakes
 from booking.services.demo import seed_demo
+from booking.services.intake import questionnaire as intakes
 from config import Config, ConfigError, ProductionConfig
 from tests.support import DEFAULT_NOW
 

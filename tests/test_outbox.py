@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from booking.extensions import db
 from booking.models import OutboxMessage
 from booking.services import booking as bookings
-from booking.services import outbox
+from booking.services.messaging import outbox
 from tests.mail import Inbox, free_port
 from tests.support import DEFAULT_NOW
 
@@ -175,7 +175,7 @@ def test_the_same_change_never_queues_the_same_message_twice(app, practice):
     token = book(app)
     with app.app_context():
         booking = bookings.find_by_token(token)
-        from booking.services import notify
+        from booking.services.messaging import notify
         from booking.transactions import write_transaction
 
         with write_transaction():

@@ -21,8 +21,8 @@ from booking.models import (
     SessionNote,
     StaffSession,
 )
-from booking.services import audit
-from booking.services.retention import purge_expired
+from booking.services.privacy.retention import purge_expired
+from booking.services.staff import audit
 from tests.factories import make_booking, make_client
 from tests.staff import add_intake, add_staff_member
 from tests.support import DEFAULT_NOW

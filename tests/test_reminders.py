@@ -14,8 +14,8 @@ from booking.domain.reminders import after_quiet_hours, in_quiet_hours, reminder
 from booking.extensions import db
 from booking.models import Booking, OutboxMessage
 from booking.services import booking as bookings
-from booking.services import outbox
 from booking.services.demo import seed_demo
+from booking.services.messaging import outbox
 from tests.support import DEFAULT_NOW
 from tests.test_booking_pages import csrf_token, text_of
 
@@ -261,7 +261,7 @@ def test_the_nudge_is_dropped_once_the_questions_are_sent(app, practice, inbox):
 
 def test_quiet_hours_from_the_questionnaire_hold_a_message_until_they_end(app, practice, inbox):
     from booking.models import Client
-    from booking.services import intake as intakes
+    from booking.services.intake import questionnaire as intakes
 
     book(app)
     with app.app_context():

@@ -12,7 +12,7 @@ from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Booking, Intake
-from booking.services import review
+from booking.services.intake import review
 from tests.factories import make_booking, make_client, make_practitioner
 from tests.staff import add_intake, add_staff_member, page_token, screening_rows, signed_in_client
 from tests.support import DEFAULT_NOW

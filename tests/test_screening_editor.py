@@ -11,7 +11,7 @@ from booking.domain.intake import Flag, FollowUp, ScreeningGroup
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import ScreeningQuestion
-from booking.services import screening
+from booking.services.intake import screening
 from tests.staff import page_token, screening_rows, signed_in_client
 from tests.test_booking_pages import text_of
 
@@ -204,7 +204,7 @@ def test_key_from_label(label, key):
 
 
 def test_keys_never_clash_with_none_of_these(app, rows):
-    from booking.services.screening import ScreeningEntry
+    from booking.services.intake.screening import ScreeningEntry
 
     entry = ScreeningEntry("None", "", ScreeningGroup.NOW, Flag.INFO, FollowUp.NONE, True)
     with app.app_context():

@@ -231,7 +231,7 @@ def test_the_list_shows_every_account(app, admin):
     with app.app_context():
         diary = make_practitioner(name="Alex Reed")
         db.session.flush()
-        from booking.services.staff import add_staff
+        from booking.services.staff.accounts import add_staff
 
         add_staff("alex@example.com", THERAPIST, PASSWORD, diary)
         off = add_staff("gone@example.com", RECEPTION, PASSWORD)
@@ -383,7 +383,8 @@ def test_the_only_active_admin_is_kept_even_from_another_admin_s_hands(app):
     # The switched-off admin's browser is signed out; the remaining one cannot go.
     assert second.get("/dashboard/staff").status_code == 302
     with app.app_context():
-        from booking.services import audit, staff
+        from booking.services.staff import accounts as staff
+        from booking.services.staff import audit
 
         with pytest.raises(staff.StaffAccountError, match="only active admin"):
             staff.set_active(audit.SYSTEM_ACTOR, _admin_id(app), False, app.extensions["clock"]())

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from booking.domain.audit import AuditAction
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
-from booking.services import audit
+from booking.services.staff import audit
 from tests.factories import make_client
 from tests.staff import signed_in_client
 from tests.support import DEFAULT_NOW
@@ -92,7 +92,7 @@ def test_bad_filters_are_explained_not_a_500(app, admin, query):
 
 
 def test_paging_through_older_events(app, admin, monkeypatch):
-    from booking.services import audit_trail
+    from booking.services.staff import audit_trail
 
     monkeypatch.setattr(audit_trail, "PAGE_SIZE", 3)
     client_id = _client(app, "Rowan Ash")

@@ -14,7 +14,8 @@ from booking.domain.staff_sessions import SessionEnd, SessionLimits, needs_touch
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import StaffSession
-from booking.services import audit, staff
+from booking.services.staff import accounts as staff
+from booking.services.staff import audit
 from tests.staff import EMAILS, add_staff_member, page_token, sign_in
 from tests.support import DEFAULT_NOW
 from tests.test_booking_pages import text_of

@@ -16,7 +16,7 @@ from booking.domain.audit import AuditAction
 from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, Practitioner, SessionNote
-from booking.services.staff import add_staff
+from booking.services.staff.accounts import add_staff
 from tests.factories import make_booking, make_client, make_practitioner, make_service
 from tests.staff import EMAILS, PASSWORD, add_intake, page_token, screening_rows, signed_in_client
 from tests.support import DEFAULT_NOW

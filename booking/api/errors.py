@@ -19,7 +19,6 @@ from booking.api import bp
 from booking.api.replies import named_slots
 from booking.api.schemas import Error, TimeConflict, ValidationErrors
 from booking.clock import practice_zone
-from booking.services.availability import active_practitioners
 from booking.services.booking import (
     BookingError,
     FirstVisitFirst,
@@ -27,6 +26,7 @@ from booking.services.booking import (
     TimeNotOffered,
     TooClose,
 )
+from booking.services.booking.availability import active_practitioners
 
 WHOLE_BODY = "body"  # the field name for problems with the body as a whole
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from booking.api.replies import SlotReply, named_slots
 from booking.clock import practice_zone
-from booking.services.availability import find_slots, local_day_bounds
 from booking.services.booking import active_service, bookable_practitioners
+from booking.services.booking.availability import find_slots, local_day_bounds
 
 
 def free_slots(

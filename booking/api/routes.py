@@ -24,7 +24,7 @@ from booking.api.schemas import (
 )
 from booking.clock import now_utc
 from booking.services.booking import ClientDetails, book, cancel, find_by_token, new_manage_token
-from booking.services.catalogue import bookable_services
+from booking.services.practice.catalogue import bookable_services
 
 
 @bp.get("/services")

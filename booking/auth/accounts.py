@@ -24,8 +24,8 @@ from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import StaffUser
 from booking.passwords import hash_password, password_matches
-from booking.services import staff_sessions
-from booking.services.staff import find_staff
+from booking.services.staff import sessions as staff_sessions
+from booking.services.staff.accounts import find_staff
 from booking.transactions import write_transaction
 from booking.web import row_id
 

@@ -20,7 +20,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
 from booking.domain.text import tidy_line
-from booking.services.staff import normalise_email
+from booking.services.staff.accounts import normalise_email
 
 PER_EMAIL = "5 per 15 minutes"
 PER_ADDRESS = "30 per 15 minutes"

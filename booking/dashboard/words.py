@@ -5,7 +5,7 @@ from __future__ import annotations
 from booking.domain.intake import CONTACT_CHANNELS, PARTS_OF_DAY, Flag, ScreeningGroup
 from booking.domain.intake_rules import FirstSession
 from booking.domain.statuses import BookingStatus, ReviewState
-from booking.services.dashboard import INTAKE_PROGRESS_WORDS
+from booking.services.schedule.upcoming import INTAKE_PROGRESS_WORDS
 
 BOOKING_STATUS_WORDS = {
     BookingStatus.HELD_FOR_REVIEW: "Held until the therapist has reviewed the answers",

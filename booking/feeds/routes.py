@@ -8,7 +8,7 @@ from flask import Response, abort, request
 
 from booking.clock import now_utc
 from booking.feeds import bp
-from booking.services import feeds
+from booking.services.messaging import feeds
 from booking.web import public_url
 
 # Calendar apps poll: let them keep a copy, but ask every time whether it is still current

@@ -20,7 +20,7 @@ from booking.domain import intake as q
 from booking.domain.consent import CONSENTS, REQUIRED_CONSENTS
 from booking.extensions import csrf
 from booking.intake import bp
-from booking.services import intake as intakes
+from booking.services.intake import questionnaire as intakes
 from booking.views.questionnaire import REQUIRED_MESSAGES, StepForm, for_step, readable
 
 MAX_CHOICES = 40  # more than any question offers

@@ -13,7 +13,7 @@ from booking.domain.statuses import BookingStatus
 from booking.manage import bp
 from booking.models import Booking
 from booking.services import booking as bookings
-from booking.services import intake as intakes
+from booking.services.intake import questionnaire as intakes
 from booking.views.times import parse_start, times_context
 from booking.web import public_url
 

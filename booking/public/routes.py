@@ -21,10 +21,11 @@ from booking.clock import now_utc, practice_today, practice_zone
 from booking.extensions import csrf
 from booking.public import bp
 from booking.public.forms import CallMeForm, ConfirmForm, DetailsForm
-from booking.services import availability, call_requests
 from booking.services import booking as bookings
-from booking.services import intake as intakes
-from booking.services.catalogue import bookable_services
+from booking.services.booking import availability
+from booking.services.intake import questionnaire as intakes
+from booking.services.messaging import call_requests
+from booking.services.practice.catalogue import bookable_services
 from booking.views.times import parse_start, times_context
 from booking.web import never_cache, row_id
 

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from booking.clock import now_utc, practice_zone
 from booking.extensions import csrf
 from booking.replies import bp
-from booking.services import replies
+from booking.services.messaging import replies
 
 
 class AnswerForm(FlaskForm):

@@ -19,8 +19,8 @@ from booking.models import (
     Service,
 )
 from booking.passwords import password_matches
-from booking.services.screening import default_rows
-from booking.services.staff import add_staff, find_staff
+from booking.services.intake.screening import default_rows
+from booking.services.staff.accounts import add_staff, find_staff
 from booking.transactions import write_transaction
 
 SEED_WEEKS = 8

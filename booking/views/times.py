@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from booking.clock import now_utc
 from booking.domain.availability import Slot
 from booking.models import Practitioner, Service
-from booking.services import availability
+from booking.services.booking import availability
 
 DAYS_SHOWN = 7
 

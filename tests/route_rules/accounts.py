@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
-from booking.services.staff import add_staff
+from booking.services.staff.accounts import add_staff
 
 ADMIN_ONLY = frozenset({StaffRole.ADMIN})
 

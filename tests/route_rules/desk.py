@@ -7,7 +7,7 @@ from datetime import timedelta
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Booking, OutboxMessage
-from booking.services.staff_bookings import version_of
+from booking.services.booking.staff_bookings import version_of
 from tests.support import DEFAULT_NOW
 
 EVERYONE = frozenset(StaffRole)

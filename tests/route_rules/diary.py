@@ -59,7 +59,7 @@ def seed(world) -> None:
     from booking.clock import practice_zone
     from booking.domain import slots as rules
     from booking.domain.availability import Span
-    from booking.services import slots
+    from booking.services.practice import slots
 
     practitioner = db.session.get(Practitioner, world.practitioner_id)
     open_weekdays(practitioner)

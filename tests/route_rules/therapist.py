@@ -8,7 +8,7 @@ from booking.domain.settings import fingerprint
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Booking
-from booking.services import services_admin, settings
+from booking.services.practice import services_admin, settings
 from tests.factories import make_booking, make_service
 from tests.support import DEFAULT_NOW
 

@@ -20,8 +20,9 @@ from booking.dashboard.accounts.forms import (
 from booking.domain.audit import AUDIT_WORDS, AuditAction
 from booking.domain.staff_accounts import ROLE_WORDS
 from booking.domain.statuses import StaffRole
-from booking.services import audit, staff
-from booking.services import audit_trail as trail
+from booking.services.staff import accounts as staff
+from booking.services.staff import audit
+from booking.services.staff import audit_trail as trail
 from booking.web import row_id
 
 ADMIN = StaffRole.ADMIN

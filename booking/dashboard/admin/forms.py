@@ -16,7 +16,7 @@ from wtforms.validators import (
 
 from booking.domain.settings import BY_KEY, SettingError, cross_problems, parse
 from booking.domain.text import tidy_line, tidy_note
-from booking.services.services_admin import ServiceEntry
+from booking.services.practice.services_admin import ServiceEntry
 
 WHOLE_NUMBER = "Please use a whole number, for example 45."
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

@@ -14,7 +14,7 @@ from booking.auth.roles import roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
 from booking.domain.statuses import StaffRole
-from booking.services import outbox
+from booking.services.messaging import outbox
 
 OUTBOX_ROLES = (StaffRole.RECEPTION, StaffRole.ADMIN)
 KIND_WORDS = {

@@ -13,8 +13,8 @@ from booking.dashboard.admin.forms import ServiceForm, SettingsForm
 from booking.domain.settings import DEFINITIONS, SettingError, as_text, fingerprint
 from booking.domain.statuses import StaffRole
 from booking.models import Service
-from booking.services import services_admin
-from booking.services import settings as practice_settings_service
+from booking.services.practice import services_admin
+from booking.services.practice import settings as practice_settings_service
 
 ADMIN = StaffRole.ADMIN
 SERVICE_CHANGED_MEANWHILE = (

@@ -10,7 +10,8 @@ from booking.auth.roles import EVERY_ROLE, roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
 from booking.dashboard.calls.forms import PhoneCallForm
-from booking.services import audit, call_requests, phone_calls
+from booking.services.messaging import call_requests, phone_calls
+from booking.services.staff import audit
 
 # --- Call requests ----------------------------------------------------------------------------
 

@@ -13,11 +13,9 @@ from booking.domain.audit import AuditAction
 from booking.domain.consent import CONSENTS
 from booking.domain.desk_rules import cancel_reason_words
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
-from booking.services import (
-    audit,
-    client_records,
-    client_search,
-)
+from booking.services.clients import records as client_records
+from booking.services.clients import search as client_search
+from booking.services.staff import audit
 from booking.views.answers import readable_answers
 
 

@@ -24,9 +24,11 @@ from booking.dashboard.forms import SearchForm
 from booking.domain.availability import Slot
 from booking.domain.desk_rules import local_instant, parse_clock, within_reach
 from booking.models import Client, Practitioner, Service
-from booking.services import availability, client_records, client_search, staff_bookings
 from booking.services import booking as bookings
-from booking.services.catalogue import bookable_services
+from booking.services.booking import availability, staff_bookings
+from booking.services.clients import records as client_records
+from booking.services.clients import search as client_search
+from booking.services.practice.catalogue import bookable_services
 from booking.views.times import parse_start
 from booking.web import row_id
 

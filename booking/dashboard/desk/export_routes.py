@@ -12,7 +12,7 @@ from booking.dashboard import bp
 from booking.dashboard.desk.forms import ExportForm
 from booking.domain.desk_rules import MAX_EXPORT_DAYS, export_range_problem
 from booking.domain.statuses import StaffRole
-from booking.services import export
+from booking.services.booking import export
 
 EXPORT_ROLES = (StaffRole.RECEPTION, StaffRole.ADMIN)
 

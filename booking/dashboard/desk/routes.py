@@ -24,7 +24,7 @@ from booking.domain.desk_rules import parse_clock as parse_clock_words
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
 from booking.models import Booking
 from booking.services import booking as bookings
-from booking.services import staff_bookings
+from booking.services.booking import staff_bookings
 from booking.views.times import parse_start, times_context
 
 

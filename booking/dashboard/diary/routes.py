@@ -13,7 +13,7 @@ from booking.dashboard import bp
 from booking.dashboard.diary_words import SLOT_EDITORS, diary_words
 from booking.domain.diary import clock_changes, day_hours, week_of
 from booking.domain.messages import CHECKIN_ANSWERS
-from booking.services.diary import load_diary
+from booking.services.schedule.diary import load_diary
 
 VIEWS = ("day", "week")
 # Further than this either way is a typing slip, and date arithmetic near year 1 or 9999 fails.

@@ -11,7 +11,12 @@ from booking.auth.roles import EVERY_ROLE, roles_required
 from booking.clock import local_date, now_utc
 from booking.dashboard import bp
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
-from booking.services.dashboard import UpcomingSession, desk_counts, fortnight, upcoming_sessions
+from booking.services.schedule.upcoming import (
+    UpcomingSession,
+    desk_counts,
+    fortnight,
+    upcoming_sessions,
+)
 
 
 def _by_day(sessions: Iterable[UpcomingSession]) -> list[tuple[date, list[UpcomingSession]]]:

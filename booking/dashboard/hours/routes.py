@@ -24,8 +24,8 @@ from booking.dashboard.hours.forms import (
 )
 from booking.domain import slots as rules
 from booking.domain.availability import Span
-from booking.services import slots
-from booking.services.availability import active_practitioners
+from booking.services.booking.availability import active_practitioners
+from booking.services.practice import slots
 
 PREVIEW, SAVE, KEEP = "preview", "save", "keep"
 

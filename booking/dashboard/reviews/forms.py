@@ -9,8 +9,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from booking.domain.intake import Flag, FollowUp, ScreeningGroup
 from booking.domain.text import tidy_line, tidy_note
-from booking.services.review import NOTE_LIMIT
-from booking.services.screening import ScreeningEntry
+from booking.services.intake.review import NOTE_LIMIT
+from booking.services.intake.screening import ScreeningEntry
 
 NOTE_TOO_LONG = f"Please keep the note to {NOTE_LIMIT:,} characters or fewer."
 

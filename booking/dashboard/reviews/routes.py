@@ -13,7 +13,8 @@ from booking.clock import now_utc
 from booking.dashboard import bp
 from booking.dashboard.reviews.forms import ContactedForm, ReleaseForm, ScreeningRowForm
 from booking.domain.intake import ScreeningGroup
-from booking.services import audit, review, screening
+from booking.services.intake import review, screening
+from booking.services.staff import audit
 
 # --- Reviews ----------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from booking.services.feeds import FeedStatus
+from booking.services.messaging.feeds import FeedStatus
 
 CHOOSE_A_THERAPIST = "Please choose a therapist from the list."
 

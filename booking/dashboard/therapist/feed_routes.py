@@ -16,7 +16,8 @@ from booking.auth.roles import roles_required
 from booking.dashboard import bp
 from booking.dashboard.therapist.feed_forms import FeedForm, PractitionerFeedForm
 from booking.domain.statuses import StaffRole
-from booking.services import audit, feeds
+from booking.services.messaging import feeds
+from booking.services.staff import audit
 from booking.web import public_url
 
 FEED_ROLES = (StaffRole.THERAPIST, StaffRole.ADMIN)

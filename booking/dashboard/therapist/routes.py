@@ -19,9 +19,10 @@ from booking.domain.audit import AuditAction
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
 from booking.domain.statuses import StaffRole
 from booking.models import Practitioner
-from booking.services import audit, session_notes
-from booking.services.availability import active_practitioners
-from booking.services.dashboard import therapist_day
+from booking.services.booking.availability import active_practitioners
+from booking.services.clients import session_notes
+from booking.services.schedule.upcoming import therapist_day
+from booking.services.staff import audit
 from booking.web import row_id
 
 CHANGED_MEANWHILE = (

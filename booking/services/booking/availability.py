@@ -17,7 +17,7 @@ from booking.domain.dates import PartOfDay, part_of_day
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Closure, Opening, OpeningHours, Practitioner, Service
-from booking.services.settings import current as current_settings
+from booking.services.practice.settings import current as current_settings
 
 
 def booking_window(staff: bool = False) -> domain.BookingWindow:

@@ -17,8 +17,8 @@ from booking.domain.desk_rules import cancel_reason_words, spreadsheet_safe
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
 from booking.extensions import db
 from booking.models import Booking
-from booking.services import audit
-from booking.services.availability import local_day_bounds
+from booking.services.booking.availability import local_day_bounds
+from booking.services.staff import audit
 from booking.transactions import write_transaction
 
 HEADER = [

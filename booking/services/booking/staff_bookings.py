@@ -23,8 +23,9 @@ from booking.domain.desk_rules import (
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import AuditEvent, Booking
-from booking.services import audit, availability
 from booking.services import booking as bookings
+from booking.services.booking import availability
+from booking.services.staff import audit
 from booking.transactions import retry_conflicts, write_transaction
 
 

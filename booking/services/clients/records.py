@@ -26,10 +26,10 @@ from booking.domain.intake_rules import (
 from booking.domain.statuses import BookingStatus, ReviewState
 from booking.extensions import db
 from booking.models import Booking, Client, Consent, Intake, StaffUser
-from booking.services.dashboard import IntakeProgress, intake_progress
-from booking.services.intake import answers_of, latest_intake
-from booking.services.review import review_note
-from booking.services.screening import screening_conditions
+from booking.services.intake.questionnaire import answers_of, latest_intake
+from booking.services.intake.review import review_note
+from booking.services.intake.screening import screening_conditions
+from booking.services.schedule.upcoming import IntakeProgress, intake_progress
 
 
 @dataclass(frozen=True)

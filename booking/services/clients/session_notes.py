@@ -20,7 +20,7 @@ from booking.domain.statuses import BookingStatus
 from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Booking, SessionNote, StaffUser
-from booking.services import audit
+from booking.services.staff import audit
 from booking.transactions import retry_conflicts, write_transaction
 
 NOTE_LIMIT = 2000

@@ -44,8 +44,8 @@ from booking.domain.statuses import (
 from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Booking, CallRequest, Client, Consent, Intake
-from booking.services import notify
-from booking.services.screening import screening_conditions
+from booking.services.intake.screening import screening_conditions
+from booking.services.messaging import notify
 from booking.transactions import retry_conflicts, write_transaction
 
 LINK_SALT = "intake-link"

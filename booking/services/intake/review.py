@@ -23,9 +23,10 @@ from booking.domain.statuses import BookingStatus, ReviewState
 from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Booking, Intake
-from booking.services import audit, notify
-from booking.services.intake import answers_of
-from booking.services.screening import screening_conditions
+from booking.services.intake.questionnaire import answers_of
+from booking.services.intake.screening import screening_conditions
+from booking.services.messaging import notify
+from booking.services.staff import audit
 from booking.transactions import retry_conflicts, write_transaction
 
 AWAITING = (ReviewState.PENDING, ReviewState.CONTACTED)

@@ -21,7 +21,7 @@ from booking.domain.intake import (
 )
 from booking.extensions import db
 from booking.models import ScreeningQuestion
-from booking.services import audit
+from booking.services.staff import audit
 from booking.transactions import retry_conflicts, write_transaction
 
 

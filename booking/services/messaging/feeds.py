@@ -16,8 +16,8 @@ from booking.domain.feed import FeedEntry, feed_calendar, feed_summary
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Practitioner
-from booking.services import audit
 from booking.services.booking import token_hash
+from booking.services.staff import audit
 from booking.transactions import write_transaction
 
 # The feed covers sessions from a month back to half a year ahead: enough for a calendar to

@@ -22,8 +22,8 @@ from booking.domain.statuses import BookingStatus
 from booking.domain.text import first_name
 from booking.extensions import db
 from booking.models import Booking
-from booking.services import outbox, replies
-from booking.services.settings import current as current_settings
+from booking.services.messaging import outbox, replies
+from booking.services.practice.settings import current as current_settings
 from booking.web import public_url
 
 

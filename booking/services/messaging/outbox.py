@@ -35,8 +35,8 @@ from booking.domain.reminders import after_quiet_hours
 from booking.domain.statuses import BookingStatus, IntakeStatus
 from booking.extensions import db
 from booking.models import Booking, Intake, OutboxMessage
-from booking.services import audit
-from booking.services.settings import current as current_settings
+from booking.services.practice.settings import current as current_settings
+from booking.services.staff import audit
 from booking.transactions import write_transaction
 
 log = logging.getLogger(__name__)

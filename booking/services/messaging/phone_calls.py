@@ -27,10 +27,11 @@ from booking.domain.messages import (
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import AuditEvent, Booking, Client
-from booking.services import audit, notify
-from booking.services.availability import local_day_bounds
-from booking.services.notify import session_facts
-from booking.services.settings import current as current_settings
+from booking.services.booking.availability import local_day_bounds
+from booking.services.messaging import notify
+from booking.services.messaging.notify import session_facts
+from booking.services.practice.settings import current as current_settings
+from booking.services.staff import audit
 from booking.transactions import retry_conflicts, write_transaction
 
 ANSWERS = {"checkin": CHECKIN_ANSWERS, "followup": FOLLOWUP_ANSWERS}

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from booking.domain.audit import AuditAction
 from booking.extensions import db
 from booking.models import Service
-from booking.services import audit
+from booking.services.staff import audit
 from booking.transactions import retry_conflicts, write_transaction
 
 

@@ -29,7 +29,7 @@ from booking.domain.settings import (
 )
 from booking.extensions import db
 from booking.models import PracticeSetting
-from booking.services import audit
+from booking.services.staff import audit
 from booking.transactions import retry_conflicts, write_transaction
 
 __all__ = ["PracticeSettings", "StaleSettings", "current", "save"]

@@ -28,7 +28,7 @@ from booking.domain.availability import Span, WeeklyHours, merge, weekly_windows
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Closure, Opening, OpeningHours, Practitioner
-from booking.services import audit
+from booking.services.staff import audit
 from booking.transactions import write_transaction
 
 

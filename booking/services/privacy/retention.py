@@ -31,8 +31,8 @@ from booking.models import (
     SessionNote,
     StaffSession,
 )
-from booking.services import audit
-from booking.services.intake import answers_of
+from booking.services.intake.questionnaire import answers_of
+from booking.services.staff import audit
 from booking.transactions import write_transaction
 
 BATCH = 100  # clients per transaction

@@ -29,14 +29,14 @@ from booking.domain.intake_rules import PracticalAdjustments, practical_adjustme
 from booking.domain.statuses import BookingStatus, ReviewState
 from booking.extensions import db
 from booking.models import Booking, Closure, Practitioner, Service
-from booking.services.availability import (
+from booking.services.booking.availability import (
     active_practitioners,
     booking_window,
     load_calendars,
     session_shape,
 )
-from booking.services.catalogue import bookable_services
-from booking.services.intake import answers_of, latest_intakes
+from booking.services.intake.questionnaire import answers_of, latest_intakes
+from booking.services.practice.catalogue import bookable_services
 
 
 @dataclass(frozen=True)

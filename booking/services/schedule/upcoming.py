@@ -15,10 +15,10 @@ from booking.domain.intake_rules import SessionPlan, session_plan
 from booking.domain.statuses import BookingStatus, IntakeStatus, ReviewState
 from booking.extensions import db
 from booking.models import Booking, CallRequest, Intake
-from booking.services.availability import local_day_bounds
-from booking.services.intake import answers_of, latest_intakes
-from booking.services.screening import screening_conditions
-from booking.services.session_notes import notes_for
+from booking.services.booking.availability import local_day_bounds
+from booking.services.clients.session_notes import notes_for
+from booking.services.intake.questionnaire import answers_of, latest_intakes
+from booking.services.intake.screening import screening_conditions
 
 UPCOMING_DAYS = 14
 

@@ -18,8 +18,8 @@ from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Practitioner, StaffUser
 from booking.passwords import hash_password, password_problem
-from booking.services import audit
-from booking.services.staff_sessions import end_all_sessions
+from booking.services.staff import audit
+from booking.services.staff.sessions import end_all_sessions
 from booking.transactions import write_transaction
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from booking.domain.audit import AuditAction
 from booking.extensions import db
 from booking.models import AuditEvent, Client
-from booking.services import audit
+from booking.services.staff import audit
 
 PAGE_SIZE = 50
 

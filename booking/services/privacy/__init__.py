@@ -1,0 +1,1 @@
+"""Keeping health data private: new encryption keys, and removing records past their time."""

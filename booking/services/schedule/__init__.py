@@ -1,0 +1,1 @@
+"""Reading the calendar: the diary, the coming fortnight and the therapist's day."""

@@ -1,0 +1,1 @@
+"""Staff accounts, their signed-in sessions, and the audit trail of what staff did."""
