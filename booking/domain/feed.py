@@ -29,7 +29,8 @@ class FeedEntry(CalendarEntry):
 
 
 def feed_summary(service_name: str, client_name: str) -> str:
-    """The event title: the service's name, an en dash, and the client's first name."""
+    """The therapist's event title, in invites and the feed: the service, an en dash, the
+    client's first name."""
     return f"{service_name} {EN_DASH} {first_name(client_name)}"
 
 

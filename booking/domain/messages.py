@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from booking.domain.dates import clock_in_words, moment_in_words
+from booking.domain.feed import feed_summary
 from booking.domain.ical import CalendarEntry, invite_calendar
 
 
@@ -60,6 +61,7 @@ class SessionFacts:
     manage_url: str
     dashboard_url: str
     held: bool  # waiting for the therapist to confirm (status held_for_review)
+    cancelled: bool = False
     # The client said the last session was followed by a crash: suggest (never force) gentler.
     crash_last_time: bool = False
 
@@ -109,6 +111,40 @@ def booking_messages(facts: SessionFacts, change: Change, now: datetime) -> list
     return messages
 
 
+# --- The calendar entry ----------------------------------------------------------------------
+
+
+def calendar_entry(facts: SessionFacts, *, for_client: bool) -> CalendarEntry:
+    """The one calendar entry for a booking, as the client's or the therapist's calendar holds it.
+
+    Invites (with the recipient added as attendee), the client's download from the manage page
+    and the therapist's feed all take it from here, so a calendar that gets the same UID from
+    two of them never sees the event change its title, place or organizer. The client's entry
+    never names the client; the therapist's names only the client's first name.
+    """
+    if for_client:
+        summary = f"{facts.service_name} with {facts.practitioner_name}, {facts.practice_name}"
+        description = _client_calendar_note(facts)
+        url = facts.manage_url
+    else:
+        summary = feed_summary(facts.service_name, facts.client_first_name)
+        description = f"Details in the dashboard: {facts.dashboard_url}"
+        url = facts.dashboard_url
+    return CalendarEntry(
+        uid=facts.uid,
+        sequence=facts.sequence,
+        start_utc=facts.start_utc,
+        end_utc=facts.end_utc,
+        summary=summary,
+        description=description,
+        location=_client_place(facts) if for_client else _therapist_place(facts),
+        url=url,
+        cancelled=facts.cancelled,
+        organizer=facts.practice_email,
+        tentative=facts.held,
+    )
+
+
 # --- The client's message ------------------------------------------------------------------
 
 
@@ -152,19 +188,7 @@ def _client_message(
             )
         )
     subject = f"{_client_subject(facts, change)}: {_when(facts, now)}"
-    entry = CalendarEntry(
-        uid=facts.uid,
-        sequence=facts.sequence,
-        start_utc=facts.start_utc,
-        end_utc=facts.end_utc,
-        summary=f"{facts.service_name} with {who}, {facts.practice_name}",
-        description=_client_calendar_note(facts),
-        location=_client_place(facts),
-        url=facts.manage_url,
-        organizer=facts.practice_email,
-        attendees=(recipient,),
-        tentative=facts.held,
-    )
+    entry = replace(calendar_entry(facts, for_client=True), attendees=(recipient,))
     return _outgoing(kind, recipient, subject, sections, entry, now, method)
 
 
@@ -265,19 +289,7 @@ def _therapist_message(
         Change.CANCELLED: "Cancelled",
     }[change]
     subject = f"{prefix}: {name}, {_one_line(facts.service_name)}, {_when(facts, now)}"
-    entry = CalendarEntry(
-        uid=facts.uid,
-        sequence=facts.sequence,
-        start_utc=facts.start_utc,
-        end_utc=facts.end_utc,
-        summary=f"{facts.service_name} \N{EN DASH} {name}",
-        description=f"Details: {facts.dashboard_url}",
-        location=_therapist_place(facts),
-        url=facts.dashboard_url,
-        organizer=facts.practice_email,
-        attendees=(facts.practitioner_email,),
-        tentative=facts.held,
-    )
+    entry = replace(calendar_entry(facts, for_client=False), attendees=(facts.practitioner_email,))
     return _outgoing(kind, facts.practitioner_email, subject, sections, entry, now, method)
 
 

@@ -9,7 +9,6 @@ from flask import Response, abort, request
 from booking.clock import now_utc
 from booking.feeds import bp
 from booking.services.messaging import feeds
-from booking.web import public_url
 
 # Calendar apps poll: let them keep a copy, but ask every time whether it is still current
 # (the ETag makes that cheap). "no-store" would forbid the copy the ETag is checked against.
@@ -22,7 +21,7 @@ def calendar(token: str) -> Response:
     practitioner = feeds.practitioner_for_feed(token)
     if practitioner is None:
         abort(404)
-    body = feeds.practitioner_feed(practitioner, now_utc(), public_url("dashboard.home"))
+    body = feeds.practitioner_feed(practitioner, now_utc())
     response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = FEED_CACHE_CONTROL
     response.set_etag(hashlib.sha256(body).hexdigest())

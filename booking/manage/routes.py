@@ -8,14 +8,14 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 
 from booking.clock import local_date, now_utc, practice_zone
-from booking.domain.ical import CalendarEntry, booking_calendar
-from booking.domain.statuses import BookingStatus
+from booking.domain.ical import booking_calendar
+from booking.domain.messages import calendar_entry
 from booking.manage import bp
 from booking.models import Booking
 from booking.services import booking as bookings
 from booking.services.intake import questionnaire as intakes
+from booking.services.messaging import notify
 from booking.views.times import parse_start, times_context
-from booking.web import public_url
 
 
 def _booking_or_404(token: str) -> Booking:
@@ -60,18 +60,10 @@ def questions(token: str) -> ResponseReturnValue:
 
 @bp.get("/<token>/calendar.ics")
 def calendar(token: str) -> Response:
-    """The booking as a calendar file, with the same UID and sequence as every update."""
+    """The booking as a calendar file: the same entry as the emailed invites, without attendees."""
     booking = _booking_or_404(token)
-    entry = CalendarEntry(
-        uid=booking.ical_uid,
-        sequence=booking.ical_sequence,
-        start_utc=booking.start_utc,
-        end_utc=booking.end_utc,
-        summary=f"{booking.service.name} with {booking.practitioner.name}",
-        description="See, move, shorten or cancel your session: "
-        + public_url("manage.show", token=token),
-        cancelled=booking.status == BookingStatus.CANCELLED,
-    )
+    facts = notify.session_facts(booking, token, crash_last_time=False)
+    entry = calendar_entry(facts, for_client=True)
     body = booking_calendar(entry, now_utc())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'attachment; filename="massage-session.ics"'

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -12,11 +12,13 @@ from sqlalchemy.orm import joinedload
 
 from booking.clock import now_utc
 from booking.domain.audit import AuditAction
-from booking.domain.feed import FeedEntry, feed_calendar, feed_summary
+from booking.domain.feed import FeedEntry, feed_calendar
+from booking.domain.messages import calendar_entry
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Practitioner
 from booking.services.booking import token_hash
+from booking.services.messaging.notify import session_facts
 from booking.services.staff import audit
 from booking.transactions import write_transaction
 
@@ -96,7 +98,11 @@ def feed_bookings(practitioner_id: int, now: datetime) -> list[Booking]:
     """The practitioner's sessions in the feed's window, not cancelled, in order: one query."""
     query = (
         select(Booking)
-        .options(joinedload(Booking.service), joinedload(Booking.client))
+        .options(
+            joinedload(Booking.service),
+            joinedload(Booking.client),
+            joinedload(Booking.practitioner),
+        )
         .where(
             Booking.practitioner_id == practitioner_id,
             Booking.status != BookingStatus.CANCELLED,
@@ -108,23 +114,17 @@ def feed_bookings(practitioner_id: int, now: datetime) -> list[Booking]:
     return list(db.session.scalars(query))
 
 
-def feed_entry(booking: Booking, dashboard_url: str) -> FeedEntry:
-    """What the feed shows of a booking: times, service, first name and a dashboard link."""
-    return FeedEntry(
-        uid=booking.ical_uid,
-        sequence=booking.ical_sequence,
-        start_utc=booking.start_utc,
-        end_utc=booking.end_utc,
-        summary=feed_summary(booking.service.name, booking.client.display_name),
-        description=f"Details in the dashboard: {dashboard_url}",
-        tentative=booking.status == BookingStatus.HELD_FOR_REVIEW,
-        modified_utc=booking.updated_at,
-    )
+def feed_entry(booking: Booking) -> FeedEntry:
+    """What the feed shows of a booking: the therapist's calendar entry, as the invites have it."""
+    # Whether the client crashed last time is for messages, not calendars: no query for it.
+    facts = session_facts(booking, crash_last_time=False)
+    entry = calendar_entry(facts, for_client=False)
+    return FeedEntry(**asdict(entry), modified_utc=booking.updated_at)
 
 
-def practitioner_feed(practitioner: Practitioner, now: datetime, dashboard_url: str) -> bytes:
+def practitioner_feed(practitioner: Practitioner, now: datetime) -> bytes:
     """The practitioner's feed as an .ics body."""
     bookings = feed_bookings(practitioner.id, now)
-    entries = [feed_entry(booking, dashboard_url) for booking in bookings]
+    entries = [feed_entry(booking) for booking in bookings]
     name = f"{current_app.config['PRACTICE_NAME']}: {practitioner.name}"
     return feed_calendar(entries, now, name)

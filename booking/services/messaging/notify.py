@@ -62,6 +62,7 @@ def session_facts(
         manage_url=public_url("manage.show", token=manage_token) if manage_token else "",
         dashboard_url=public_url("dashboard.home"),
         held=booking.status == BookingStatus.HELD_FOR_REVIEW,
+        cancelled=booking.status == BookingStatus.CANCELLED,
         crash_last_time=(
             crashed_before([booking])[booking.id] if crash_last_time is None else crash_last_time
         ),
