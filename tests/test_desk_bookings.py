@@ -139,6 +139,8 @@ def test_pacing_and_review_holds_apply_to_staff_bookings(desk, app):
     thursday = datetime(2026, 11, 26, 10, 15, tzinfo=UTC)
     held = _book(desk, app, service=FIRST, day="2026-11-26", start=thursday, client_id=client_id)
     assert held.status_code == 303
+    said = text_of(desk.get(held.headers["Location"]))
+    assert "It is held until the therapist has looked at the client's answers." in said
     with app.app_context():
         booking = db.session.scalars(select(Booking).where(Booking.start_utc == thursday)).one()
         assert booking.status == BookingStatus.HELD_FOR_REVIEW

@@ -25,6 +25,7 @@ from wtforms import TextAreaField as _TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from booking.clock import practice_today
 from booking.domain import intake as q
 from booking.domain.contact import ContactError, normalise_phone
 from booking.domain.intake_checks import (
@@ -188,6 +189,12 @@ class AboutForm(StepForm):
         description="For example: partner, parent, friend, carer.",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The practice's today by the app's clock, read when the form is made (never at import);
+        # the intake view sets the day its questionnaire state was read on.
+        self.today: date = practice_today()
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.date_of_birth.data and not self.date_of_birth.errors:
@@ -204,8 +211,6 @@ class AboutForm(StepForm):
             )
             valid = False
         return valid
-
-    today: date = date.today()  # replaced by the view with the practice's today
 
 
 class ContactForm(StepForm):

@@ -23,6 +23,7 @@ from booking.dashboard.desk.words import problem_words
 from booking.dashboard.forms import SearchForm
 from booking.domain.availability import Slot
 from booking.domain.desk_rules import local_instant, parse_clock, within_reach
+from booking.domain.statuses import BookingStatus
 from booking.models import Client, Practitioner, Service
 from booking.services import booking as bookings
 from booking.services.booking import availability, staff_bookings
@@ -224,7 +225,7 @@ def book_for_client_save() -> ResponseReturnValue:
     when = booking.start_utc.astimezone(zone)
     held = (
         " It is held until the therapist has looked at the client's answers."
-        if (booking.status == "held_for_review")
+        if booking.status == BookingStatus.HELD_FOR_REVIEW
         else ""
     )
     flash(
