@@ -15,7 +15,7 @@ from booking.models import Booking
 from booking.services import booking as bookings
 from booking.services.intake import questionnaire as intakes
 from booking.services.messaging import notify
-from booking.views.times import parse_start, times_context
+from booking.views.times import parse_day, parse_start, times_context
 
 
 def _booking_or_404(token: str) -> Booking:
@@ -103,11 +103,7 @@ def choose_new_time(token: str) -> ResponseReturnValue:
     def day_href(day: date) -> str:
         return url_for("manage.choose_new_time", token=token, **{"from": day})
 
-    requested = request.args.get("from", "")
-    try:
-        first_day = date.fromisoformat(requested) if requested else None
-    except ValueError:
-        first_day = None
+    first_day = parse_day(request.args.get("from"))
     times = times_context(
         booking.service,
         [booking.practitioner],

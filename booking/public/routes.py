@@ -26,7 +26,7 @@ from booking.services.booking import availability
 from booking.services.intake import questionnaire as intakes
 from booking.services.messaging import call_requests
 from booking.services.practice.catalogue import bookable_services
-from booking.views.times import parse_start, times_context
+from booking.views.times import parse_day, parse_start, times_context
 from booking.web import never_cache, row_id
 
 DRAFT_KEY = "booking_details"  # what the client typed, so changing the time never loses it
@@ -68,13 +68,6 @@ def _practitioner_choice(raw: str | None) -> int | None:
     return row_id(raw)
 
 
-def _parse_day(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 @bp.get("/book/<slug>")
 def choose_time(slug: str) -> str:
     """Step 2: a week of free times, by day and part of day, with reasons for empty days."""
@@ -100,7 +93,7 @@ def choose_time(slug: str) -> str:
         chosen=chosen,
         chosen_name=practitioners[0].name if chosen is not None else None,
         **times_context(
-            service, practitioners, _parse_day(request.args.get("from")), time_href, day_href
+            service, practitioners, parse_day(request.args.get("from")), time_href, day_href
         ),
     )
 

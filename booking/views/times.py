@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from booking.clock import now_utc
+from booking.clock import local_date, now_utc, practice_zone
 from booking.domain.availability import Slot
 from booking.models import Practitioner, Service
 from booking.services.booking import availability
@@ -25,9 +25,9 @@ def times_context(
 ) -> dict[str, object]:
     """Everything book/_days.html needs for a week of times from `requested_day`."""
     now = now_utc()
-    zone = availability.practice_zone()
+    zone = practice_zone()
     window = availability.booking_window(staff)
-    today = now.astimezone(zone).date()
+    today = local_date(now)
     last_day = window.latest(now).astimezone(zone).date()
     first_day = min(max(requested_day or today, today), last_day)
     page = availability.times_page(
@@ -46,6 +46,14 @@ def times_context(
         "time_href": time_href,
         "day_href": day_href,
     }
+
+
+def parse_day(raw: str | None) -> date | None:
+    """The day a link asks to start from (`?from=2026-11-23`), or None: none, or not a date."""
+    try:
+        return date.fromisoformat(raw[:10]) if raw else None
+    except ValueError:
+        return None
 
 
 def parse_start(raw: str | None) -> datetime | None:

@@ -25,7 +25,7 @@ from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
 from booking.models import Booking
 from booking.services import booking as bookings
 from booking.services.booking import staff_bookings
-from booking.views.times import parse_start, times_context
+from booking.views.times import parse_day, parse_start, times_context
 
 
 def _booking_or_404(booking_id: int) -> Booking:
@@ -204,10 +204,7 @@ def _move_page(
 def booking_move_times(booking_id: int) -> str:
     """Free times with the same therapist, or a time outside opening hours."""
     booking = _booking_or_404(booking_id)
-    try:
-        first_day = date.fromisoformat(request.args.get("from", "")[:10])
-    except ValueError:
-        first_day = None
+    first_day = parse_day(request.args.get("from"))
     return _move_page(booking, _version_form(MoveForm, booking), first_day)
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from booking.clock import practice_zone
 from booking.domain import availability as domain
 from booking.domain.audit import AuditAction
 from booking.domain.booking_rules import PastSession, is_new_client, pacing_clash
@@ -301,7 +302,7 @@ def _book(
 def _audit_staff_booking(
     staff: StaffBooking, booking: Booking, outside_hours: bool, now: datetime
 ) -> None:
-    when = booking.start_utc.astimezone(availability.practice_zone())
+    when = booking.start_utc.astimezone(practice_zone())
     detail = f"{booking.service.name} on {when:%a %d %b %Y %H:%M}"
     action = AuditAction.BOOKED
     if outside_hours:

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from booking.clock import practice_zone
 from booking.domain.audit import AuditAction
 from booking.domain.desk_rules import (
     STAFF_CANCEL_REASONS,
@@ -24,7 +25,6 @@ from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import AuditEvent, Booking
 from booking.services import booking as bookings
-from booking.services.booking import availability
 from booking.services.staff import audit
 from booking.transactions import retry_conflicts, write_transaction
 
@@ -92,7 +92,7 @@ def _locked(booking_id: int, version: str) -> Booking:
 
 
 def _local(moment: datetime) -> str:
-    return f"{moment.astimezone(availability.practice_zone()):%a %d %b %Y %H:%M}"
+    return f"{moment.astimezone(practice_zone()):%a %d %b %Y %H:%M}"
 
 
 @dataclass(frozen=True)
