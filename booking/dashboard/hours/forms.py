@@ -63,17 +63,25 @@ def _weekday_field(index: int) -> StringField:
     )
 
 
+def _text(label: str, limit: int, *, description: str = "", required: str = "") -> StringField:
+    """A line of text; `required` is the message when it is left empty (else it is optional)."""
+    presence = InputRequired(required) if required else Optional()
+    return StringField(
+        label,
+        description=description,
+        filters=[tidy_line],
+        validators=[presence, Length(max=limit, message=TOO_LONG)],
+    )
+
+
 class WeeklyHoursForm(PreviewedForm):
     """A practitioner's week: the windows for each weekday, from a chosen date."""
 
-    effective_from = StringField(
+    effective_from = _text(
         "The new hours start on",
+        40,
         description="Dates before this keep their old hours. For example 1 December 2026.",
-        filters=[tidy_line],
-        validators=[
-            InputRequired("Please give the date the new hours start."),
-            Length(max=40, message=TOO_LONG),
-        ],
+        required="Please give the date the new hours start.",
     )
     mon = _weekday_field(0)
     tue = _weekday_field(1)
@@ -107,73 +115,46 @@ class OpeningForm(PreviewedForm):
     practitioner = SelectField(
         "Therapist", validate_choice=True, invalid_choice_message=CHOOSE_FROM_LIST
     )
-    day = StringField(
-        "Date",
-        description="For example 28 November 2026.",
-        filters=[tidy_line],
-        validators=[InputRequired("Please give the date."), Length(max=40, message=TOO_LONG)],
+    day = _text(
+        "Date", 40, description="For example 28 November 2026.", required="Please give the date."
     )
-    start = StringField(
+    start = _text(
         "From",
+        20,
         description="For example 10:00 or 10am.",
-        filters=[tidy_line],
-        validators=[
-            InputRequired("Please give the time it starts."),
-            Length(max=20, message=TOO_LONG),
-        ],
+        required="Please give the time it starts.",
     )
-    end = StringField(
+    end = _text(
         "Until",
+        20,
         description="For example 13:00 or 1pm.",
-        filters=[tidy_line],
-        validators=[
-            InputRequired("Please give the time it ends."),
-            Length(max=20, message=TOO_LONG),
-        ],
+        required="Please give the time it ends.",
     )
-    note = StringField(
-        "A note for staff (optional)",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=200, message=TOO_LONG)],
-    )
+    note = _text("A note for staff (optional)", 200)
 
 
 class ClosureForm(PreviewedForm):
     """Time off: a holiday for one practitioner, or the whole practice closed."""
 
     who = SelectField("Who is away", validate_choice=True, invalid_choice_message=CHOOSE_FROM_LIST)
-    start_day = StringField(
+    start_day = _text(
         "First day",
+        40,
         description="For example 24 December 2026.",
-        filters=[tidy_line],
-        validators=[InputRequired("Please give the first day."), Length(max=40, message=TOO_LONG)],
+        required="Please give the first day.",
     )
-    start_time = StringField(
-        "From (optional)",
-        description="Leave empty to close from the start of the day.",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=20, message=TOO_LONG)],
+    start_time = _text(
+        "From (optional)", 20, description="Leave empty to close from the start of the day."
     )
-    end_day = StringField(
-        "Last day (optional)",
-        description="Leave empty for a single day.",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=40, message=TOO_LONG)],
+    end_day = _text("Last day (optional)", 40, description="Leave empty for a single day.")
+    end_time = _text(
+        "Until (optional)", 20, description="Leave empty to close until the end of the last day."
     )
-    end_time = StringField(
-        "Until (optional)",
-        description="Leave empty to close until the end of the last day.",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=20, message=TOO_LONG)],
-    )
-    reason = StringField(
+    reason = _text(
         "Reason clients may see",
+        200,
         description="Short and plain, for example: Christmas holiday.",
-        filters=[tidy_line],
-        validators=[
-            InputRequired("Please give a short reason, for example: Christmas holiday."),
-            Length(max=200, message=TOO_LONG),
-        ],
+        required="Please give a short reason, for example: Christmas holiday.",
     )
 
 
