@@ -6,6 +6,22 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+# Written out rather than taken from `calendar.month_name`, which follows the server's locale.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
 
 class PartOfDay(StrEnum):
     """How the times page groups a day."""

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from booking.domain.dates import MONTHS
 from booking.domain.intake import (
     BODY_AREAS,
     NONE_OF_THESE,
@@ -40,21 +41,6 @@ TOO_OLD = f"Please check the year: that would make you over {OLDEST_AGE}."
 # People separate the parts with whatever is nearest: spaces, slashes, dashes, dots, commas.
 SEPARATORS = re.compile(r"[\s/\\\-\u2010-\u2015.,]+")
 ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")  # "27th" is a day
-# Written out rather than taken from `calendar.month_name`, which follows the server's locale.
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _month_from_name(word: str) -> int | None:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from booking.domain.availability import Span, WeeklyHours, merge, subtract, weekly_windows
 from booking.domain.dates import (
+    MONTHS,
     day_in_words,
     local_instant,
 )
@@ -127,26 +128,7 @@ def windows_text(windows: Iterable[Window]) -> str:
     return ", ".join(window.words() for window in windows)
 
 
-_MONTHS = {
-    name[:3].lower(): number
-    for number, name in enumerate(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        start=1,
-    )
-}
+_MONTHS = {name[:3].lower(): number for number, name in enumerate(MONTHS, start=1)}
 ASK_FOR_DAY = "Please write a date like 1 December 2026 or 01/12/2026."
 
 

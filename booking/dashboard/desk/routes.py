@@ -7,6 +7,7 @@ behalf, clients, the outbox and the export live in the modules imported at the e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -72,6 +73,22 @@ def _stale(booking_id: int, problem: bookings.BookingError) -> ResponseReturnVal
     return _detail_page(_booking_or_404(booking_id), problem.message, stale=True), 409
 
 
+def _apply(booking_id: int, change: Callable[[], object], done: str) -> ResponseReturnValue:
+    """Make a staff change and say how it went: done, refused (why), or stale (the page was
+    out of date, so it is shown again as it is now and nothing changed)."""
+    try:
+        change()
+    except staff_bookings.UnknownBooking:
+        abort(404)
+    except staff_bookings.StaleBooking as problem:
+        return _stale(booking_id, problem)
+    except bookings.BookingError as problem:
+        flash(problem.message, "error")
+    else:
+        flash(done, "info")
+    return redirect(url_for("dashboard.booking_detail", booking_id=booking_id), code=303)
+
+
 @bp.get("/bookings/<id:booking_id>")
 @roles_required(*EVERY_ROLE)
 def booking_detail(booking_id: int) -> str:
@@ -87,19 +104,13 @@ def _mark(booking_id: int, attended: bool) -> ResponseReturnValue:
     form = VersionForm(prefix="attended" if attended else "no_show")
     if not form.validate():
         abort(400)
-    try:
-        staff_bookings.mark_attendance(
+    return _apply(
+        booking_id,
+        lambda: staff_bookings.mark_attendance(
             booking_id, attended, form.version.data or "", current_user.id, now_utc()
-        )
-    except staff_bookings.UnknownBooking:
-        abort(404)
-    except staff_bookings.StaleBooking as problem:
-        return _stale(booking_id, problem)
-    except bookings.BookingError as problem:
-        flash(problem.message, "error")
-    else:
-        flash("Marked as attended." if attended else "Marked as did not come.", "info")
-    return redirect(url_for("dashboard.booking_detail", booking_id=booking_id), code=303)
+        ),
+        "Marked as attended." if attended else "Marked as did not come.",
+    )
 
 
 @bp.post("/bookings/<id:booking_id>/attended")
@@ -145,24 +156,18 @@ def booking_cancel(booking_id: int) -> ResponseReturnValue:
     form = CancelForm()
     if not form.validate():
         return _cancel_page(booking, form), 422
-    try:
-        staff_bookings.cancel(
+    return _apply(
+        booking_id,
+        lambda: staff_bookings.cancel(
             booking_id,
             form.reason.data,
             form.note.data or "",
             form.version.data or "",
             current_user.id,
             now_utc(),
-        )
-    except staff_bookings.UnknownBooking:
-        abort(404)
-    except staff_bookings.StaleBooking as problem:
-        return _stale(booking_id, problem)
-    except bookings.BookingError as problem:
-        flash(problem.message, "error")
-    else:
-        flash("Cancelled, with no charge. We have let the client and the therapist know.", "info")
-    return redirect(url_for("dashboard.booking_detail", booking_id=booking_id), code=303)
+        ),
+        "Cancelled, with no charge. We have let the client and the therapist know.",
+    )
 
 
 # --- Move ---------------------------------------------------------------------------------------
