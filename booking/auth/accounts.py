@@ -1,6 +1,6 @@
 """Who is signed in: checking a password, and the staff member as Flask-Login sees them.
 
-A sign-in opens a server-side session (booking/services/staff_sessions.py). What Flask-Login
+A sign-in opens a server-side session (booking/services/staff/sessions.py). What Flask-Login
 keeps in the browser's session is "id.fingerprint.token": the account, a fingerprint of its
 password hash, and the session's token. Each request loads the account and its session
 together; the browser stays signed in only while the session is open, the account is active

@@ -20,7 +20,7 @@ STAFF_CANCEL_REASONS = {
     "practice": "The practice had to cancel",
     "other": "Another reason",
 }
-# What clients choose on their own manage page (booking/services/booking.py).
+# What clients choose on their own manage page (booking/services/booking/changes.py).
 CLIENT_CANCEL_WORDS = {
     "not_well": "Not well enough (the client cancelled)",
     "something_came_up": "Something came up (the client cancelled)",

@@ -12,7 +12,7 @@ from booking.models._columns import updated_at
 
 
 class PracticeSetting(db.Model):
-    """One named setting, stored as text; booking/services/settings.py reads and checks it."""
+    """One named setting, stored as text; services/practice/settings.py reads and checks it."""
 
     __tablename__ = "practice_settings"
 

@@ -2,7 +2,7 @@
 
 Each change is one transaction that locks the booking, checks the form saw the booking as it
 is now (a stale form changes nothing), makes the change through the same code as the
-client's manage link (booking/services/booking.py), and writes its audit event.
+client's manage link (booking/services/booking/changes.py), and writes its audit event.
 """
 
 from __future__ import annotations
