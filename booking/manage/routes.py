@@ -7,7 +7,7 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from booking.clock import local_date, now_utc, practice_zone
+from booking.clock import now_utc
 from booking.domain.ical import booking_calendar
 from booking.domain.messages import calendar_entry
 from booking.manage import bp
@@ -27,12 +27,9 @@ def _booking_or_404(token: str) -> Booking:
 
 
 def _page_context(booking: Booking) -> dict[str, object]:
-    zone = practice_zone()
     now = now_utc()
     return {
         "booking": booking,
-        "zone": zone,
-        "today": local_date(now),
         "changeable": bookings.is_changeable(booking, now),
         "questions": intakes.questions_link(booking, now),
     }

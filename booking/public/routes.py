@@ -17,7 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from booking.clock import now_utc, practice_today, practice_zone
+from booking.clock import now_utc
 from booking.extensions import csrf
 from booking.public import bp
 from booking.public.forms import CallMeForm, ConfirmForm, DetailsForm
@@ -110,7 +110,6 @@ def _booking_keys() -> URLSafeSerializer:
 
 def _choice_context(service, form: DetailsForm) -> dict[str, object]:
     """What every step after the time shows: the service, the time and the therapist."""
-    zone = practice_zone()
     start = parse_start(form.start.data)
     practitioner_id = _practitioner_choice(form.practitioner.data)
     therapist = None
@@ -120,9 +119,7 @@ def _choice_context(service, form: DetailsForm) -> dict[str, object]:
     return {
         "service": service,
         "start": start,
-        "zone": zone,
         "therapist": therapist,
-        "today": practice_today(),
     }
 
 

@@ -6,7 +6,7 @@ from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from booking.clock import now_utc, practice_zone
+from booking.clock import now_utc
 from booking.extensions import csrf
 from booking.replies import bp
 from booking.services.messaging import replies
@@ -25,7 +25,7 @@ def _answer(kind: str, token: str) -> ResponseReturnValue:
     if reply is None:
         abort(404)
     form = AnswerForm()
-    page = {"kind": kind, "reply": reply, "form": form, "zone": practice_zone(), "now": now}
+    page = {"kind": kind, "reply": reply, "form": form}
     if form.is_submitted():
         if not form.validate():
             return render_template("replies/answer.html", expired=True, **page), 400

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import or_, select
 
-from booking.clock import practice_zone
+from booking.clock import local_date, practice_zone
 from booking.domain import availability as domain
 from booking.domain.dates import PartOfDay, part_of_day
 from booking.domain.statuses import BookingStatus
@@ -207,14 +207,14 @@ def times_page(
     """
     zone = practice_zone()
     window = booking_window(staff)
-    period_start, _ = local_day_bounds(now.astimezone(zone).date(), zone)
+    period_start, _ = local_day_bounds(local_date(now), zone)
     period_end = window.latest(now) + timedelta(days=1)
     calendars = load_calendars(practitioners, period_start, period_end, ignore_booking_id)
     shape = session_shape(service)
     slots = domain.available_slots(calendars, shape, window, now, period_start, period_end)
     by_day: dict[date, list[domain.Slot]] = defaultdict(list)
     for slot in slots:
-        by_day[slot.start.astimezone(zone).date()].append(slot)
+        by_day[local_date(slot.start)].append(slot)
     free_days = sorted(by_day)
     shown: list[DayTimes] = []
     for offset in range(days):
@@ -233,6 +233,6 @@ def times_page(
     return TimesPage(
         days=tuple(shown),
         next_available=slots[0] if slots else None,
-        first_bookable_day=window.earliest(now).astimezone(zone).date(),
-        last_bookable_day=window.latest(now).astimezone(zone).date(),
+        first_bookable_day=local_date(window.earliest(now)),
+        last_bookable_day=local_date(window.latest(now)),
     )

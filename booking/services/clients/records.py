@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from booking.clock import practice_zone
+from booking.clock import local_date
 from booking.domain.intake import ScreeningCondition
 from booking.domain.intake_rules import (
     PracticalAdjustments,
@@ -76,7 +76,7 @@ def clinical_record(client_id: int, now: datetime) -> ClinicalRecord | None:
     if intake is None:
         return ClinicalRecord(client, None, {}, conditions, None, consents, None, None)
     answers = answers_of(intake)
-    today = now.astimezone(practice_zone()).date()
+    today = local_date(now)
     reviewer = db.session.get(StaffUser, intake.reviewed_by_id) if intake.reviewed_by_id else None
     return ClinicalRecord(
         client=client,

@@ -23,7 +23,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
-from booking.clock import practice_zone
+from booking.clock import local_date
 from booking.domain import intake as questionnaire
 from booking.domain.consent import CONSENTS, REQUIRED_CONSENTS
 from booking.domain.intake import HOLDING_FLAGS
@@ -238,7 +238,7 @@ def _state(intake: Intake, token: str, now: datetime) -> IntakeState:
         carried=blob["carried"],
         conditions=screening_conditions(),
         consents=_consents_of(intake.client_id),
-        today=now.astimezone(practice_zone()).date(),
+        today=local_date(now),
     )
     state.steps = questionnaire.steps_for(
         state.answers,

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from booking.clock import practice_zone
+from booking.clock import local_date
 from booking.domain.audit import AuditAction
 from booking.domain.intake_rules import RaisedFlag, flags_for
 from booking.domain.messages import Change
@@ -206,7 +206,7 @@ def held_for_review(now: datetime) -> list[QueueItem]:
     for booking in held:
         held_by_client[booking.client_id].append(booking)
     conditions = screening_conditions(include_inactive=True)
-    today = now.astimezone(practice_zone()).date()
+    today = local_date(now)
     return [
         QueueItem(
             intake=intake,

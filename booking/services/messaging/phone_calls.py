@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
-from booking.clock import practice_zone
+from booking.clock import local_date, practice_zone
 from booking.domain.audit import AuditAction
 from booking.domain.messages import (
     CHECKIN_ANSWERS,
@@ -97,7 +97,7 @@ def calls_to_make(now: datetime) -> list[PhoneCall]:
     Five queries, however many calls.
     """
     zone = practice_zone()
-    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    tomorrow = local_date(now) + timedelta(days=1)
     _, end_of_tomorrow = local_day_bounds(tomorrow, zone)
     practice = current_settings()
     after = timedelta(hours=practice.followup_hours)

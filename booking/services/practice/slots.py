@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from booking.clock import practice_zone
+from booking.clock import local_date, practice_zone
 from booking.domain import slots as rules
 from booking.domain.audit import AuditAction
 from booking.domain.availability import Span, WeeklyHours, merge, weekly_windows
@@ -178,8 +178,7 @@ class Overview:
 
 def overview(now: datetime) -> Overview:
     """Weekly hours, and extra openings and closures not yet over: four queries."""
-    zone = practice_zone()
-    today = now.astimezone(zone).date()
+    today = local_date(now)
     practitioners = list(
         db.session.scalars(
             select(Practitioner)

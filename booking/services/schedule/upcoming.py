@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from booking.clock import practice_zone
+from booking.clock import local_date, practice_zone
 from booking.domain.intake_rules import SessionPlan, session_plan
 from booking.domain.statuses import BookingStatus, IntakeStatus, ReviewState
 from booking.extensions import db
@@ -75,7 +75,7 @@ class DeskCounts:
 def fortnight(now: datetime) -> tuple[datetime, datetime]:
     """From the start of today to the end of the 14th day, in the practice's time zone."""
     zone = practice_zone()
-    today = now.astimezone(zone).date()
+    today = local_date(now)
     start = datetime.combine(today, time(0), zone)
     end = datetime.combine(today + timedelta(days=UPCOMING_DAYS), time(0), zone)
     return start.astimezone(UTC), end.astimezone(UTC)
@@ -202,7 +202,7 @@ def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
     """A practitioner's day and week with plans, flags, follow-ups and notes: five queries,
     however many sessions."""
     zone = practice_zone()
-    today = now.astimezone(zone).date()
+    today = local_date(now)
     start, _ = local_day_bounds(today - timedelta(days=LOOK_BACK_DAYS), zone)
     today_start, today_end = local_day_bounds(today, zone)
     _, end = local_day_bounds(today + timedelta(days=DAY_AHEAD_DAYS), zone)
@@ -253,7 +253,7 @@ def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
     upcoming: dict[date, list[PreparedSession]] = defaultdict(list)
     for session in sessions:
         if session.booking.start_utc >= today_end:
-            upcoming[session.booking.start_utc.astimezone(zone).date()].append(session)
+            upcoming[local_date(session.booking.start_utc)].append(session)
     return TherapistDay(
         today=today,
         last_day=today + timedelta(days=DAY_AHEAD_DAYS),
