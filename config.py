@@ -115,6 +115,10 @@ class Config:
 
     def __init__(self, environ: Mapping[str, str] | None = None, **overrides: object) -> None:
         env = os.environ if environ is None else environ
+
+        def number(name: str, default: int, minimum: int = 0) -> int:
+            return whole_number(name, env.get(name, str(default)), minimum)
+
         self.SECRET_KEY: str | None = env.get("SECRET_KEY") or None
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or DEFAULT_SQLITE_URL
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
@@ -129,44 +133,24 @@ class Config:
         self.REDIS_URL = env.get("REDIS_URL") or None
         self.FIELD_ENCRYPTION_KEY = env.get("FIELD_ENCRYPTION_KEY") or None
         # A client's intake link keeps working for this long after they last used it.
-        self.INTAKE_LINK_DAYS = whole_number(
-            "INTAKE_LINK_DAYS", env.get("INTAKE_LINK_DAYS", "30"), minimum=14
-        )
+        self.INTAKE_LINK_DAYS = number("INTAKE_LINK_DAYS", 30, minimum=14)
         # A returning client re-confirms their answers when the last intake is older than this.
-        self.INTAKE_RECONFIRM_DAYS = whole_number(
-            "INTAKE_RECONFIRM_DAYS", env.get("INTAKE_RECONFIRM_DAYS", "90"), minimum=1
-        )
+        self.INTAKE_RECONFIRM_DAYS = number("INTAKE_RECONFIRM_DAYS", 90, minimum=1)
         # Booking rules (defaults from DOMAIN.md; the therapist may change them).
-        self.BOOKING_STEP_MINUTES = whole_number(
-            "BOOKING_STEP_MINUTES", env.get("BOOKING_STEP_MINUTES", "15"), minimum=5
-        )
-        self.BOOKING_MIN_NOTICE_HOURS = whole_number(
-            "BOOKING_MIN_NOTICE_HOURS", env.get("BOOKING_MIN_NOTICE_HOURS", "12")
-        )
-        self.BOOKING_MAX_ADVANCE_DAYS = whole_number(
-            "BOOKING_MAX_ADVANCE_DAYS", env.get("BOOKING_MAX_ADVANCE_DAYS", "90"), minimum=1
-        )
+        self.BOOKING_STEP_MINUTES = number("BOOKING_STEP_MINUTES", 15, minimum=5)
+        self.BOOKING_MIN_NOTICE_HOURS = number("BOOKING_MIN_NOTICE_HOURS", 12)
+        self.BOOKING_MAX_ADVANCE_DAYS = number("BOOKING_MAX_ADVANCE_DAYS", 90, minimum=1)
         # Sessions in a client's first month stay this many days apart, so each can settle.
-        self.FIRST_MONTH_MIN_GAP_DAYS = whole_number(
-            "FIRST_MONTH_MIN_GAP_DAYS", env.get("FIRST_MONTH_MIN_GAP_DAYS", "7")
-        )
+        self.FIRST_MONTH_MIN_GAP_DAYS = number("FIRST_MONTH_MIN_GAP_DAYS", 7)
         # Reminder timings (the client's quiet hours are respected on top of these).
         self.REMINDER_LOCAL_TIME = local_time(
             "REMINDER_LOCAL_TIME", env.get("REMINDER_LOCAL_TIME", "10:00")
         )
-        self.FOLLOWUP_HOURS = whole_number(
-            "FOLLOWUP_HOURS", env.get("FOLLOWUP_HOURS", "48"), minimum=12
-        )
-        self.INTAKE_NUDGE_DAYS = whole_number(
-            "INTAKE_NUDGE_DAYS", env.get("INTAKE_NUDGE_DAYS", "3"), minimum=2
-        )
+        self.FOLLOWUP_HOURS = number("FOLLOWUP_HOURS", 48, minimum=12)
+        self.INTAKE_NUDGE_DAYS = number("INTAKE_NUDGE_DAYS", 3, minimum=2)
         # Staff sessions end after this long without activity, and this long after sign-in.
-        self.STAFF_IDLE_MINUTES = whole_number(
-            "STAFF_IDLE_MINUTES", env.get("STAFF_IDLE_MINUTES", "30"), minimum=1
-        )
-        self.STAFF_SESSION_HOURS = whole_number(
-            "STAFF_SESSION_HOURS", env.get("STAFF_SESSION_HOURS", "10"), minimum=1
-        )
+        self.STAFF_IDLE_MINUTES = number("STAFF_IDLE_MINUTES", 30, minimum=1)
+        self.STAFF_SESSION_HOURS = number("STAFF_SESSION_HOURS", 10, minimum=1)
         # Sign-in throttling (Flask-Limiter): kept in Redis when REDIS_URL is set, so every
         # worker counts together; in memory otherwise (one process, as in development).
         self.RATELIMIT_ENABLED = True
@@ -179,9 +163,7 @@ class Config:
         # How many proxies in front of the app add X-Forwarded-For/-Proto/-Host (0: none, as
         # with `flask run`). Sign-in throttling counts per client address, so behind a proxy
         # this must be set, or every client shares the proxy's allowance.
-        self.TRUSTED_PROXIES = whole_number(
-            "TRUSTED_PROXIES", env.get("TRUSTED_PROXIES", "0"), minimum=0
-        )
+        self.TRUSTED_PROXIES = number("TRUSTED_PROXIES", 0, minimum=0)
         # Forms here are small; anything bigger is a mistake or an attack.
         self.MAX_CONTENT_LENGTH = 1024 * 1024
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
