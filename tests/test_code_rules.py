@@ -71,3 +71,51 @@ def test_nothing_reads_the_date_when_a_module_is_imported():
 
 def _reads_the_clock(func: ast.expr) -> bool:
     return isinstance(func, ast.Attribute) and func.attr in {"today", "now", "utcnow"}
+
+
+# --- The architecture: blueprints and the staff area's features stand alone ---------------------
+
+BLUEPRINTS = {"api", "auth", "dashboard", "errors", "feeds", "health", "intake", "manage", "public"}
+BLUEPRINTS |= {"replies"}
+# Every staff page checks who may open it; that access rule belongs to the sign-in package.
+SHARED_ACCESS_RULE = "booking.auth.roles"
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+    return names
+
+
+def test_no_blueprint_package_imports_another():
+    """Pieces several blueprints need live in booking/views/ (or services), not in a blueprint."""
+    found = []
+    for blueprint in sorted(BLUEPRINTS):
+        for path in sorted((PACKAGE / blueprint).rglob("*.py")):
+            for name in _imports(path):
+                parts = name.split(".")
+                if parts[0] != "booking" or len(parts) < 2 or name.startswith(SHARED_ACCESS_RULE):
+                    continue
+                if parts[1] in BLUEPRINTS and parts[1] != blueprint:
+                    found.append(f"{path.relative_to(PACKAGE.parent)} imports {name}")
+    assert found == []
+
+
+def test_a_staff_feature_uses_only_the_dashboard_s_shared_pieces():
+    """dashboard/<feature>/ may import the dashboard's root modules, never another feature."""
+    features = {p.name for p in (PACKAGE / "dashboard").iterdir() if (p / "__init__.py").exists()}
+    found = []
+    for feature in sorted(features):
+        for path in sorted((PACKAGE / "dashboard" / feature).rglob("*.py")):
+            for name in _imports(path):
+                parts = name.split(".")
+                other = parts[2] if parts[:2] == ["booking", "dashboard"] and len(parts) > 2 else ""
+                if other in features and other != feature:
+                    found.append(f"{path.relative_to(PACKAGE.parent)} imports {name}")
+    assert features >= {"desk", "diary", "hours", "therapist", "reviews", "admin", "accounts"}
+    assert found == []
