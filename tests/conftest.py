@@ -19,8 +19,8 @@ from booking.extensions import db
 from booking.models.audit import SQLITE_GUARDS
 from booking.services.demo import seed_demo
 from config import TestingConfig
-from tests.mail import Inbox, free_port
 from tests.support import CHROMIUM, CHROMIUM_ARGS, DEFAULT_NOW, missing, postgres_url
+from tests.support.mail import Inbox, free_port
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -19,9 +19,9 @@ from booking.models import AuditEvent, OutboxMessage, PracticeSetting, Practitio
 from booking.services import booking as bookings
 from booking.services.booking import ClientDetails, TooClose, availability, new_manage_token
 from booking.services.practice import settings
-from tests.factories import make_service
-from tests.staff import EMAILS, PASSWORD, add_staff_member, page_token, signed_in_client
 from tests.support import DEFAULT_NOW
+from tests.support.factories import make_service
+from tests.support.staff import EMAILS, PASSWORD, add_staff_member, page_token, signed_in_client
 from tests.test_booking_pages import text_of
 from tests.test_browser import axe_violations, follow, tab_to
 from tests.test_therapist_today import small_targets

@@ -83,8 +83,8 @@ def _trail(app) -> list[tuple[str, str, int | None]]:
 
 def test_opening_a_clients_record_is_recorded_with_who_opened_it(app):
     from booking.domain.statuses import StaffRole
-    from tests.factories import make_client
-    from tests.staff import EMAILS, signed_in_client
+    from tests.support.factories import make_client
+    from tests.support.staff import EMAILS, signed_in_client
 
     with app.app_context():
         client_id = make_client(name="Rowan Ash").id
@@ -105,8 +105,8 @@ def test_review_feed_and_screening_changes_are_recorded(app):
     from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
     from booking.services.intake import review, screening
     from booking.services.messaging import feeds
-    from tests.factories import make_booking, make_client
-    from tests.staff import EMAILS, add_intake, add_staff_member, screening_rows
+    from tests.support.factories import make_booking, make_client
+    from tests.support.staff import EMAILS, add_intake, add_staff_member, screening_rows
 
     staff_id = add_staff_member(app, StaffRole.THERAPIST)
     with app.app_context():

@@ -17,7 +17,8 @@ from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Practitioner, Service
 from booking.services.booking import availability
-from tests.factories import (
+from tests.support import DEFAULT_NOW
+from tests.support.factories import (
     make_booking,
     make_client,
     make_closure,
@@ -26,7 +27,6 @@ from tests.factories import (
     make_service,
     make_weekly_hours,
 )
-from tests.support import DEFAULT_NOW
 
 NOW = DEFAULT_NOW
 MAX_STATEMENTS = 6

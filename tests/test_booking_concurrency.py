@@ -19,14 +19,14 @@ from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Client, Practitioner
 from booking.services.booking import ClientDetails, TimeTaken, book, new_manage_token
-from tests.factories import (
+from tests.support import DEFAULT_NOW, run_together
+from tests.support.factories import (
     make_booking,
     make_client,
     make_practitioner,
     make_service,
     open_weekdays,
 )
-from tests.support import DEFAULT_NOW, run_together
 
 NOW = DEFAULT_NOW
 MON = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 23 November, 10:00 (UTC = London)

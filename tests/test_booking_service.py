@@ -37,7 +37,8 @@ from booking.services.booking import (
     shorten,
     token_hash,
 )
-from tests.factories import (
+from tests.support import DEFAULT_NOW
+from tests.support.factories import (
     make_booking,
     make_client,
     make_closure,
@@ -47,7 +48,6 @@ from tests.factories import (
     make_weekly_hours,
     open_weekdays,
 )
-from tests.support import DEFAULT_NOW
 
 NOW = DEFAULT_NOW  # Saturday 21 November 2026, 10:00
 

@@ -18,9 +18,10 @@ from werkzeug.serving import make_server
 from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.extensions import db
 from booking.models import CallRequest
-from tests.factories import make_booking, make_client, make_service
-from tests.route_rules import AREAS
-from tests.staff import (
+from tests.support import DEFAULT_NOW
+from tests.support.factories import make_booking, make_client, make_service
+from tests.support.route_rules import AREAS
+from tests.support.staff import (
     EMAILS,
     PASSWORD,
     add_intake,
@@ -29,7 +30,6 @@ from tests.staff import (
     screening_rows,
     signed_in_client,
 )
-from tests.support import DEFAULT_NOW
 from tests.test_booking_pages import text_of
 from tests.test_browser import axe_violations, follow, tab_to
 

@@ -12,14 +12,14 @@ from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Opening, Practitioner
 from booking.transactions import write_transaction
-from tests.factories import (
+from tests.support import run_together, sqlite_only
+from tests.support.factories import (
     hour_booking_row,
     make_booking,
     make_client,
     make_practitioner,
     make_service,
 )
-from tests.support import run_together, sqlite_only
 
 LONDON = ZoneInfo("Europe/London")
 

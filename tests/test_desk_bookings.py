@@ -13,9 +13,9 @@ from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, Booking, Client, OutboxMessage, Practitioner, Service
 from booking.services.booking.staff_bookings import version_of
-from tests.factories import make_booking, make_client
-from tests.staff import add_intake, signed_in_client
 from tests.support import DEFAULT_NOW
+from tests.support.factories import make_booking, make_client
+from tests.support.staff import add_intake, signed_in_client
 from tests.test_booking_pages import csrf_token, text_of
 
 MONDAY = "2026-11-23"

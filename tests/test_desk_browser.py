@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Booking, Practitioner
-from tests.staff import EMAILS, PASSWORD, add_staff_member
+from tests.support.staff import EMAILS, PASSWORD, add_staff_member
 from tests.test_browser import axe_violations, follow, tab_to
 
 pytestmark = pytest.mark.browser

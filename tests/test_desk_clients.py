@@ -11,9 +11,9 @@ from booking.domain.audit import AuditAction
 from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent
-from tests.factories import make_booking, make_client
-from tests.staff import add_intake, signed_in_client
 from tests.support import DEFAULT_NOW
+from tests.support.factories import make_booking, make_client
+from tests.support.staff import add_intake, signed_in_client
 from tests.test_booking_pages import text_of
 from tests.test_dashboard_access import ANSWERS, CANARY, _count_queries
 

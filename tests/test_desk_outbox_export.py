@@ -14,9 +14,9 @@ from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, OutboxMessage
 from booking.services.messaging import outbox
-from tests.factories import make_booking, make_client, make_practitioner, make_service
-from tests.staff import add_intake, page_token, signed_in_client
 from tests.support import DEFAULT_NOW
+from tests.support.factories import make_booking, make_client, make_practitioner, make_service
+from tests.support.staff import add_intake, page_token, signed_in_client
 from tests.test_booking_pages import text_of
 from tests.test_dashboard_access import ANSWERS, CANARY, _count_queries
 

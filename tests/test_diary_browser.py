@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
-from tests.factories import (
+from tests.support.factories import (
     make_booking,
     make_client,
     make_closure,
@@ -19,7 +19,7 @@ from tests.factories import (
     make_service,
     open_weekdays,
 )
-from tests.staff import EMAILS, PASSWORD, add_intake, add_staff_member
+from tests.support.staff import EMAILS, PASSWORD, add_intake, add_staff_member
 from tests.test_browser import axe_violations, follow, tab_to
 
 pytestmark = pytest.mark.browser

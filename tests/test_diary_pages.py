@@ -11,7 +11,7 @@ import pytest
 
 from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.extensions import db
-from tests.factories import (
+from tests.support.factories import (
     make_booking,
     make_client,
     make_closure,
@@ -20,7 +20,7 @@ from tests.factories import (
     make_weekly_hours,
     open_weekdays,
 )
-from tests.staff import add_intake, signed_in_client
+from tests.support.staff import add_intake, signed_in_client
 from tests.test_booking_pages import text_of
 from tests.test_dashboard_access import _count_queries
 

@@ -22,8 +22,15 @@ from booking.models import Booking, Practitioner
 from booking.services.booking import cancel, token_hash
 from booking.services.messaging import feeds
 from booking.services.staff.accounts import add_staff
-from tests.factories import make_booking, make_client, make_practitioner, make_service
-from tests.staff import EMAILS, PASSWORD, add_staff_member, page_token, sign_in, signed_in_client
+from tests.support.factories import make_booking, make_client, make_practitioner, make_service
+from tests.support.staff import (
+    EMAILS,
+    PASSWORD,
+    add_staff_member,
+    page_token,
+    sign_in,
+    signed_in_client,
+)
 from tests.test_booking_pages import text_of
 from tests.test_browser import axe_violations, follow, tab_to
 

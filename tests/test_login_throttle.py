@@ -13,7 +13,7 @@ import pytest
 
 from booking.domain.statuses import StaffRole
 from booking.extensions import limiter
-from tests.staff import EMAILS, PASSWORD, add_staff_member, sign_in
+from tests.support.staff import EMAILS, PASSWORD, add_staff_member, sign_in
 from tests.test_booking_pages import csrf_token, text_of
 
 THERAPIST = EMAILS[StaffRole.THERAPIST]

@@ -16,8 +16,8 @@ from sqlalchemy.engine import make_url
 
 from booking.extensions import db
 from config import database_url as normalise_url
-from tests.schema import schema_snapshot
 from tests.support import sqlite_only
+from tests.support.schema import schema_snapshot
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 

@@ -13,8 +13,8 @@ from booking.extensions import db
 from booking.models import OutboxMessage
 from booking.services import booking as bookings
 from booking.services.messaging import outbox
-from tests.mail import Inbox, free_port
 from tests.support import DEFAULT_NOW
+from tests.support.mail import Inbox, free_port
 
 MONDAY = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
 CLIENT = "ann@example.com"

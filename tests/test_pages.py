@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from booking.extensions import db
-from tests.factories import make_service
+from tests.support.factories import make_service
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "booking" / "static" / "style.css"
 

@@ -11,9 +11,9 @@ from sqlalchemy import event, select
 from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, Booking
-from tests.factories import make_booking, make_client, make_service
-from tests.staff import EMAILS, page_token, signed_in_client
 from tests.support import DEFAULT_NOW
+from tests.support.factories import make_booking, make_client, make_service
+from tests.support.staff import EMAILS, page_token, signed_in_client
 from tests.test_booking_pages import text_of
 
 TOMORROW = DEFAULT_NOW + timedelta(days=1)  # Sunday 22 November 2026, 10am

@@ -23,9 +23,9 @@ from booking.models import (
 )
 from booking.services.privacy.retention import purge_expired
 from booking.services.staff import audit
-from tests.factories import make_booking, make_client
-from tests.staff import add_intake, add_staff_member
 from tests.support import DEFAULT_NOW
+from tests.support.factories import make_booking, make_client
+from tests.support.staff import add_intake, add_staff_member
 
 # --- The rules, pure ----------------------------------------------------------------------------
 

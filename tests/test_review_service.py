@@ -13,9 +13,15 @@ from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Booking, Intake
 from booking.services.intake import review
-from tests.factories import make_booking, make_client, make_practitioner
-from tests.staff import add_intake, add_staff_member, page_token, screening_rows, signed_in_client
 from tests.support import DEFAULT_NOW
+from tests.support.factories import make_booking, make_client, make_practitioner
+from tests.support.staff import (
+    add_intake,
+    add_staff_member,
+    page_token,
+    screening_rows,
+    signed_in_client,
+)
 from tests.test_booking_pages import text_of
 
 NOW = DEFAULT_NOW

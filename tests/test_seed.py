@@ -10,8 +10,8 @@ from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Closure, Opening, OpeningHours, Practitioner, Service, StaffUser
 from booking.passwords import hash_password, password_matches
-from tests.factories import make_service
 from tests.support import sqlite_only
+from tests.support.factories import make_service
 
 MODELS = [Practitioner, Service, OpeningHours, Opening, Closure, StaffUser]
 

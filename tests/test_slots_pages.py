@@ -18,7 +18,7 @@ from booking.domain.audit import AuditAction
 from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, Booking, Closure, Opening, OpeningHours
-from tests.factories import (
+from tests.support.factories import (
     make_booking,
     make_client,
     make_closure,
@@ -27,7 +27,7 @@ from tests.factories import (
     make_service,
     open_weekdays,
 )
-from tests.staff import page_token, signed_in_client
+from tests.support.staff import page_token, signed_in_client
 from tests.test_booking_pages import text_of
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -25,9 +25,16 @@ from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, StaffSession, StaffUser
 from booking.passwords import MIN_PASSWORD_LENGTH, password_matches, password_problem
-from tests.factories import make_practitioner
-from tests.staff import EMAILS, PASSWORD, add_staff_member, page_token, sign_in, signed_in_client
 from tests.support import sqlite_only
+from tests.support.factories import make_practitioner
+from tests.support.staff import (
+    EMAILS,
+    PASSWORD,
+    add_staff_member,
+    page_token,
+    sign_in,
+    signed_in_client,
+)
 from tests.test_booking_pages import csrf_token, text_of
 from tests.test_browser import axe_violations, follow, tab_to
 

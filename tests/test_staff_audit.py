@@ -13,9 +13,9 @@ from booking.domain.audit import AuditAction
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.services.staff import audit
-from tests.factories import make_client
-from tests.staff import signed_in_client
 from tests.support import DEFAULT_NOW
+from tests.support.factories import make_client
+from tests.support.staff import signed_in_client
 from tests.test_booking_pages import text_of
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Booking
-from tests.staff import signed_in_client
+from tests.support.staff import signed_in_client
 from tests.test_booking_pages import csrf_token, text_of
 from tests.test_desk_bookings import MONDAY_FIRST_SLOT, _book, _booking, _version
 
@@ -96,7 +96,7 @@ def test_staff_override_cannot_book_into_a_closure(desk, app):
 def booked(app, practice) -> int:
     with app.app_context():
         from booking.models import Practitioner, Service
-        from tests.factories import make_booking, make_client
+        from tests.support.factories import make_booking, make_client
 
         maya = db.session.scalars(
             select(Practitioner).where(Practitioner.name == "Maya Okafor")

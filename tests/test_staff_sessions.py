@@ -16,8 +16,8 @@ from booking.extensions import db
 from booking.models import StaffSession
 from booking.services.staff import accounts as staff
 from booking.services.staff import audit
-from tests.staff import EMAILS, add_staff_member, page_token, sign_in
 from tests.support import DEFAULT_NOW
+from tests.support.staff import EMAILS, add_staff_member, page_token, sign_in
 from tests.test_booking_pages import text_of
 
 THERAPIST = EMAILS[StaffRole.THERAPIST]

@@ -17,9 +17,16 @@ from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, Practitioner, SessionNote
 from booking.services.staff.accounts import add_staff
-from tests.factories import make_booking, make_client, make_practitioner, make_service
-from tests.staff import EMAILS, PASSWORD, add_intake, page_token, screening_rows, signed_in_client
 from tests.support import DEFAULT_NOW
+from tests.support.factories import make_booking, make_client, make_practitioner, make_service
+from tests.support.staff import (
+    EMAILS,
+    PASSWORD,
+    add_intake,
+    page_token,
+    screening_rows,
+    signed_in_client,
+)
 from tests.test_booking_pages import text_of
 from tests.test_browser import axe_violations, follow, tab_to
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Practitioner
-from tests.factories import make_closure, make_opening, open_weekdays
 from tests.support import DEFAULT_NOW
+from tests.support.factories import make_closure, make_opening, open_weekdays
 
 EVERYONE = frozenset(StaffRole)
 DESK = frozenset({StaffRole.RECEPTION, StaffRole.ADMIN})

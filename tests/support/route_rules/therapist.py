@@ -9,8 +9,8 @@ from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Booking
 from booking.services.practice import services_admin, settings
-from tests.factories import make_booking, make_service
 from tests.support import DEFAULT_NOW
+from tests.support.factories import make_booking, make_service
 
 CLINICAL = frozenset({StaffRole.THERAPIST, StaffRole.ADMIN})
 ADMIN_ONLY = frozenset({StaffRole.ADMIN})
