@@ -16,8 +16,8 @@ from booking.services.practice import services_admin
 from booking.services.practice.catalogue import bookable_services
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_service
+from tests.support.pages import text_of
 from tests.support.staff import page_token, signed_in_client
-from tests.test_booking_pages import text_of
 
 VALID = {
     "name": "Gentle massage",

@@ -21,8 +21,8 @@ from booking.services.booking import ClientDetails, TooClose, availability, new_
 from booking.services.practice import settings
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_service
+from tests.support.pages import text_of
 from tests.support.staff import EMAILS, PASSWORD, add_staff_member, page_token, signed_in_client
-from tests.test_booking_pages import text_of
 from tests.test_browser import axe_violations, follow, tab_to
 from tests.test_therapist_today import small_targets
 

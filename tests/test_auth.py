@@ -15,8 +15,8 @@ from booking.extensions import db
 from booking.models import StaffUser
 from booking.passwords import hash_password
 from tests.support import DEFAULT_NOW
+from tests.support.pages import csrf_token, text_of
 from tests.support.staff import EMAILS, PASSWORD, add_staff_member, page_token, sign_in
-from tests.test_booking_pages import csrf_token, text_of
 
 THERAPIST = EMAILS[StaffRole.THERAPIST]
 

@@ -13,6 +13,7 @@ from booking.extensions import db
 from booking.models import Booking, Client, Closure
 from booking.services.demo import seed_demo
 from tests.support import DEFAULT_NOW
+from tests.support.pages import csrf_token, text_of
 
 FIRST = "first-gentle-session"
 # Demo hours: Maya works Mondays 10:00-16:00, so Monday 23 November opens at 10:15 (buffers).
@@ -23,16 +24,6 @@ MONDAY_FIRST_SLOT = "2026-11-23T10:15:00+00:00"
 def demo(app):
     with app.app_context():
         seed_demo(DEFAULT_NOW, app.config["PRACTICE_TIMEZONE"])
-
-
-def text_of(response) -> str:
-    body = response.get_data(as_text=True)
-    main = body[body.index("<main") : body.index("</main>")]
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", main)))
-
-
-def csrf_token(response) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))[1]
 
 
 def hidden_fields(response) -> dict[str, str]:

@@ -20,6 +20,7 @@ from booking.extensions import db
 from booking.models import CallRequest
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client, make_service
+from tests.support.pages import text_of
 from tests.support.route_rules import AREAS
 from tests.support.staff import (
     EMAILS,
@@ -30,7 +31,6 @@ from tests.support.staff import (
     screening_rows,
     signed_in_client,
 )
-from tests.test_booking_pages import text_of
 from tests.test_browser import axe_violations, follow, tab_to
 
 ANONYMOUS = "anonymous"

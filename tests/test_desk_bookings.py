@@ -15,8 +15,8 @@ from booking.models import AuditEvent, Booking, Client, OutboxMessage, Practitio
 from booking.services.booking.staff_bookings import version_of
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client
+from tests.support.pages import csrf_token, text_of
 from tests.support.staff import add_intake, signed_in_client
-from tests.test_booking_pages import csrf_token, text_of
 
 MONDAY = "2026-11-23"
 MONDAY_FIRST_SLOT = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)  # Maya opens at 10:00 (+ rest)

@@ -13,8 +13,8 @@ from booking.extensions import db
 from booking.models import AuditEvent
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client
+from tests.support.pages import text_of
 from tests.support.staff import add_intake, signed_in_client
-from tests.test_booking_pages import text_of
 from tests.test_dashboard_access import ANSWERS, CANARY, _count_queries
 
 

@@ -16,8 +16,8 @@ from booking.models import AuditEvent, OutboxMessage
 from booking.services.messaging import outbox
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client, make_practitioner, make_service
+from tests.support.pages import text_of
 from tests.support.staff import add_intake, page_token, signed_in_client
-from tests.test_booking_pages import text_of
 from tests.test_dashboard_access import ANSWERS, CANARY, _count_queries
 
 

@@ -20,8 +20,8 @@ from tests.support.factories import (
     make_weekly_hours,
     open_weekdays,
 )
+from tests.support.pages import text_of
 from tests.support.staff import add_intake, signed_in_client
-from tests.test_booking_pages import text_of
 from tests.test_dashboard_access import _count_queries
 
 CANARY = "CANARY-warfarin-7731"

@@ -23,6 +23,7 @@ from booking.services.booking import cancel, token_hash
 from booking.services.messaging import feeds
 from booking.services.staff.accounts import add_staff
 from tests.support.factories import make_booking, make_client, make_practitioner, make_service
+from tests.support.pages import text_of
 from tests.support.staff import (
     EMAILS,
     PASSWORD,
@@ -31,7 +32,6 @@ from tests.support.staff import (
     sign_in,
     signed_in_client,
 )
-from tests.test_booking_pages import text_of
 from tests.test_browser import axe_violations, follow, tab_to
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)

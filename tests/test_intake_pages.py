@@ -15,7 +15,7 @@ from booking.services import booking as bookings
 from booking.services.demo import seed_demo
 from booking.services.intake import questionnaire as intakes
 from tests.support import DEFAULT_NOW
-from tests.test_booking_pages import csrf_token, text_of
+from tests.support.pages import csrf_token, text_of
 
 MONDAY = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
 

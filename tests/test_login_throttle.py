@@ -13,8 +13,8 @@ import pytest
 
 from booking.domain.statuses import StaffRole
 from booking.extensions import limiter
+from tests.support.pages import csrf_token, text_of
 from tests.support.staff import EMAILS, PASSWORD, add_staff_member, sign_in
-from tests.test_booking_pages import csrf_token, text_of
 
 THERAPIST = EMAILS[StaffRole.THERAPIST]
 WAIT = "Please wait a few minutes, then try again."

@@ -14,7 +14,7 @@ from booking.models import Booking
 from booking.services import booking as bookings
 from booking.services.demo import seed_demo
 from tests.support import DEFAULT_NOW
-from tests.test_booking_pages import csrf_token, text_of
+from tests.support.pages import csrf_token, text_of
 
 MONDAY = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ from booking.extensions import db
 from booking.models import AuditEvent, Booking
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client, make_service
+from tests.support.pages import text_of
 from tests.support.staff import EMAILS, page_token, signed_in_client
-from tests.test_booking_pages import text_of
 
 TOMORROW = DEFAULT_NOW + timedelta(days=1)  # Sunday 22 November 2026, 10am
 

@@ -15,6 +15,7 @@ from booking.models import Booking, Intake
 from booking.services.intake import review
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client, make_practitioner
+from tests.support.pages import text_of
 from tests.support.staff import (
     add_intake,
     add_staff_member,
@@ -22,7 +23,6 @@ from tests.support.staff import (
     screening_rows,
     signed_in_client,
 )
-from tests.test_booking_pages import text_of
 
 NOW = DEFAULT_NOW
 HOLDING_ANSWERS = {"screening": {"now": ["fever"], "history": ["none"]}}

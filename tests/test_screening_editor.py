@@ -12,8 +12,8 @@ from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import ScreeningQuestion
 from booking.services.intake import screening
+from tests.support.pages import text_of
 from tests.support.staff import page_token, screening_rows, signed_in_client
-from tests.test_booking_pages import text_of
 
 
 @pytest.fixture

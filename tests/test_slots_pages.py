@@ -27,8 +27,8 @@ from tests.support.factories import (
     make_service,
     open_weekdays,
 )
+from tests.support.pages import text_of
 from tests.support.staff import page_token, signed_in_client
-from tests.test_booking_pages import text_of
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 OFFICE_HOURS = dict.fromkeys(WEEKDAYS[:5], "09:00-17:00") | {"sat": "", "sun": ""}

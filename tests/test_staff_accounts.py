@@ -27,6 +27,7 @@ from booking.models import AuditEvent, StaffSession, StaffUser
 from booking.passwords import MIN_PASSWORD_LENGTH, password_matches, password_problem
 from tests.support import sqlite_only
 from tests.support.factories import make_practitioner
+from tests.support.pages import csrf_token, text_of
 from tests.support.staff import (
     EMAILS,
     PASSWORD,
@@ -35,7 +36,6 @@ from tests.support.staff import (
     sign_in,
     signed_in_client,
 )
-from tests.test_booking_pages import csrf_token, text_of
 from tests.test_browser import axe_violations, follow, tab_to
 
 ADMIN, THERAPIST, RECEPTION = StaffRole.ADMIN, StaffRole.THERAPIST, StaffRole.RECEPTION

@@ -15,8 +15,8 @@ from booking.extensions import db
 from booking.services.staff import audit
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_client
+from tests.support.pages import text_of
 from tests.support.staff import signed_in_client
-from tests.test_booking_pages import text_of
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Booking
+from tests.support.pages import csrf_token, text_of
 from tests.support.staff import signed_in_client
-from tests.test_booking_pages import csrf_token, text_of
 from tests.test_desk_bookings import MONDAY_FIRST_SLOT, _book, _booking, _version
 
 

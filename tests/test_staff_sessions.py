@@ -17,8 +17,8 @@ from booking.models import StaffSession
 from booking.services.staff import accounts as staff
 from booking.services.staff import audit
 from tests.support import DEFAULT_NOW
+from tests.support.pages import text_of
 from tests.support.staff import EMAILS, add_staff_member, page_token, sign_in
-from tests.test_booking_pages import text_of
 
 THERAPIST = EMAILS[StaffRole.THERAPIST]
 LIMITS = SessionLimits(idle=timedelta(minutes=30), lifetime=timedelta(hours=10))

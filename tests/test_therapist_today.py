@@ -19,6 +19,7 @@ from booking.models import AuditEvent, Practitioner, SessionNote
 from booking.services.staff.accounts import add_staff
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client, make_practitioner, make_service
+from tests.support.pages import text_of
 from tests.support.staff import (
     EMAILS,
     PASSWORD,
@@ -27,7 +28,6 @@ from tests.support.staff import (
     screening_rows,
     signed_in_client,
 )
-from tests.test_booking_pages import text_of
 from tests.test_browser import axe_violations, follow, tab_to
 
 CANARY = "CANARY-note-lavender-4417"

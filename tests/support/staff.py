@@ -15,7 +15,7 @@ from booking.models import Client, Intake, ScreeningQuestion
 from booking.services.staff.accounts import add_staff, find_staff
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_screening_list
-from tests.test_booking_pages import csrf_token
+from tests.support.pages import csrf_token
 
 PASSWORD = "a quiet afternoon by the river"
 EMAILS = {
