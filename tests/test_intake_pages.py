@@ -3,63 +3,36 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from booking.domain.statuses import BookingStatus, ConsentKind, IntakeStatus, ReviewState
 from booking.extensions import db
-from booking.models import Booking, CallRequest, Consent, Intake
+from booking.models import Booking, CallRequest, Consent
 from booking.services import booking as bookings
 from booking.services.demo import seed_demo
 from booking.services.intake import questionnaire as intakes
 from tests.support import DEFAULT_NOW
+from tests.support.intake import (
+    GOOD_PAGES,
+    MONDAY,
+    answers,
+    book_first_session,
+    drafts,
+    fill_in,
+    intake_link,
+    post_page,
+    send,
+    the_intake,
+)
 from tests.support.pages import csrf_token, text_of
-
-MONDAY = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
-
-# Answers that move through every page without a problem (the energy pages included).
-GOOD_PAGES = {
-    "about": {"name": "Ann Smith", "date_of_birth": "27/3/1985", "filled_by": "self"},
-    "contact": {"channel": "email", "contact_times": ["morning"]},
-    "care": {"gp_contact": "no"},
-    "screening": {"now": ["none"], "history": ["none"], "local": ["none"]},
-    "condition": {"conditions": ["me_diagnosed"]},
-    "energy": {"severity": "moderate", "state": "stable", "bell_today": "40"},
-    "pem": {"triggers": ["physical", "sensory"], "delay": "next_day", "recovery": "days"},
-    "comfort": {"lie_flat": "yes", "face_down": "no", "support": ["time_to_sit_up"]},
-    "areas": {"pressure": "1", "include": ["hands", "feet"], "avoid": ["back"]},
-    "senses": {"light": "dim", "scent": "scent_free", "talking": "quiet"},
-    "practical": {"best_times": ["morning"], "home_visit": "no"},
-    "consent": {
-        "treatment": "y",
-        "health_data": "y",
-        "reminders": ["email"],
-        "signed_name": "Ann Smith",
-    },
-}
-
-
-def book_first_session(app, name="Ann Smith", email="ann@example.com", start=MONDAY):
-    with app.app_context():
-        token = bookings.new_manage_token()
-        details = bookings.ClientDetails(name=name, email=email)
-        bookings.book("first-gentle-session", start, None, details, token, DEFAULT_NOW)
-        return token
 
 
 @pytest.fixture
-def manage_token(app):
-    with app.app_context():
-        seed_demo(DEFAULT_NOW, app.config["PRACTICE_TIMEZONE"])
+def manage_token(app, practice):
     return book_first_session(app)
-
-
-def intake_link(client, manage_token: str) -> str:
-    """The questionnaire link, followed from the booked page as a client would."""
-    page = client.get(f"/book/booked/{manage_token}").get_data(as_text=True)
-    return re.search(r'href="(/intake/[^"/]+)"', page)[1]
 
 
 @pytest.fixture
@@ -73,52 +46,6 @@ def is_checked(html: str, name: str, value: str) -> bool:
         if f'name="{name}"' in tag and f'value="{value}"' in tag:
             return " checked" in tag
     return False
-
-
-def post_page(client, link, step, fields, action="continue", token=None):
-    """Open a page (for its token) and send it, as the form does."""
-    if token is None:
-        token = csrf_token(client.get(f"{link}/{step}"))
-    return client.post(f"{link}/{step}", data={"csrf_token": token, "action": action, **fields})
-
-
-def the_intake(app) -> Intake:
-    with app.app_context():
-        intake = db.session.scalars(select(Intake).order_by(Intake.id.desc())).first()
-        db.session.expunge(intake)
-        return intake
-
-
-def answers(app) -> dict:
-    with app.app_context():
-        intake = db.session.scalars(select(Intake).order_by(Intake.id.desc())).first()
-        return intakes.answers_of(intake)
-
-
-def drafts(app) -> dict:
-    with app.app_context():
-        intake = db.session.scalars(select(Intake).order_by(Intake.id.desc())).first()
-        return intakes._blob(intake)["drafts"]
-
-
-def fill_in(client, link, pages=GOOD_PAGES, until="check", **changes):
-    """Go through every page the client is shown, following Continue, up to `until`."""
-    pages = {**pages, **changes}
-    location = client.get(link).get_data(as_text=True)
-    step = re.search(rf'href="{re.escape(link)}/(\w+)"', location)[1]
-    visited = []
-    while step not in ("check", until):
-        visited.append(step)
-        response = post_page(client, link, step, pages.get(step, {}))
-        problems = re.findall(r'class="error"[^>]*>(.*?)</p>', response.get_data(as_text=True))
-        assert response.status_code == 303, (step, problems)
-        step = response.headers["Location"].rsplit("/", 1)[1]
-    return visited
-
-
-def send(client, link):
-    token = csrf_token(client.get(f"{link}/check"))
-    return client.post(f"{link}/submit", data={"csrf_token": token})
 
 
 # --- The link --------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,8 +19,7 @@ from booking.services.demo import seed_demo
 from booking.services.intake import questionnaire as intakes
 from config import Config, ConfigError, ProductionConfig
 from tests.support import DEFAULT_NOW
-
-MONDAY = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
+from tests.support.intake import MONDAY, book_first_session, intake_link, post_page
 
 
 def book_and_answer(app, medications: str) -> str:
@@ -73,17 +71,12 @@ def test_a_canary_answer_appears_nowhere_in_the_database_but_the_app_reads_it(ap
         assert intakes._blob(intake)["drafts"]["care"]["other_practitioners"] == canary
 
 
-def test_a_canary_typed_into_the_pages_reaches_neither_database_nor_logs(app, client, caplog):
-    from tests.test_intake_pages import intake_link, post_page
-
+def test_a_canary_typed_into_the_pages_reaches_neither_database_nor_logs(
+    app, client, practice, caplog
+):
     canary = f"canary-{uuid.uuid4().hex}"
     caplog.set_level(logging.DEBUG)
-    with app.app_context():
-        seed_demo(DEFAULT_NOW, app.config["PRACTICE_TIMEZONE"])
-        token = bookings.new_manage_token()
-        details = bookings.ClientDetails(name="Ann Smith", email="ann@example.com")
-        bookings.book("first-gentle-session", MONDAY, None, details, token, DEFAULT_NOW)
-    link = intake_link(client, token)
+    link = intake_link(client, book_first_session(app))
     fields = {"now": ["none"], "history": ["none"], "medications": canary}
     assert post_page(client, link, "screening", fields).status_code == 303
     assert post_page(client, link, "senses", {"light": canary}).status_code == 422  # a bad choice
