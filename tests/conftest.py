@@ -3,6 +3,7 @@ PostgreSQL too. In CI (CI=true) a missing PostgreSQL is a failure, not a skip.""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -13,13 +14,15 @@ from alembic import command
 from argon2 import PasswordHasher, profiles
 from flask import Flask
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from booking import create_app, passwords
 from booking.extensions import db
 from booking.models.audit import SQLITE_GUARDS
 from booking.services.demo import seed_demo
 from config import TestingConfig
-from tests.support import CHROMIUM, CHROMIUM_ARGS, DEFAULT_NOW, missing, postgres_url
+from tests.support import DEFAULT_NOW, missing, postgres_url
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.mail import Inbox, free_port
 
 
@@ -159,6 +162,21 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served on a free local port, for the browser: its base URL.
+
+    Only the server: the data a test needs comes from its other fixtures (practice, or a
+    module's own), which may add rows before or after this one starts.
+    """
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
 
 
 @pytest.fixture

@@ -3,13 +3,10 @@ and messages; with nothing stored, the configured defaults apply unchanged."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import event, select
-from werkzeug.serving import make_server
 
 from booking.domain import settings as domain
 from booking.domain.audit import AuditAction
@@ -20,11 +17,10 @@ from booking.services import booking as bookings
 from booking.services.booking import ClientDetails, TooClose, availability, new_manage_token
 from booking.services.practice import settings
 from tests.support import DEFAULT_NOW
+from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
 from tests.support.factories import make_service
 from tests.support.pages import text_of
-from tests.support.staff import EMAILS, PASSWORD, add_staff_member, page_token, signed_in_client
-from tests.test_browser import axe_violations, follow, tab_to
-from tests.test_therapist_today import small_targets
+from tests.support.staff import add_staff_member, page_token, signed_in_client
 
 CONFIG = {
     "FIRST_MONTH_MIN_GAP_DAYS": 7,
@@ -405,29 +401,19 @@ def test_settings_changed_meanwhile_are_never_overwritten_unseen(app, admin):
 
 
 @pytest.fixture
-def live_admin(app) -> Iterator[str]:
+def live_admin(app, live_server) -> str:
     add_staff_member(app, StaffRole.ADMIN)
     with app.app_context():
         make_service(name="Gentle massage", slug="gentle-massage", first_visit=True)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    return live_server
 
 
 @pytest.mark.browser
 def test_the_admin_pages_work_by_keyboard_and_pass_axe(browser, live_admin):
     page = browser.new_page()
     page.goto(live_admin + "/dashboard/settings")
-    tab_to(page, "Email address")
-    page.keyboard.type(EMAILS[StaffRole.ADMIN])
-    tab_to(page, "Password")
-    page.keyboard.type(PASSWORD)
-    tab_to(page, "Sign in")
-    follow(page)
+    sign_in_by_keyboard(page, StaffRole.ADMIN)
     assert page.inner_text("h1") == "Practice settings"
     tab_to(page, "Minimum notice for a booking")
     page.keyboard.press("Control+A")

@@ -2,42 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-
 import pytest
-from werkzeug.serving import make_server
 
-from booking.clock import now_utc
-from booking.services.demo import seed_demo
+from tests.support.browser import axe_violations, follow, small_targets, tab_to
 
-pytestmark = pytest.mark.browser
-
-# WCAG 2.0, 2.1 and 2.2, levels A and AA, as axe-core tags them.
-WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-
-
-@pytest.fixture
-def live_server(app) -> Iterator[str]:
-    """Serve the app with the demo practice on a free local port."""
-    with app.app_context():
-        seed_demo(now_utc(), app.config["PRACTICE_TIMEZONE"])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}}).response
-    return [
-        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'])})"
-        for v in results["violations"]
-    ]
+# Every test here opens the demo practice.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("practice")]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -77,33 +47,9 @@ def test_keyboard_users_can_skip_to_the_content(browser, live_server):
 def test_controls_and_standalone_links_are_at_least_44px_tall(browser, live_server, path):
     page = browser.new_page(viewport={"width": 390, "height": 800})
     page.goto(live_server + path)
-    heights = page.eval_on_selector_all(
-        "a.action, a.site-name, button, input, select, textarea",
-        "nodes => nodes.map(n => [n.textContent.trim(), n.getBoundingClientRect().height])",
-    )
-    assert heights, "expected at least one control"
-    assert [(text, h) for text, h in heights if h < 44] == []
+    selector = "a.action, a.site-name, button, input, select, textarea"
+    assert small_targets(page, selector, hidden_too=True) == []
     page.close()
-
-
-def tab_to(page, name: str, limit: int = 200) -> None:
-    """Press Tab until the focused element's text or label starts with `name`."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(
-            "(() => { const e = document.activeElement;"
-            " return (e.labels && e.labels[0] ? e.labels[0].textContent"
-            " : (e.getAttribute('aria-label') || e.textContent)).trim(); })()"
-        )
-        if focused.startswith(name):
-            return
-    raise AssertionError(f"could not reach {name!r} with the Tab key")
-
-
-def follow(page) -> None:
-    """Press Enter on the focused link or button and wait for the next page."""
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])
@@ -166,9 +112,5 @@ def test_the_times_page_passes_axe_and_targets_are_large(browser, live_server, s
     page = context.new_page()
     page.goto(live_server + "/book/first-gentle-session")
     assert axe_violations(page) == []
-    heights = page.eval_on_selector_all(
-        "a.action, button, input",
-        "nodes => nodes.map(n => [n.textContent.trim(), n.getBoundingClientRect().height])",
-    )
-    assert [(text, h) for text, h in heights if h < 44] == []
+    assert small_targets(page, "a.action, button, input", hidden_too=True) == []
     context.close()

@@ -4,8 +4,6 @@ and admin."""
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -13,25 +11,22 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import url_for
 from sqlalchemy import event
-from werkzeug.serving import make_server
 
 from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.extensions import db
 from booking.models import CallRequest
 from tests.support import DEFAULT_NOW
+from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
 from tests.support.factories import make_booking, make_client, make_service
 from tests.support.pages import text_of
 from tests.support.route_rules import AREAS
 from tests.support.staff import (
-    EMAILS,
-    PASSWORD,
     add_intake,
     add_staff_member,
     page_token,
     screening_rows,
     signed_in_client,
 )
-from tests.test_browser import axe_violations, follow, tab_to
 
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, StaffRole.RECEPTION, StaffRole.THERAPIST, StaffRole.ADMIN]
@@ -429,15 +424,10 @@ def test_staff_pages_are_never_cached(app, world):
 
 
 @pytest.fixture
-def live_dashboard(app, world) -> Iterator[str]:
+def live_dashboard(app, world, live_server) -> str:
     """The app served on a free local port, with the world's client and a therapist account."""
     add_staff_member(app, StaffRole.ADMIN)  # admin may open every page
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    return live_server
 
 
 def _every_page(app, world: World) -> list[str]:
@@ -458,12 +448,7 @@ def test_staff_pages_work_by_keyboard_and_pass_axe(app, browser, live_dashboard,
     page.goto(live_dashboard + "/dashboard/reviews")  # not signed in: the sign-in page first
     assert page.inner_text("h1") == "Staff sign-in"
     assert axe_violations(page) == []
-    tab_to(page, "Email address")
-    page.keyboard.type(EMAILS[StaffRole.ADMIN])
-    tab_to(page, "Password")
-    page.keyboard.type(PASSWORD)
-    tab_to(page, "Sign in")
-    follow(page)
+    sign_in_by_keyboard(page, StaffRole.ADMIN)
     assert page.inner_text("h1") == "Answers waiting for review"  # back where they started
     pages = _every_page(app, world)
     assert "/dashboard/reviews" in pages and f"/dashboard/clients/{world.client_id}/intake" in pages
@@ -473,14 +458,7 @@ def test_staff_pages_work_by_keyboard_and_pass_axe(app, browser, live_dashboard,
         if not response.headers["content-type"].startswith("text/html"):
             continue  # a download, such as the bookings export
         assert axe_violations(page) == [], path
-        heights = page.eval_on_selector_all(
-            # Choices are their whole labelled row (checked on the question pages); these alone:
-            "a.action, button, select, textarea, summary,"
-            " input:not([type=checkbox]):not([type=radio])",
-            "nodes => nodes.filter(n => n.offsetParent !== null)"
-            ".map(n => [n.textContent.trim(), n.getBoundingClientRect().height])",
-        )
-        assert [(text, h) for text, h in heights if h < 44] == [], path
+        assert small_targets(page) == [], path
     tab_to(page, "Sign out")
     follow(page)
     assert page.inner_text("h1") == "Staff sign-in"

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Booking, Practitioner
-from tests.support.staff import EMAILS, PASSWORD, add_staff_member
-from tests.test_browser import axe_violations, follow, tab_to
+from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, tab_to
+from tests.support.staff import add_staff_member
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def live_desk(app, practice) -> Iterator[str]:
+def live_desk(app, practice, live_server) -> str:
     """The demo practice served on a free local port, with a receptionist's account."""
     add_staff_member(app, StaffRole.RECEPTION)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    return live_server
 
 
 def test_reception_books_for_a_caller_with_the_keyboard_alone(browser, live_desk, app):
@@ -37,12 +28,7 @@ def test_reception_books_for_a_caller_with_the_keyboard_alone(browser, live_desk
     page = context.new_page()
     start = f"/dashboard/book?practitioner={maya}&service=first-gentle-session&day=2026-11-23"
     page.goto(live_desk + start)  # not signed in: the sign-in page, then back here
-    tab_to(page, "Email address")
-    page.keyboard.type(EMAILS[StaffRole.RECEPTION])
-    tab_to(page, "Password")
-    page.keyboard.type(PASSWORD)
-    tab_to(page, "Sign in")
-    follow(page)
+    sign_in_by_keyboard(page, StaffRole.RECEPTION)
     assert page.inner_text("h1") == "Book a session for a client"
     assert axe_violations(page) == []
     tab_to(page, "10:15")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from werkzeug.serving import make_server
 
 from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
+from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, tab_to
 from tests.support.factories import (
     make_booking,
     make_client,
@@ -19,14 +17,13 @@ from tests.support.factories import (
     make_service,
     open_weekdays,
 )
-from tests.support.staff import EMAILS, PASSWORD, add_intake, add_staff_member
-from tests.test_browser import axe_violations, follow, tab_to
+from tests.support.staff import add_intake, add_staff_member
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def live_diary(app) -> Iterator[str]:
+def live_diary(app, live_server) -> str:
     """A week with a session (with care needs), a held one, and a closure, served locally."""
     with app.app_context():
         maya = make_practitioner(name="Maya Okafor")
@@ -55,12 +52,7 @@ def live_diary(app) -> Iterator[str]:
         )
         db.session.commit()
     add_staff_member(app, StaffRole.RECEPTION)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    return live_server
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -68,12 +60,7 @@ def test_the_diary_works_by_keyboard_alone_and_passes_axe(browser, live_diary, s
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(live_diary + "/dashboard/diary?date=2026-11-24")
-    tab_to(page, "Email address")
-    page.keyboard.type(EMAILS[StaffRole.RECEPTION])
-    tab_to(page, "Password")
-    page.keyboard.type(PASSWORD)
-    tab_to(page, "Sign in")
-    follow(page)
+    sign_in_by_keyboard(page, StaffRole.RECEPTION)
     assert page.inner_text("h1") == "Diary: Tuesday 24 November 2026"
     assert axe_violations(page) == []
     # Other start times open from the keyboard, and are links.

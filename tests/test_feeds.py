@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +10,6 @@ import pytest
 from flask import Flask
 from icalendar import Calendar
 from sqlalchemy import event
-from werkzeug.serving import make_server
 
 from booking.domain.feed import FeedEntry, feed_calendar, feed_summary
 from booking.domain.statuses import BookingStatus, StaffRole
@@ -22,17 +19,16 @@ from booking.models import Booking, Practitioner
 from booking.services.booking import cancel, token_hash
 from booking.services.messaging import feeds
 from booking.services.staff.accounts import add_staff
+from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
 from tests.support.factories import make_booking, make_client, make_practitioner, make_service
 from tests.support.pages import text_of
 from tests.support.staff import (
-    EMAILS,
     PASSWORD,
     add_staff_member,
     page_token,
     sign_in,
     signed_in_client,
 )
-from tests.test_browser import axe_violations, follow, tab_to
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 DASHBOARD = "http://127.0.0.1:5000/dashboard/"
@@ -518,15 +514,10 @@ def test_the_staff_menu_links_to_the_feed_page_for_the_therapist(app, feed):
 
 
 @pytest.fixture
-def live_feed_page(app: Flask, feed: Feed) -> Iterator[str]:
+def live_feed_page(app: Flask, feed: Feed, live_server: str) -> str:
     """The app on a free local port, with the feed's therapist and an admin account."""
     add_staff_member(app, StaffRole.ADMIN)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    return live_server
 
 
 @pytest.mark.browser
@@ -535,12 +526,7 @@ def test_the_feed_page_works_by_keyboard_and_passes_axe(browser, live_feed_page,
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(live_feed_page + "/dashboard/feed")
-    tab_to(page, "Email address")
-    page.keyboard.type(EMAILS[StaffRole.ADMIN])
-    tab_to(page, "Password")
-    page.keyboard.type(PASSWORD)
-    tab_to(page, "Sign in")
-    follow(page)
+    sign_in_by_keyboard(page, StaffRole.ADMIN)
     assert page.inner_text("h1") == "Calendar feeds"
     assert axe_violations(page) == []
     tab_to(page, "Therapist")
@@ -550,10 +536,5 @@ def test_the_feed_page_works_by_keyboard_and_passes_axe(browser, live_feed_page,
     assert page.inner_text("#new-link-title") == "The new link for Therapist One"
     assert FEED_URL.fullmatch(page.input_value("#feed-url"))
     assert axe_violations(page) == []
-    heights = page.eval_on_selector_all(
-        "a.action, button, input, select",
-        "nodes => nodes.filter(n => n.offsetParent !== null)"
-        ".map(n => [n.textContent.trim() || n.id, n.getBoundingClientRect().height])",
-    )
-    assert [(text, h) for text, h in heights if h < 44] == []
+    assert small_targets(page) == []
     context.close()

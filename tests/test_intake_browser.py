@@ -1,8 +1,8 @@
 """The intake questionnaire in a real Chromium: keyboard only, autosave, axe, targets, errors.
 
-Debian's /usr/bin/chromium, driven by Playwright, against the live server from test_browser.py
-(skipped on a developer machine without Chromium, a failure in CI). SQLite only: the questions
-here are about the browser, not the database.
+Debian's /usr/bin/chromium, driven by Playwright, against the live server (skipped on a
+developer machine without Chromium, a failure in CI). SQLite only: the questions here are about
+the browser, not the database.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pytest
 
 from booking.domain.statuses import IntakeStatus
 from tests.support import DEFAULT_NOW, sqlite_only
-from tests.test_browser import WCAG_AA_TAGS, follow, live_server, tab_to
-from tests.test_intake_pages import (
+from tests.support.browser import axe_violations, follow, tab_to
+from tests.support.intake import (
     GOOD_PAGES,
     answers,
     book_first_session,
@@ -26,14 +26,12 @@ from tests.test_intake_pages import (
 
 pytestmark = [pytest.mark.browser, sqlite_only]
 
-__all__ = ["live_server"]  # a fixture shared with test_browser.py
-
 SAVED = "Kept for you. Press Save and continue when this page is done."
 NO_SUCH_DATE = "That date does not exist: February 1990 has 28 days."
 
 
 @pytest.fixture
-def link(app, live_server) -> str:
+def link(app, practice) -> str:
     """A first session booked on the demo practice, and its questionnaire link (a path)."""
     manage_token = book_first_session(app)
     return intake_link(app.test_client(), manage_token)
@@ -45,19 +43,6 @@ def with_axe(context):
 
     context.add_init_script(path=AXE_FILE_PATH)
     return context
-
-
-def axe_violations(page) -> list[str]:
-    """axe-core's WCAG 2.0-2.2 A and AA rules, as test_browser.py runs them; violations only."""
-    options = {
-        "runOnly": {"type": "tag", "values": WCAG_AA_TAGS},
-        "resultTypes": ["violations"],  # the same rules; less to send back for passes
-    }
-    results = page.evaluate("options => axe.run(document, options)", options)
-    return [
-        f"{v['id']}: {v['help']} ({', '.join(str(n['target'][0]) for n in v['nodes'])})"
-        for v in results["violations"]
-    ]
 
 
 def focused(page) -> str:

@@ -4,12 +4,9 @@ switch off and set passwords, never leaving the practice without an admin."""
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from booking.domain.audit import AuditAction
 from booking.domain.staff_accounts import (
@@ -26,6 +23,7 @@ from booking.extensions import db
 from booking.models import AuditEvent, StaffSession, StaffUser
 from booking.passwords import MIN_PASSWORD_LENGTH, password_matches, password_problem
 from tests.support import sqlite_only
+from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
 from tests.support.factories import make_practitioner
 from tests.support.pages import csrf_token, text_of
 from tests.support.staff import (
@@ -36,7 +34,6 @@ from tests.support.staff import (
     sign_in,
     signed_in_client,
 )
-from tests.test_browser import axe_violations, follow, tab_to
 
 ADMIN, THERAPIST, RECEPTION = StaffRole.ADMIN, StaffRole.THERAPIST, StaffRole.RECEPTION
 GOOD = "twelve chars"  # exactly the minimum
@@ -470,16 +467,11 @@ def test_huge_and_unknown_ids_are_not_found(app, admin):
 
 
 @pytest.fixture
-def live_admin(app) -> Iterator[str]:
+def live_admin(app, live_server) -> str:
     """The app on a free local port, with an admin account and a reception account."""
     add_staff_member(app, ADMIN)
     add_staff_member(app, RECEPTION)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    return live_server
 
 
 @pytest.mark.browser
@@ -489,10 +481,7 @@ def test_staff_pages_work_by_keyboard_and_pass_axe(app, browser, live_admin, sch
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(live_admin + "/login")
-    page.fill("#email", EMAILS[ADMIN])
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in_by_keyboard(page, ADMIN)
     page.goto(live_admin + "/dashboard/staff/new")
     # Add an account by keyboard alone, with a mistake first.
     tab_to(page, "Email address")
@@ -508,10 +497,5 @@ def test_staff_pages_work_by_keyboard_and_pass_axe(app, browser, live_admin, sch
         if path != "/dashboard/staff/new":
             page.goto(live_admin + path)
         assert axe_violations(page) == [], path
-        heights = page.eval_on_selector_all(
-            "a.action, button, input:not([type=checkbox]):not([type=radio]), select",
-            "nodes => nodes.filter(n => n.offsetParent !== null)"
-            ".map(n => [n.textContent.trim(), n.getBoundingClientRect().height])",
-        )
-        assert [(text, h) for text, h in heights if h < 44] == [], path
+        assert small_targets(page) == [], path
     context.close()

@@ -3,14 +3,11 @@ after earlier sessions; and the short, encrypted note after a session."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, func, select, text
-from werkzeug.serving import make_server
 
 from booking.domain.audit import AuditAction
 from booking.domain.statuses import BookingStatus, StaffRole
@@ -18,6 +15,7 @@ from booking.extensions import db
 from booking.models import AuditEvent, Practitioner, SessionNote
 from booking.services.staff.accounts import add_staff
 from tests.support import DEFAULT_NOW
+from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
 from tests.support.factories import make_booking, make_client, make_practitioner, make_service
 from tests.support.pages import text_of
 from tests.support.staff import (
@@ -28,7 +26,6 @@ from tests.support.staff import (
     screening_rows,
     signed_in_client,
 )
-from tests.test_browser import axe_violations, follow, tab_to
 
 CANARY = "CANARY-note-lavender-4417"
 MEDICATION_CANARY = "CANARY-warfarin-2290"
@@ -388,37 +385,12 @@ def test_notes_are_not_on_pages_reception_can_open(app, therapist, day):
 # --- In a real browser: keyboard only, WCAG 2.2 AA ---------------------------------------------
 
 
-@pytest.fixture
-def live_day(app, day) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-def small_targets(page) -> list[tuple[str, float]]:
-    """Controls and stand-alone links shorter than 44px (WCAG 2.5.8, with room to spare)."""
-    heights = page.eval_on_selector_all(
-        "a.action, button, input:not([type=checkbox]), select, textarea, summary",
-        "nodes => nodes.filter(n => n.offsetParent !== null)"
-        ".map(n => [n.textContent.trim(), n.getBoundingClientRect().height])",
-    )
-    return [(text, height) for text, height in heights if height < 44]
-
-
 @pytest.mark.browser
-def test_the_day_works_by_keyboard_and_passes_axe(browser, live_day, day):
+def test_the_day_works_by_keyboard_and_passes_axe(browser, live_server, day):
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()
-    page.goto(live_day + "/dashboard/today")
-    tab_to(page, "Email address")
-    page.keyboard.type(EMAILS[StaffRole.THERAPIST])
-    tab_to(page, "Password")
-    page.keyboard.type(PASSWORD)
-    tab_to(page, "Sign in")
-    follow(page)
+    page.goto(live_server + "/dashboard/today")
+    sign_in_by_keyboard(page, StaffRole.THERAPIST)
     assert page.inner_text("h1") == "Your day"
     assert axe_violations(page) == []
     assert small_targets(page) == []

@@ -6,7 +6,6 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -14,18 +13,6 @@ import pytest
 T = TypeVar("T")
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-# Debian's Chromium, never a browser Playwright downloads, started quietly and headless.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 # A fixed "now" for tests that do not choose their own: a Saturday in late November 2026.
 DEFAULT_NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
