@@ -18,7 +18,7 @@ from booking.domain.ical import CalendarEntry, booking_calendar, invite_calendar
 from booking.domain.imip import imip_email
 from booking.domain.messages import Change, Outgoing, booking_messages
 from tests.support import DEFAULT_NOW
-from tests.test_messages import MONDAY, PRACTICE_EMAIL, UID, make_facts
+from tests.support.messages import MONDAY, PRACTICE_EMAIL, UID, make_facts
 
 SENDER = f"Still Waters Massage <{PRACTICE_EMAIL}>"
 MESSAGE_ID = "<outbox-42@stillwaters.example>"
