@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import url_for
-from sqlalchemy import event
 
 from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.extensions import db
@@ -18,9 +17,11 @@ from booking.models import CallRequest
 from tests.support import DEFAULT_NOW
 from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
 from tests.support.factories import make_booking, make_client, make_service
-from tests.support.pages import text_of
+from tests.support.pages import count_queries, text_of
 from tests.support.route_rules import AREAS
 from tests.support.staff import (
+    ANSWERS,
+    CANARY,
     add_intake,
     add_staff_member,
     page_token,
@@ -61,15 +62,7 @@ for _area in AREAS:
     RULES |= _area.RULES
     ANSWERED_IN_PLACE |= _area.ANSWERED_IN_PLACE
 
-CANARY = "CANARY-warfarin-7731"
 STOP_LABEL = "A fever, or an infection such as flu or Covid"
-ANSWERS = {
-    "screening": {"now": ["fever"], "history": ["none"], "medications": CANARY},
-    "energy": {"severity": "moderate"},
-    "condition": {"conditions": ["me_diagnosed"]},
-    "senses": {"light": "dim", "scent": "scent_free"},
-    "practical": {"access": ["step_free", "rest_after"], "best_days": ["tue"]},
-}
 
 
 @dataclass
@@ -367,32 +360,16 @@ def test_home_shows_the_fortnight_with_intake_progress_and_counts(app, world):
     assert words.count("Kit Willow Gentle massage") == 1  # the cancelled one is not listed
 
 
-def _count_queries(app, client, path: str) -> int:
-    statements = []
-
-    def count(*_args) -> None:
-        statements.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_home_loads_in_the_same_few_queries_however_many_sessions(app, world):
     client = signed_in_client(app, StaffRole.THERAPIST)
-    few = _count_queries(app, client, "/dashboard/")
+    few = count_queries(app, client, "/dashboard/")
     with app.app_context():
         for day in range(2, 8):
             someone = make_client()
             add_intake(someone, {"senses": {"light": "dim"}})
             make_booking(client=someone, start_utc=DEFAULT_NOW + timedelta(days=day))
         db.session.commit()
-    assert _count_queries(app, client, "/dashboard/") == few
+    assert count_queries(app, client, "/dashboard/") == few
     assert few <= 6
 
 

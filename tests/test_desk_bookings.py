@@ -11,51 +11,27 @@ from sqlalchemy import func, select
 from booking.domain.audit import AuditAction
 from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.extensions import db
-from booking.models import AuditEvent, Booking, Client, OutboxMessage, Practitioner, Service
-from booking.services.booking.staff_bookings import version_of
+from booking.models import AuditEvent, Booking, Client, OutboxMessage, Service
 from tests.support import DEFAULT_NOW
+from tests.support.desk import (
+    FIRST,
+    MONDAY,
+    MONDAY_FIRST_SLOT,
+    book_at_desk,
+    booking_version,
+    first_session_with_maya,
+    maya_id,
+    stored_booking,
+)
 from tests.support.factories import make_booking, make_client
-from tests.support.pages import csrf_token, text_of
+from tests.support.pages import count_queries, csrf_token, text_of
 from tests.support.staff import add_intake, signed_in_client
-
-MONDAY = "2026-11-23"
-MONDAY_FIRST_SLOT = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)  # Maya opens at 10:00 (+ rest)
-FIRST = "first-gentle-session"
 
 
 @pytest.fixture
 def desk(app, practice):
     """The demo practice and a signed-in receptionist."""
     return signed_in_client(app, StaffRole.RECEPTION)
-
-
-def _maya(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(Practitioner.id).where(Practitioner.name == "Maya Okafor"))
-
-
-def _book(desk, app, *, service=FIRST, day=MONDAY, start=None, client_id=None, **fields):
-    """Open the booking page (for its form key), then send the form as reception would."""
-    practitioner = _maya(app)
-    query = {"service": service, "practitioner": practitioner, "day": day}
-    if client_id:
-        query["client"] = client_id
-    page = desk.get("/dashboard/book", query_string=query)
-    key = re.search(
-        r'name="booking_key" type="hidden" value="([^"]+)"', page.get_data(as_text=True)
-    )
-    data = {
-        "csrf_token": csrf_token(page),
-        "booking_key": key[1] if key else "",
-        "client": str(client_id or ""),
-        "service": service,
-        "practitioner": str(practitioner),
-        "day": day,
-        "start": start.isoformat() if start else "",
-    }
-    if not client_id:
-        data |= {"name": "Ann Phone", "phone": "07700 900123"}
-    return desk.post("/dashboard/book", data=data | fields)
 
 
 def _audit(app, action: AuditAction) -> list[AuditEvent]:
@@ -73,7 +49,7 @@ def _kinds(app, booking_id: int) -> list[str]:
 
 
 def test_the_booking_page_offers_that_days_free_times_and_prefills_from_the_diary(desk, app):
-    maya = _maya(app)
+    maya = maya_id(app)
     page = desk.get(
         "/dashboard/book",
         query_string={"practitioner": maya, "service": FIRST, "start": "2026-11-23T11:00:00Z"},
@@ -90,11 +66,11 @@ def test_the_booking_page_offers_that_days_free_times_and_prefills_from_the_diar
 
 
 def test_a_new_client_booked_by_phone_gets_the_same_rules_and_messages(desk, app):
-    refused = _book(desk, app, service="gentle-massage", start=MONDAY_FIRST_SLOT)
+    refused = book_at_desk(desk, app, service="gentle-massage", start=MONDAY_FIRST_SLOT)
     assert refused.status_code == 422
     assert "This is a new client, so their first session is the first-visit one" in text_of(refused)
     assert 'value="Ann Phone"' in refused.get_data(as_text=True)  # nothing typed is lost
-    booked = _book(desk, app, start=MONDAY_FIRST_SLOT)
+    booked = book_at_desk(desk, app, start=MONDAY_FIRST_SLOT)
     assert booked.status_code == 303
     with app.app_context():
         booking = db.session.scalars(select(Booking)).one()
@@ -110,7 +86,7 @@ def test_a_new_client_booked_by_phone_gets_the_same_rules_and_messages(desk, app
 
 
 def test_an_email_client_gets_the_confirmation_and_questionnaire(desk, app):
-    booked = _book(desk, app, start=MONDAY_FIRST_SLOT, phone="", email="ann@example.com")
+    booked = book_at_desk(desk, app, start=MONDAY_FIRST_SLOT, phone="", email="ann@example.com")
     assert booked.status_code == 303
     with app.app_context():
         booking_id = db.session.scalar(select(Booking.id))
@@ -131,13 +107,15 @@ def test_pacing_and_review_holds_apply_to_staff_bookings(desk, app):
         add_intake(client, {"energy": {"severity": "moderate"}}, review_state=ReviewState.PENDING)
         db.session.commit()
         client_id = client.id
-    too_close = _book(
+    too_close = book_at_desk(
         desk, app, service="gentle-massage", start=MONDAY_FIRST_SLOT, client_id=client_id
     )
     assert too_close.status_code == 422
     assert "sessions are at least 7 days apart" in text_of(too_close)
     thursday = datetime(2026, 11, 26, 10, 15, tzinfo=UTC)
-    held = _book(desk, app, service=FIRST, day="2026-11-26", start=thursday, client_id=client_id)
+    held = book_at_desk(
+        desk, app, service=FIRST, day="2026-11-26", start=thursday, client_id=client_id
+    )
     assert held.status_code == 303
     said = text_of(desk.get(held.headers["Location"]))
     assert "It is held until the therapist has looked at the client's answers." in said
@@ -148,10 +126,10 @@ def test_pacing_and_review_holds_apply_to_staff_bookings(desk, app):
 
 def test_the_override_books_outside_hours_audited_with_its_reason(desk, app):
     evening = {"outside_time": "18:30", "outside_reason": "only free after work"}
-    refused = _book(desk, app, **evening)  # the box is not ticked
+    refused = book_at_desk(desk, app, **evening)  # the box is not ticked
     assert refused.status_code == 422
     assert "Please choose one of the free times, or book outside opening hours" in text_of(refused)
-    booked = _book(desk, app, outside_hours="y", **evening)
+    booked = book_at_desk(desk, app, outside_hours="y", **evening)
     assert booked.status_code == 303
     with app.app_context():
         booking = db.session.scalars(select(Booking)).one()
@@ -162,8 +140,8 @@ def test_the_override_books_outside_hours_audited_with_its_reason(desk, app):
 
 
 def test_the_override_still_refuses_an_overlap_kindly(desk, app):
-    assert _book(desk, app, start=MONDAY_FIRST_SLOT).status_code == 303
-    clash = _book(
+    assert book_at_desk(desk, app, start=MONDAY_FIRST_SLOT).status_code == 303
+    clash = book_at_desk(
         desk,
         app,
         name="Cy Second",
@@ -182,7 +160,7 @@ def test_the_override_still_refuses_an_overlap_kindly(desk, app):
 
 
 def test_a_time_the_clocks_skip_is_refused_next_to_the_field(desk, app):
-    response = _book(
+    response = book_at_desk(
         desk,
         app,
         day="2027-03-28",
@@ -199,28 +177,7 @@ def test_a_time_the_clocks_skip_is_refused_next_to_the_field(desk, app):
 
 @pytest.fixture
 def booked(app, practice) -> int:
-    """A confirmed first session with Maya on Monday at 10:15."""
-    with app.app_context():
-        maya = db.session.scalar(select(Practitioner).where(Practitioner.name == "Maya Okafor"))
-        first = db.session.scalar(select(Service).where(Service.slug == FIRST))
-        client = make_client(name="Dee Flare", email="dee@example.com")
-        booking = make_booking(
-            client=client, practitioner=maya, service=first, start_utc=MONDAY_FIRST_SLOT
-        )
-        db.session.commit()
-        return booking.id
-
-
-def _version(app, booking_id: int) -> str:
-    with app.app_context():
-        return version_of(db.session.get(Booking, booking_id))
-
-
-def _booking(app, booking_id: int) -> Booking:
-    with app.app_context():
-        booking = db.session.get(Booking, booking_id)
-        db.session.expunge(booking)
-        return booking
+    return first_session_with_maya(app, "Dee Flare")
 
 
 def test_the_booking_page_shows_details_answers_and_history(desk, app, booked):
@@ -241,13 +198,13 @@ def test_cancelling_for_a_flare_is_free_told_kindly_and_never_a_no_show(desk, ap
         f"/dashboard/bookings/{booked}/cancel",
         data={
             "csrf_token": csrf_token(form),
-            "version": _version(app, booked),
+            "version": booking_version(app, booked),
             "reason": "unwell",
             "note": "rebook when better",
         },
     )
     assert response.status_code == 303
-    booking = _booking(app, booked)
+    booking = stored_booking(app, booked)
     assert booking.status == BookingStatus.CANCELLED
     assert (booking.cancel_reason, booking.cancel_note) == ("unwell", "rebook when better")
     assert booking.ical_sequence == 1
@@ -266,11 +223,14 @@ def test_cancelling_for_a_flare_is_free_told_kindly_and_never_a_no_show(desk, ap
     assert "Mark as did not come" not in text_of(page)
     refused = desk.post(
         f"/dashboard/bookings/{booked}/no-show",
-        data={"no_show-csrf_token": csrf_token(page), "no_show-version": _version(app, booked)},
+        data={
+            "no_show-csrf_token": csrf_token(page),
+            "no_show-version": booking_version(app, booked),
+        },
         follow_redirects=True,
     )
     assert "never counted as a no-show" in text_of(refused)
-    assert _booking(app, booked).status == BookingStatus.CANCELLED
+    assert stored_booking(app, booked).status == BookingStatus.CANCELLED
     assert _audit(app, AuditAction.MARKED_NO_SHOW) == []
 
 
@@ -285,18 +245,18 @@ def test_attended_or_no_show_only_once_the_session_has_started(desk, app, booked
             f"/dashboard/bookings/{booked}/{which}",
             data={
                 f"{prefix}-csrf_token": csrf_token(page),
-                f"{prefix}-version": _version(app, booked),
+                f"{prefix}-version": booking_version(app, booked),
             },
             follow_redirects=True,
         )
 
     assert "has not started yet" in text_of(mark("attended"))
-    assert _booking(app, booked).status == BookingStatus.CONFIRMED
+    assert stored_booking(app, booked).status == BookingStatus.CONFIRMED
     freeze(MONDAY_FIRST_SLOT + timedelta(minutes=1))
     staff["desk"] = signed_in_client(app, StaffRole.RECEPTION)  # a new day, a new sign-in
     assert "Marked as attended." in text_of(mark("attended"))
     assert "Marked as did not come." in text_of(mark("no-show"))  # a correction
-    booking = _booking(app, booked)
+    booking = stored_booking(app, booked)
     assert booking.status == BookingStatus.NO_SHOW and booking.ical_sequence == 0
     assert len(_audit(app, AuditAction.MARKED_ATTENDED)) == 1
     assert len(_audit(app, AuditAction.MARKED_NO_SHOW)) == 1
@@ -304,7 +264,7 @@ def test_attended_or_no_show_only_once_the_session_has_started(desk, app, booked
 
 def test_a_stale_form_says_so_shows_the_booking_now_and_overwrites_nothing(desk, app, booked):
     form = desk.get(f"/dashboard/bookings/{booked}/cancel")
-    seen = _version(app, booked)
+    seen = booking_version(app, booked)
     # Meanwhile a colleague moves the session to 11:00.
     colleague = signed_in_client(app, StaffRole.ADMIN)
     confirm = colleague.get(
@@ -327,7 +287,7 @@ def test_a_stale_form_says_so_shows_the_booking_now_and_overwrites_nothing(desk,
     words = text_of(stale)
     assert "Someone else changed this booking while you had the page open" in words
     assert "Monday 23 November at 11am" in words  # how it is now
-    booking = _booking(app, booked)
+    booking = stored_booking(app, booked)
     assert booking.status == BookingStatus.CONFIRMED and booking.ical_sequence == 1
     assert _audit(app, AuditAction.CANCELLED) == []
     [event] = _audit(app, AuditAction.RESCHEDULED)
@@ -339,7 +299,7 @@ def test_moving_outside_hours_needs_the_override_and_is_audited(desk, app, booke
     page = desk.get(f"/dashboard/bookings/{booked}/move")
     data = {
         "csrf_token": csrf_token(page),
-        "version": _version(app, booked),
+        "version": booking_version(app, booked),
         "day": MONDAY,
         "time": "17:30",
         "reason": "after work",
@@ -349,7 +309,7 @@ def test_moving_outside_hours_needs_the_override_and_is_audited(desk, app, booke
     assert "Please tick this" in text_of(refused)
     moved = desk.post(f"/dashboard/bookings/{booked}/move", data=data | {"outside_hours": "y"})
     assert moved.status_code == 303
-    assert _booking(app, booked).start_utc == datetime(2026, 11, 23, 17, 30, tzinfo=UTC)
+    assert stored_booking(app, booked).start_utc == datetime(2026, 11, 23, 17, 30, tzinfo=UTC)
     [event] = _audit(app, AuditAction.RESCHEDULED)
     assert "outside opening hours, reason: after work" in event.detail
 
@@ -371,7 +331,7 @@ def test_unknown_and_huge_ids_and_bad_input_are_never_500s(desk, app, booked):
         f"/dashboard/bookings/{booked}/move",
         data={
             "csrf_token": csrf_token(page),
-            "version": _version(app, booked),
+            "version": booking_version(app, booked),
             "outside_hours": "y",
             "day": "99999-01-01",
             "time": "25:99",
@@ -379,14 +339,12 @@ def test_unknown_and_huge_ids_and_bad_input_are_never_500s(desk, app, booked):
         },
     )
     assert move.status_code == 422
-    assert _booking(app, booked).status == BookingStatus.CONFIRMED
+    assert stored_booking(app, booked).status == BookingStatus.CONFIRMED
 
 
 def test_the_booking_page_takes_the_same_queries_however_long_its_history(desk, app, booked):
-    from tests.test_dashboard_access import _count_queries
-
     path = f"/dashboard/bookings/{booked}"
-    few = _count_queries(app, desk, path)
+    few = count_queries(app, desk, path)
     with app.app_context():
         from booking.services.staff import audit
 
@@ -399,12 +357,12 @@ def test_the_booking_page_takes_the_same_queries_however_long_its_history(desk, 
                 detail=f"call {n}",
             )
         db.session.commit()
-    assert _count_queries(app, desk, path) == few
+    assert count_queries(app, desk, path) == few
     assert "call 4" in text_of(desk.get(path))
 
 
 def test_a_form_for_a_session_no_longer_offered_books_nothing_else(desk, app):
-    response = _book(desk, app, start=MONDAY_FIRST_SLOT, service="retired-session")
+    response = book_at_desk(desk, app, start=MONDAY_FIRST_SLOT, service="retired-session")
     assert response.status_code == 422
     assert "no longer taking bookings" in text_of(response)
     assert 'name="service" type="hidden" value="retired-session"' in response.get_data(as_text=True)
@@ -419,10 +377,10 @@ def test_reception_can_fit_someone_in_today_without_the_online_notice(app, pract
     desk = signed_in_client(app, StaffRole.RECEPTION)
     page = desk.get(
         "/dashboard/book",
-        query_string={"service": FIRST, "practitioner": _maya(app), "day": MONDAY},
+        query_string={"service": FIRST, "practitioner": maya_id(app), "day": MONDAY},
     )
     assert "10:15" in text_of(page) or "10.15" in text_of(page)
-    response = _book(desk, app, start=MONDAY_FIRST_SLOT)
+    response = book_at_desk(desk, app, start=MONDAY_FIRST_SLOT)
     assert response.status_code == 303, text_of(response)[:400]
     with app.app_context():
         [booking] = db.session.scalars(select(Booking)).all()

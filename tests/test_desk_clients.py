@@ -13,9 +13,8 @@ from booking.extensions import db
 from booking.models import AuditEvent
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client
-from tests.support.pages import text_of
-from tests.support.staff import add_intake, signed_in_client
-from tests.test_dashboard_access import ANSWERS, CANARY, _count_queries
+from tests.support.pages import count_queries, text_of
+from tests.support.staff import ANSWERS, CANARY, add_intake, signed_in_client
 
 
 @pytest.fixture
@@ -83,13 +82,13 @@ def test_search_wildcards_are_plain_characters_and_misses_say_so(app, rowan, que
 
 def test_search_takes_the_same_queries_however_many_match(app, rowan):
     desk = signed_in_client(app, StaffRole.RECEPTION)
-    few = _count_queries(app, desk, "/dashboard/clients?q=ash")
+    few = count_queries(app, desk, "/dashboard/clients?q=ash")
     with app.app_context():
         for n in range(8):
             someone = make_client(name=f"Ash Tree {n}")
             make_booking(client=someone, start_utc=DEFAULT_NOW + timedelta(days=n + 2))
         db.session.commit()
-    assert _count_queries(app, desk, "/dashboard/clients?q=ash") == few
+    assert count_queries(app, desk, "/dashboard/clients?q=ash") == few
 
 
 def test_reception_sees_the_client_page_without_anything_clinical(app, rowan):
@@ -130,7 +129,7 @@ def test_intake_status_words(app):
 
 def test_the_client_page_takes_the_same_queries_however_many_bookings(app, rowan):
     desk = signed_in_client(app, StaffRole.RECEPTION)
-    few = _count_queries(app, desk, f"/dashboard/clients/{rowan}")
+    few = count_queries(app, desk, f"/dashboard/clients/{rowan}")
     with app.app_context():
         from booking.models import Client
 
@@ -138,4 +137,4 @@ def test_the_client_page_takes_the_same_queries_however_many_bookings(app, rowan
         for n in range(6):
             make_booking(client=client, start_utc=DEFAULT_NOW + timedelta(days=20 + n))
         db.session.commit()
-    assert _count_queries(app, desk, f"/dashboard/clients/{rowan}") == few
+    assert count_queries(app, desk, f"/dashboard/clients/{rowan}") == few

@@ -16,9 +16,8 @@ from booking.models import AuditEvent, OutboxMessage
 from booking.services.messaging import outbox
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client, make_practitioner, make_service
-from tests.support.pages import text_of
-from tests.support.staff import add_intake, page_token, signed_in_client
-from tests.test_dashboard_access import ANSWERS, CANARY, _count_queries
+from tests.support.pages import count_queries, text_of
+from tests.support.staff import ANSWERS, CANARY, add_intake, page_token, signed_in_client
 
 
 def _failed_message(booking_id: int | None, recipient: str = "ann@example.com") -> OutboxMessage:
@@ -86,12 +85,12 @@ def test_send_again_resets_the_message_for_the_worker_and_is_audited(app, failed
 
 def test_the_outbox_page_takes_the_same_queries_however_many_failed(app, failed):
     desk = signed_in_client(app, StaffRole.ADMIN)
-    few = _count_queries(app, desk, "/dashboard/outbox")
+    few = count_queries(app, desk, "/dashboard/outbox")
     with app.app_context():
         for n in range(5):
             _failed_message(None, recipient=f"person{n}@example.com")
         db.session.commit()
-    assert _count_queries(app, desk, "/dashboard/outbox") == few
+    assert count_queries(app, desk, "/dashboard/outbox") == few
 
 
 # --- Export ---------------------------------------------------------------------------------
@@ -184,9 +183,9 @@ def test_bad_ranges_get_a_message_next_to_the_field(app, args, message):
 def test_the_export_takes_the_same_queries_however_many_bookings(app, diary):
     desk = signed_in_client(app, StaffRole.ADMIN)
     path = "/dashboard/export?first=2026-10-01&last=2026-12-31"
-    few = _count_queries(app, desk, path)
+    few = count_queries(app, desk, path)
     with app.app_context():
         for n in range(6):
             make_booking(start_utc=datetime(2026, 12, 1 + n, 10, 0, tzinfo=UTC))
         db.session.commit()
-    assert _count_queries(app, desk, path) == few
+    assert count_queries(app, desk, path) == few

@@ -20,9 +20,8 @@ from tests.support.factories import (
     make_weekly_hours,
     open_weekdays,
 )
-from tests.support.pages import text_of
+from tests.support.pages import count_queries, text_of
 from tests.support.staff import add_intake, signed_in_client
-from tests.test_dashboard_access import _count_queries
 
 CANARY = "CANARY-warfarin-7731"
 ANSWERS = {
@@ -147,7 +146,7 @@ def test_the_week_shows_closures_with_their_reason_and_days_off(app, diary):
 def test_the_week_loads_in_the_same_few_queries_however_full_it_is(app, diary):
     client = signed_in_client(app, StaffRole.RECEPTION)
     path = "/dashboard/diary?view=week&date=2026-11-24"
-    few = _count_queries(app, client, path)
+    few = count_queries(app, client, path)
     with app.app_context():
         tom = make_practitioner(name="Tom Reid")
         open_weekdays(tom)
@@ -165,7 +164,7 @@ def test_the_week_loads_in_the_same_few_queries_however_full_it_is(app, diary):
                 )
         make_closure(datetime(2026, 11, 27, tzinfo=UTC), datetime(2026, 11, 28, tzinfo=UTC))
         db.session.commit()
-    assert _count_queries(app, client, path) == few
+    assert count_queries(app, client, path) == few
     assert few <= 14
 
 

@@ -11,9 +11,15 @@ from sqlalchemy import select
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Booking
+from tests.support.desk import (
+    MONDAY_FIRST_SLOT,
+    book_at_desk,
+    booking_version,
+    first_session_with_maya,
+    stored_booking,
+)
 from tests.support.pages import csrf_token, text_of
 from tests.support.staff import signed_in_client
-from tests.test_desk_bookings import MONDAY_FIRST_SLOT, _book, _booking, _version
 
 
 @pytest.fixture
@@ -54,7 +60,7 @@ def test_book_page_for_the_last_possible_day_is_not_a_500(desk):
 
 def test_staff_override_cannot_book_a_session_in_the_past(desk, app):
     # now is Sat 21 Nov 2026 10:00 UTC; the override books Friday 20th, yesterday
-    booked = _book(
+    booked = book_at_desk(
         desk,
         app,
         day="2026-11-20",
@@ -80,7 +86,7 @@ def test_staff_override_cannot_book_into_a_closure(desk, app):
             )
         )
         db.session.commit()
-    booked = _book(
+    booked = book_at_desk(
         desk,
         app,
         day="2026-11-23",
@@ -94,24 +100,7 @@ def test_staff_override_cannot_book_into_a_closure(desk, app):
 
 @pytest.fixture
 def booked(app, practice) -> int:
-    with app.app_context():
-        from booking.models import Practitioner, Service
-        from tests.support.factories import make_booking, make_client
-
-        maya = db.session.scalars(
-            select(Practitioner).where(Practitioner.name == "Maya Okafor")
-        ).one()
-        service = db.session.scalars(
-            select(Service).where(Service.slug == "first-gentle-session")
-        ).one()
-        booking = make_booking(
-            client=make_client(name="Dee Mover", email="dee@example.com"),
-            practitioner=maya,
-            service=service,
-            start_utc=MONDAY_FIRST_SLOT,
-        )
-        db.session.commit()
-        return booking.id
+    return first_session_with_maya(app, "Dee Mover")
 
 
 def test_staff_override_cannot_move_a_session_into_the_past(desk, app, booked):
@@ -120,7 +109,7 @@ def test_staff_override_cannot_move_a_session_into_the_past(desk, app, booked):
         f"/dashboard/bookings/{booked}/move",
         data={
             "csrf_token": csrf_token(page),
-            "version": _version(app, booked),
+            "version": booking_version(app, booked),
             "outside_hours": "y",
             "day": "2026-11-19",
             "time": "17:30",
@@ -129,7 +118,7 @@ def test_staff_override_cannot_move_a_session_into_the_past(desk, app, booked):
     )
     assert moved.status_code == 409
     assert "That time has already passed." in text_of(moved)
-    assert _booking(app, booked).start_utc == MONDAY_FIRST_SLOT
+    assert stored_booking(app, booked).start_utc == MONDAY_FIRST_SLOT
 
 
 def test_audit_trail_with_unicode_digits_in_the_address_is_not_a_500(app, practice):
@@ -168,7 +157,7 @@ def test_opening_a_session_note_is_audited_as_a_view(app, practice, booked, free
     with app.app_context():
         events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
         viewed = [(e.action.value, e.client_id, e.booking_id) for e in events[-2:]]
-        client_id = _booking(app, booked).client_id
+        client_id = stored_booking(app, booked).client_id
         assert all("Migraine" not in e.detail for e in events)
     assert viewed == [
         ("viewed_session_note", client_id, booked),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from booking.domain.audit import AuditAction
 from booking.domain.statuses import BookingStatus, StaffRole
@@ -17,7 +17,7 @@ from booking.services.staff.accounts import add_staff
 from tests.support import DEFAULT_NOW
 from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
 from tests.support.factories import make_booking, make_client, make_practitioner, make_service
-from tests.support.pages import text_of
+from tests.support.pages import count_queries, text_of
 from tests.support.staff import (
     EMAILS,
     PASSWORD,
@@ -240,25 +240,9 @@ def test_the_day_across_the_autumn_clock_change(app, freeze):
     assert "Before Midnight" in recent and "Saturday 24 October at 10pm" in recent
 
 
-def _count_queries(app, client, path: str) -> int:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_the_day_takes_the_same_few_queries_however_many_sessions(app, therapist, day):
     assert post_note(therapist, day.started_id, "Settled well.").status_code == 303
-    few = _count_queries(app, therapist, "/dashboard/today")
+    few = count_queries(app, therapist, "/dashboard/today")
     with app.app_context():
         screening_rows()
         for n in range(8):
@@ -277,7 +261,7 @@ def test_the_day_takes_the_same_few_queries_however_many_sessions(app, therapist
         db.session.commit()
     words = text_of(therapist.get("/dashboard/today"))
     assert "Extra 7" in words and "More tired than usual" in words
-    assert _count_queries(app, therapist, "/dashboard/today") == few
+    assert count_queries(app, therapist, "/dashboard/today") == few
     assert few <= 12  # the page's loads, plus recording the view in the audit trail
 
 

@@ -18,6 +18,16 @@ from tests.support.factories import make_screening_list
 from tests.support.pages import csrf_token
 
 PASSWORD = "a quiet afternoon by the river"
+# Answers that hold a booking for review (a fever now), with a canary for a medication: a page
+# that must show no clinical detail must not show the canary.
+CANARY = "CANARY-warfarin-7731"
+ANSWERS = {
+    "screening": {"now": ["fever"], "history": ["none"], "medications": CANARY},
+    "energy": {"severity": "moderate"},
+    "condition": {"conditions": ["me_diagnosed"]},
+    "senses": {"light": "dim", "scent": "scent_free"},
+    "practical": {"access": ["step_free", "rest_after"], "best_days": ["tue"]},
+}
 EMAILS = {
     StaffRole.ADMIN: "admin@practice.test",
     StaffRole.THERAPIST: "therapist@practice.test",
