@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from booking.domain import settings as domain
 from booking.domain.audit import AuditAction
@@ -20,6 +20,7 @@ from tests.support import DEFAULT_NOW
 from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
 from tests.support.factories import make_service
 from tests.support.pages import text_of
+from tests.support.queries import recorded_statements
 from tests.support.staff import add_staff_member, page_token, signed_in_client
 
 CONFIG = {
@@ -159,9 +160,7 @@ def test_a_clients_own_quiet_hours_win_over_the_default():
 
 def test_current_falls_back_to_the_apps_configuration_in_one_query(make_app, _schema):
     app = make_app(BOOKING_MIN_NOTICE_HOURS=30, REMINDER_LOCAL_TIME=time(9, 15))
-    statements: list[str] = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with app.app_context(), recorded_statements(app) as statements:
         in_force = settings.current()
     assert (in_force.min_notice_hours, in_force.reminder_local_time) == (30, time(9, 15))
     assert in_force.max_advance_days == 90

@@ -7,11 +7,10 @@ practitioner or per booking. Doubling every kind of row must not add a single st
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import event, select
+from flask import current_app
+from sqlalchemy import select
 
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
@@ -27,25 +26,11 @@ from tests.support.factories import (
     make_service,
     make_weekly_hours,
 )
+from tests.support.queries import recorded_statements
 
 NOW = DEFAULT_NOW
 MAX_STATEMENTS = 6
 DAYS = 91  # the whole bookable period, 90 days and the part-day at its end
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    """Every SQL statement sent to the database inside the block."""
-    statements: list[str] = []
-
-    def note(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
 
 
 def build_diary(group: str, practitioners: int, bookings_each: int) -> None:
@@ -111,13 +96,13 @@ def count_for(group: str) -> dict[str, object]:
     db.session.rollback()  # a fresh read, as a new request would make
     service, practitioners = load_choices(group)
     start = datetime(2026, 11, 21, 0, 0, tzinfo=UTC)
-    with counted_statements() as page_statements:
+    with recorded_statements(current_app) as page_statements:
         page = availability.times_page(service, practitioners, date(2026, 11, 21), DAYS, NOW)
-    with counted_statements() as slot_statements:
+    with recorded_statements(current_app) as slot_statements:
         slots = availability.find_slots(
             service, practitioners, start, start + timedelta(days=DAYS), NOW
         )
-    with counted_statements() as one_statements:
+    with recorded_statements(current_app) as one_statements:
         one = availability.find_slots(
             service, practitioners[:1], start, start + timedelta(days=DAYS), NOW
         )

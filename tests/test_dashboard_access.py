@@ -17,7 +17,8 @@ from booking.models import CallRequest
 from tests.support import DEFAULT_NOW
 from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
 from tests.support.factories import make_booking, make_client, make_service
-from tests.support.pages import count_queries, text_of
+from tests.support.pages import text_of
+from tests.support.queries import count_queries
 from tests.support.route_rules import AREAS
 from tests.support.staff import (
     ANSWERS,

@@ -18,13 +18,15 @@ from tests.support.desk import (
     MONDAY,
     MONDAY_FIRST_SLOT,
     book_at_desk,
+    book_outside_hours,
     booking_version,
     first_session_with_maya,
     maya_id,
     stored_booking,
 )
 from tests.support.factories import make_booking, make_client
-from tests.support.pages import count_queries, csrf_token, text_of
+from tests.support.pages import csrf_token, text_of
+from tests.support.queries import count_queries
 from tests.support.staff import add_intake, signed_in_client
 
 
@@ -141,14 +143,8 @@ def test_the_override_books_outside_hours_audited_with_its_reason(desk, app):
 
 def test_the_override_still_refuses_an_overlap_kindly(desk, app):
     assert book_at_desk(desk, app, start=MONDAY_FIRST_SLOT).status_code == 303
-    clash = book_at_desk(
-        desk,
-        app,
-        name="Cy Second",
-        phone="07700 900456",
-        outside_hours="y",
-        outside_time="10:30",
-        outside_reason="squeeze in",
+    clash = book_outside_hours(
+        desk, app, "10:30", "squeeze in", name="Cy Second", phone="07700 900456"
     )
     assert clash.status_code == 409
     assert "That time overlaps another booking" in text_of(clash)
@@ -160,14 +156,7 @@ def test_the_override_still_refuses_an_overlap_kindly(desk, app):
 
 
 def test_a_time_the_clocks_skip_is_refused_next_to_the_field(desk, app):
-    response = book_at_desk(
-        desk,
-        app,
-        day="2027-03-28",
-        outside_hours="y",
-        outside_time="01:30",
-        outside_reason="night owl",
-    )
+    response = book_outside_hours(desk, app, "01:30", "night owl", day="2027-03-28")
     assert response.status_code == 422
     assert "The clocks go forward at that time" in text_of(response)
 

@@ -13,7 +13,8 @@ from booking.extensions import db
 from booking.models import AuditEvent
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client
-from tests.support.pages import count_queries, text_of
+from tests.support.pages import text_of
+from tests.support.queries import count_queries
 from tests.support.staff import ANSWERS, CANARY, add_intake, signed_in_client
 
 

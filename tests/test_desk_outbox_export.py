@@ -16,7 +16,8 @@ from booking.models import AuditEvent, OutboxMessage
 from booking.services.messaging import outbox
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client, make_practitioner, make_service
-from tests.support.pages import count_queries, text_of
+from tests.support.pages import text_of
+from tests.support.queries import count_queries
 from tests.support.staff import ANSWERS, CANARY, add_intake, page_token, signed_in_client
 
 

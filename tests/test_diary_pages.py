@@ -20,7 +20,8 @@ from tests.support.factories import (
     make_weekly_hours,
     open_weekdays,
 )
-from tests.support.pages import count_queries, text_of
+from tests.support.pages import text_of
+from tests.support.queries import count_queries
 from tests.support.staff import add_intake, signed_in_client
 
 CANARY = "CANARY-warfarin-7731"

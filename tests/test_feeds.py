@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from icalendar import Calendar
-from sqlalchemy import event
 
 from booking.domain.feed import FeedEntry, feed_calendar, feed_summary
 from booking.domain.statuses import BookingStatus, StaffRole
@@ -22,6 +21,7 @@ from booking.services.staff.accounts import add_staff
 from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
 from tests.support.factories import make_booking, make_client, make_practitioner, make_service
 from tests.support.pages import text_of
+from tests.support.queries import recorded_statements
 from tests.support.staff import (
     PASSWORD,
     add_staff_member,
@@ -291,18 +291,8 @@ def test_the_etag_changes_when_a_held_session_is_confirmed(app, client, feed):
 
 def test_the_feed_takes_two_queries_however_many_sessions(app, client, feed):
     def count() -> int:
-        statements: list[str] = []
-
-        def note(_conn, _cursor, statement, *_rest) -> None:
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", note)
-        try:
+        with recorded_statements(app) as statements:
             assert client.get(feed.path).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", note)
         return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
 
     _add_booking(app, feed, start_utc=NOW + timedelta(days=1))

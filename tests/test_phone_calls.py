@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
@@ -14,6 +14,7 @@ from booking.models import AuditEvent, Booking
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client, make_service
 from tests.support.pages import text_of
+from tests.support.queries import count_queries
 from tests.support.staff import EMAILS, page_token, signed_in_client
 
 TOMORROW = DEFAULT_NOW + timedelta(days=1)  # Sunday 22 November 2026, 10am
@@ -177,28 +178,16 @@ def test_the_follow_up_call_and_a_crash_shape_the_next_reminder(app, reception):
 
 
 def test_the_list_takes_the_same_few_queries_however_many_calls(app, reception):
-    def count() -> int:
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *_: statements.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert reception.get("/dashboard/phone-calls").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
-
     with app.app_context():
         _booking(name="One")
         db.session.commit()
-    few = count()
+    few = count_queries(app, reception, "/dashboard/phone-calls")
     with app.app_context():
         for hour in range(1, 6):
             _booking(start_utc=TOMORROW + timedelta(hours=hour))
             _booking(start_utc=DEFAULT_NOW - timedelta(days=3, hours=hour))
         db.session.commit()
-    assert count() == few
+    assert count_queries(app, reception, "/dashboard/phone-calls") == few
 
 
 def test_an_answer_recorded_meanwhile_is_never_replaced_from_an_older_list(app, reception):

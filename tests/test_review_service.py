@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.encryption import cipher
@@ -16,6 +16,7 @@ from booking.services.intake import review
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client, make_practitioner
 from tests.support.pages import text_of
+from tests.support.queries import recorded_statements
 from tests.support.staff import (
     add_intake,
     add_staff_member,
@@ -210,20 +211,11 @@ def test_the_queue_lists_waiting_intakes_with_held_sessions_and_flags(app, held)
 
 def test_the_queue_takes_the_same_few_queries_however_long_it_is(app, held):
     def queries_for_queue() -> int:
-        statements = []
-
-        def count(*_args) -> None:
-            statements.append(1)
-
-        with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", count)
-            try:
-                queue = review.held_for_review(NOW)
-                for item in queue:  # everything the page reads
-                    _ = [item.intake.client.display_name for _ in item.held]
-                    _ = [(b.service.name, b.practitioner.name) for b in item.held]
-            finally:
-                event.remove(db.engine, "before_cursor_execute", count)
+        with app.app_context(), recorded_statements(app) as statements:
+            queue = review.held_for_review(NOW)
+            for item in queue:  # everything the page reads
+                _ = [item.intake.client.display_name for _ in item.held]
+                _ = [(b.service.name, b.practitioner.name) for b in item.held]
         return len(statements)
 
     one = queries_for_queue()

@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from booking.domain.audit import AuditAction
 from booking.domain.statuses import StaffRole
@@ -16,6 +15,7 @@ from booking.services.staff import audit
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_client
 from tests.support.pages import text_of
+from tests.support.queries import count_queries
 from tests.support.staff import signed_in_client
 
 
@@ -112,21 +112,9 @@ def test_paging_through_older_events(app, admin, monkeypatch):
 
 
 def test_the_page_loads_in_the_same_few_queries_however_many_events(app, admin):
-    def count_queries() -> int:
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *_args: statements.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert admin.get("/dashboard/audit").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
-
     _record(app, AuditAction.VIEWED_CLIENT, client_id=_client(app, "One"))
-    few = count_queries()
+    few = count_queries(app, admin, "/dashboard/audit")
     for minute in range(20):
         _record(app, AuditAction.BOOKED, minute, client_id=_client(app, f"C{minute}"), booking_id=1)
-    assert count_queries() == few
+    assert count_queries(app, admin, "/dashboard/audit") == few
     assert few <= 4  # the signed-in account, the events, their clients' names

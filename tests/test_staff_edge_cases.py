@@ -13,7 +13,7 @@ from booking.extensions import db
 from booking.models import Booking
 from tests.support.desk import (
     MONDAY_FIRST_SLOT,
-    book_at_desk,
+    book_outside_hours,
     booking_version,
     first_session_with_maya,
     stored_booking,
@@ -60,14 +60,7 @@ def test_book_page_for_the_last_possible_day_is_not_a_500(desk):
 
 def test_staff_override_cannot_book_a_session_in_the_past(desk, app):
     # now is Sat 21 Nov 2026 10:00 UTC; the override books Friday 20th, yesterday
-    booked = book_at_desk(
-        desk,
-        app,
-        day="2026-11-20",
-        outside_hours="y",
-        outside_time="18:30",
-        outside_reason="after work",
-    )
+    booked = book_outside_hours(desk, app, "18:30", "after work", day="2026-11-20")
     with app.app_context():
         made = db.session.scalars(select(Booking)).all()
     assert booked.status_code == 409 and made == []
@@ -86,14 +79,7 @@ def test_staff_override_cannot_book_into_a_closure(desk, app):
             )
         )
         db.session.commit()
-    booked = book_at_desk(
-        desk,
-        app,
-        day="2026-11-23",
-        outside_hours="y",
-        outside_time="18:30",
-        outside_reason="after work",
-    )
+    booked = book_outside_hours(desk, app, "18:30", "after work", day="2026-11-23")
     assert booked.status_code == 409
     assert "closed then (time off or a holiday)" in text_of(booked)
 

@@ -49,6 +49,13 @@ def book_at_desk(desk, app, *, service=FIRST, day=MONDAY, start=None, client_id=
     return desk.post("/dashboard/book", data=data | fields)
 
 
+def book_outside_hours(desk, app, time: str, reason: str, *, day=MONDAY, **fields):
+    """Send the desk form with "book outside opening hours" ticked, for `time` on `day`."""
+    return book_at_desk(
+        desk, app, day=day, outside_hours="y", outside_time=time, outside_reason=reason, **fields
+    )
+
+
 def first_session_with_maya(app, client_name: str) -> int:
     """A confirmed first session with Maya on Monday at 10:15 for a new client; its id."""
     with app.app_context():
