@@ -20,6 +20,7 @@ from tests.support.factories import make_booking, make_client, make_service
 from tests.support.pages import text_of
 from tests.support.queries import count_queries
 from tests.support.route_rules import AREAS
+from tests.support.route_rules.roles import CLINICAL, EVERYONE
 from tests.support.staff import (
     ANSWERS,
     CANARY,
@@ -32,8 +33,6 @@ from tests.support.staff import (
 
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, StaffRole.RECEPTION, StaffRole.THERAPIST, StaffRole.ADMIN]
-EVERYONE = frozenset(StaffRole)
-CLINICAL = frozenset({StaffRole.THERAPIST, StaffRole.ADMIN})
 
 # Every dashboard route and who may use it. A route missing here fails
 # test_every_dashboard_route_is_in_the_table, so none is added without deciding.
@@ -57,7 +56,7 @@ RULES: dict[str, frozenset[StaffRole]] = {
 }
 # POST routes that answer with a page instead of a redirect (a new feed link is shown once).
 ANSWERED_IN_PLACE = {"dashboard.feed_rotate"}
-# Each area of the dashboard declares its own routes in tests/route_rules/<area>.py.
+# Each area of the dashboard declares its own routes in tests/support/route_rules/<area>.py.
 for _area in AREAS:
     assert not set(_area.RULES) & set(RULES), _area.__name__
     RULES |= _area.RULES

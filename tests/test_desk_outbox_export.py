@@ -15,39 +15,23 @@ from booking.extensions import db
 from booking.models import AuditEvent, OutboxMessage
 from booking.services.messaging import outbox
 from tests.support import DEFAULT_NOW
-from tests.support.factories import make_booking, make_client, make_practitioner, make_service
+from tests.support.factories import (
+    make_booking,
+    make_client,
+    make_failed_message,
+    make_practitioner,
+    make_service,
+)
 from tests.support.pages import text_of
 from tests.support.queries import count_queries
 from tests.support.staff import ANSWERS, CANARY, add_intake, page_token, signed_in_client
-
-
-def _failed_message(booking_id: int | None, recipient: str = "ann@example.com") -> OutboxMessage:
-    row = OutboxMessage(
-        dedupe_key=f"{booking_id}:client_confirmation:0:{recipient}",
-        kind="client_confirmation",
-        booking_id=booking_id,
-        sequence=0,
-        recipient=recipient,
-        subject="Booked: Tuesday 1 December at 10am",
-        text_body="",
-        html_body="",
-        message_id="<failed@booking>",
-        due_at=DEFAULT_NOW - timedelta(hours=3),
-        next_attempt_at=DEFAULT_NOW - timedelta(hours=3),
-        attempts=8,
-        failed_at=DEFAULT_NOW - timedelta(hours=1),
-        last_error="recipient refused (550)",
-    )
-    db.session.add(row)
-    db.session.flush()
-    return row
 
 
 @pytest.fixture
 def failed(app) -> int:
     with app.app_context():
         booking = make_booking(start_utc=DEFAULT_NOW + timedelta(days=10))
-        row_id = _failed_message(booking.id).id
+        row_id = make_failed_message(booking.id).id
         db.session.commit()
         return row_id
 
@@ -89,7 +73,7 @@ def test_the_outbox_page_takes_the_same_queries_however_many_failed(app, failed)
     few = count_queries(app, desk, "/dashboard/outbox")
     with app.app_context():
         for n in range(5):
-            _failed_message(None, recipient=f"person{n}@example.com")
+            make_failed_message(None, recipient=f"person{n}@example.com")
         db.session.commit()
     assert count_queries(app, desk, "/dashboard/outbox") == few
 

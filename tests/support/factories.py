@@ -7,8 +7,16 @@ from itertools import count
 from typing import Any
 
 from booking.extensions import db
-from booking.models import Booking, Client, Practitioner, ScreeningQuestion, Service
+from booking.models import (
+    Booking,
+    Client,
+    OutboxMessage,
+    Practitioner,
+    ScreeningQuestion,
+    Service,
+)
 from booking.services.intake.screening import default_rows
+from tests.support import DEFAULT_NOW
 
 _numbers = count(1)
 
@@ -51,6 +59,29 @@ def make_booking(**overrides: Any) -> Booking:
         "blocked_until_utc": end + timedelta(minutes=service.buffer_after_minutes or 0),
     }
     return _add(Booking, defaults, overrides)
+
+
+def make_failed_message(
+    booking_id: int | None, recipient: str = "ann@example.com", **overrides: Any
+) -> OutboxMessage:
+    """A client's confirmation the outbox gave up on after eight tries: the recipient refused."""
+    defaults = {
+        "dedupe_key": f"{booking_id}:client_confirmation:0:{recipient}",
+        "kind": "client_confirmation",
+        "booking_id": booking_id,
+        "sequence": 0,
+        "recipient": recipient,
+        "subject": "Booked: Tuesday 1 December at 10am",
+        "text_body": "",
+        "html_body": "",
+        "message_id": "<failed@booking>",
+        "due_at": DEFAULT_NOW - timedelta(hours=3),
+        "next_attempt_at": DEFAULT_NOW - timedelta(hours=3),
+        "attempts": 8,
+        "failed_at": DEFAULT_NOW - timedelta(hours=1),
+        "last_error": "recipient refused (550)",
+    }
+    return _add(OutboxMessage, defaults, overrides)
 
 
 def hour_booking_row(client_id: int, practitioner_id: int, service_id: int, start) -> Booking:

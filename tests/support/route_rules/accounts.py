@@ -5,8 +5,7 @@ from __future__ import annotations
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.services.staff.accounts import add_staff
-
-ADMIN_ONLY = frozenset({StaffRole.ADMIN})
+from tests.support.route_rules.roles import ADMIN_ONLY
 
 RULES: dict[str, frozenset[StaffRole]] = {
     "dashboard.staff_list": ADMIN_ONLY,

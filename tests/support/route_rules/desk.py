@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
-from booking.models import Booking, OutboxMessage
+from booking.models import Booking
 from booking.services.booking.staff_bookings import version_of
 from tests.support import DEFAULT_NOW
+from tests.support.factories import make_failed_message
+from tests.support.route_rules.roles import DESK, EVERYONE
 
-EVERYONE = frozenset(StaffRole)
-DESK = frozenset({StaffRole.RECEPTION, StaffRole.ADMIN})
 RULES: dict[str, frozenset[StaffRole]] = {
     "dashboard.booking_detail": EVERYONE,
     "dashboard.booking_attended": EVERYONE,
@@ -47,24 +47,7 @@ ID_ROUTES: list[tuple[str, StaffRole]] = [
 def seed(world) -> None:
     """A failed message to send again, and the booking's version for the change forms."""
     booking = db.session.get(Booking, world.booking_id)
-    message = OutboxMessage(
-        dedupe_key=f"{booking.id}:client_confirmation:0:desk@example.test",
-        kind="client_confirmation",
-        booking_id=booking.id,
-        sequence=0,
-        recipient="desk@example.test",
-        subject="Booked: Sunday 22 November at 10am",
-        text_body="",
-        html_body="",
-        message_id="<desk-test@booking>",
-        due_at=DEFAULT_NOW - timedelta(hours=2),
-        next_attempt_at=DEFAULT_NOW - timedelta(hours=2),
-        attempts=8,
-        failed_at=DEFAULT_NOW - timedelta(hours=1),
-        last_error="recipient refused (550)",
-    )
-    db.session.add(message)
-    db.session.flush()
+    message = make_failed_message(booking.id, recipient="desk@example.test")
     world.ids["message_id"] = message.id
     world.ids["desk_version"] = version_of(booking)
 

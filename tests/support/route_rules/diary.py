@@ -10,9 +10,7 @@ from booking.extensions import db
 from booking.models import Practitioner
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_closure, make_opening, open_weekdays
-
-EVERYONE = frozenset(StaffRole)
-DESK = frozenset({StaffRole.RECEPTION, StaffRole.ADMIN})
+from tests.support.route_rules.roles import DESK, EVERYONE
 
 RULES: dict[str, frozenset[StaffRole]] = {
     "dashboard.diary": EVERYONE,

@@ -11,9 +11,7 @@ from booking.models import Booking
 from booking.services.practice import services_admin, settings
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_service
-
-CLINICAL = frozenset({StaffRole.THERAPIST, StaffRole.ADMIN})
-ADMIN_ONLY = frozenset({StaffRole.ADMIN})
+from tests.support.route_rules.roles import ADMIN_ONLY, CLINICAL
 
 RULES: dict[str, frozenset[StaffRole]] = {
     "dashboard.today": CLINICAL,
