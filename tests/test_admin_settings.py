@@ -17,7 +17,13 @@ from booking.services import booking as bookings
 from booking.services.booking import ClientDetails, TooClose, availability, new_manage_token
 from booking.services.practice import settings
 from tests.support import DEFAULT_NOW
-from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
+from tests.support.browser import (
+    axe_violations,
+    sign_in_by_keyboard,
+    small_targets,
+    tab_and_follow,
+    tab_and_press,
+)
 from tests.support.factories import make_service
 from tests.support.pages import text_of
 from tests.support.queries import recorded_statements
@@ -414,11 +420,9 @@ def test_the_admin_pages_work_by_keyboard_and_pass_axe(browser, live_admin):
     page.goto(live_admin + "/dashboard/settings")
     sign_in_by_keyboard(page, StaffRole.ADMIN)
     assert page.inner_text("h1") == "Practice settings"
-    tab_to(page, "Minimum notice for a booking")
-    page.keyboard.press("Control+A")
+    tab_and_press(page, "Minimum notice for a booking", "Control+A")
     page.keyboard.type("500")
-    tab_to(page, "Save the settings")
-    follow(page)
+    tab_and_follow(page, "Save the settings")
     assert "Please check this" in page.inner_text("main")  # the summary, then the field
     for path in ["", "/dashboard/services", "/dashboard/services/new"]:
         if path:

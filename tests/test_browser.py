@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import axe_violations, follow, small_targets, tab_to
+from tests.support.browser import (
+    axe_violations,
+    small_targets,
+    tab_and_follow,
+    tab_and_type,
+    tab_to,
+)
 
 # Every test here opens the demo practice.
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("practice")]
@@ -65,31 +71,23 @@ def test_a_first_session_can_be_booked_with_the_keyboard_alone(browser, live_ser
             checked.append(page.title())
 
     page.goto(live_server + "/")
-    tab_to(page, "Book a session")
-    follow(page)
+    tab_and_follow(page, "Book a session")
     step_passes_axe()
-    tab_to(page, "Choose first gentle session")
-    follow(page)
+    tab_and_follow(page, "Choose first gentle session")
     step_passes_axe()
-    tab_to(page, "Choose this time")
-    follow(page)
+    tab_and_follow(page, "Choose this time")
     step_passes_axe()
     # Leave out the contact details first: the message sits next to the field, nothing is lost.
-    tab_to(page, "Full name")
-    page.keyboard.type("Ann Smith")
-    tab_to(page, "Continue")
-    follow(page)
+    tab_and_type(page, "Full name", "Ann Smith")
+    tab_and_follow(page, "Continue")
     assert "Please give an email address or a phone number" in page.inner_text("#email-error")
     assert page.input_value("#name") == "Ann Smith"
     step_passes_axe()
-    tab_to(page, "Phone (optional if you give an email)")
-    page.keyboard.type("07700 900123")
-    tab_to(page, "Continue")
-    follow(page)
+    tab_and_type(page, "Phone (optional if you give an email)", "07700 900123")
+    tab_and_follow(page, "Continue")
     assert page.title().startswith("Check your answers")
     step_passes_axe()
-    tab_to(page, "Book this session")
-    follow(page)
+    tab_and_follow(page, "Book this session")
     assert page.inner_text("h1") == "You are booked"
     step_passes_axe()
     tab_to(page, "Add to your calendar")

@@ -15,7 +15,7 @@ from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.extensions import db
 from booking.models import CallRequest
 from tests.support import DEFAULT_NOW
-from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
+from tests.support.browser import axe_violations, sign_in_by_keyboard, small_targets, tab_and_follow
 from tests.support.factories import make_booking, make_client, make_service
 from tests.support.pages import text_of
 from tests.support.queries import count_queries
@@ -436,8 +436,7 @@ def test_staff_pages_work_by_keyboard_and_pass_axe(app, browser, live_dashboard,
             continue  # a download, such as the bookings export
         assert axe_violations(page) == [], path
         assert small_targets(page) == [], path
-    tab_to(page, "Sign out")
-    follow(page)
+    tab_and_follow(page, "Sign out")
     assert page.inner_text("h1") == "Staff sign-in"
     assert "You have signed out." in page.inner_text("main")
     context.close()

@@ -8,7 +8,13 @@ from sqlalchemy import select
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Booking, Practitioner
-from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, tab_to
+from tests.support.browser import (
+    axe_violations,
+    sign_in_by_keyboard,
+    tab_and_follow,
+    tab_and_press,
+    tab_and_type,
+)
 from tests.support.staff import add_staff_member
 
 pytestmark = pytest.mark.browser
@@ -31,14 +37,10 @@ def test_reception_books_for_a_caller_with_the_keyboard_alone(browser, live_desk
     sign_in_by_keyboard(page, StaffRole.RECEPTION)
     assert page.inner_text("h1") == "Book a session for a client"
     assert axe_violations(page) == []
-    tab_to(page, "10:15")
-    page.keyboard.press("Space")
-    tab_to(page, "Full name")
-    page.keyboard.type("Ann Caller")
-    tab_to(page, "Phone")
-    page.keyboard.type("07700 900123")
-    tab_to(page, "Book the session")
-    follow(page)
+    tab_and_press(page, "10:15", "Space")
+    tab_and_type(page, "Full name", "Ann Caller")
+    tab_and_type(page, "Phone", "07700 900123")
+    tab_and_follow(page, "Book the session")
     assert page.inner_text("h1") == "First gentle session for Ann Caller"
     assert "Booked for Monday 23 November at 10:15" in page.inner_text("body")
     assert axe_violations(page) == []

@@ -8,7 +8,13 @@ import pytest
 
 from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
-from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, tab_to
+from tests.support.browser import (
+    axe_violations,
+    sign_in_by_keyboard,
+    tab_and_follow,
+    tab_and_press,
+    tab_to,
+)
 from tests.support.factories import (
     make_booking,
     make_client,
@@ -64,26 +70,22 @@ def test_the_diary_works_by_keyboard_alone_and_passes_axe(browser, live_diary, s
     assert page.inner_text("h1") == "Diary: Tuesday 24 November 2026"
     assert axe_violations(page) == []
     # Other start times open from the keyboard, and are links.
-    tab_to(page, "Other start times")
-    page.keyboard.press("Enter")
+    tab_and_press(page, "Other start times", "Enter")
     tab_to(page, "11:45am")
     assert "/dashboard/book?" in page.evaluate("document.activeElement.href")
     assert axe_violations(page) == []
     # To the week, by keyboard.
-    tab_to(page, "Week view")
-    follow(page)
+    tab_and_follow(page, "Week view")
     assert page.inner_text("h1") == "Diary: week of Monday 23 November 2026"
     assert axe_violations(page) == []
     main = page.inner_text("main")
     assert "Step-free access" in main and "Dim room" in main
     assert "Held until the therapist has reviewed the answers" in main
     assert "Closed: Training" in main
-    tab_to(page, "Next week")
-    follow(page)
+    tab_and_follow(page, "Next week")
     assert page.inner_text("h1") == "Diary: week of Monday 30 November 2026"
     # A booking card is a link that opens the booking.
-    tab_to(page, "Previous week")
-    follow(page)
+    tab_and_follow(page, "Previous week")
     tab_to(page, "10am to 11am")
     assert "/dashboard/bookings/" in page.evaluate("document.activeElement.href")
     context.close()

@@ -18,7 +18,13 @@ from booking.models import Booking, Practitioner
 from booking.services.booking import cancel, token_hash
 from booking.services.messaging import feeds
 from booking.services.staff.accounts import add_staff
-from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
+from tests.support.browser import (
+    axe_violations,
+    sign_in_by_keyboard,
+    small_targets,
+    tab_and_follow,
+    tab_and_press,
+)
 from tests.support.factories import make_booking, make_client, make_practitioner, make_service
 from tests.support.pages import text_of
 from tests.support.queries import recorded_statements
@@ -519,10 +525,8 @@ def test_the_feed_page_works_by_keyboard_and_passes_axe(browser, live_feed_page,
     sign_in_by_keyboard(page, StaffRole.ADMIN)
     assert page.inner_text("h1") == "Calendar feeds"
     assert axe_violations(page) == []
-    tab_to(page, "Therapist")
-    page.keyboard.press("ArrowDown")  # the first in the list: Therapist One
-    tab_to(page, "Make a new link")
-    follow(page)
+    tab_and_press(page, "Therapist", "ArrowDown")  # the first in the list: Therapist One
+    tab_and_follow(page, "Make a new link")
     assert page.inner_text("#new-link-title") == "The new link for Therapist One"
     assert FEED_URL.fullmatch(page.input_value("#feed-url"))
     assert axe_violations(page) == []

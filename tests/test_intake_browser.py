@@ -14,7 +14,13 @@ import pytest
 
 from booking.domain.statuses import IntakeStatus
 from tests.support import DEFAULT_NOW, sqlite_only
-from tests.support.browser import axe_violations, follow, tab_to
+from tests.support.browser import (
+    axe_violations,
+    tab_and_follow,
+    tab_and_press,
+    tab_and_type,
+    tab_to,
+)
 from tests.support.intake import (
     GOOD_PAGES,
     answers,
@@ -56,8 +62,7 @@ def is_ticked(page, name: str, value: str) -> bool:
 
 def save_and_continue(page, title: str) -> None:
     """Tab to the page's main button, press Enter, and arrive on the page called `title`."""
-    tab_to(page, "Save and continue")
-    follow(page)
+    tab_and_follow(page, "Save and continue")
     assert page.inner_text("h1") == title, page.inner_text("main")
 
 
@@ -68,8 +73,7 @@ def start(page, base: str, link: str) -> None:
     (see test_a_first_visit_says_start), so this presses whichever is there.
     """
     page.goto(base + link)
-    tab_to(page, page.inner_text("main a.button"))
-    follow(page)
+    tab_and_follow(page, page.inner_text("main a.button"))
     assert page.inner_text("h1") == "About you"
 
 
@@ -77,8 +81,7 @@ def about_you(page) -> None:
     """Page one: the name is there from the booking; type the date of birth and a short name."""
     assert page.input_value("#name") == "Ann Smith"
     assert is_ticked(page, "filled_by", "self")  # "for myself" is chosen already
-    tab_to(page, "Date of birth")
-    page.keyboard.type("27 3 1985")
+    tab_and_type(page, "Date of birth", "27 3 1985")
     page.keyboard.press("Shift+Tab")
     assert focused(page) == "preferred_name"
     page.keyboard.type("Annie")
@@ -105,75 +108,58 @@ def test_the_whole_questionnaire_can_be_sent_with_the_keyboard_alone_without_jav
     about_you(page)
     save_and_continue(page, "Reaching you")
 
-    tab_to(page, "Email")  # the first choice of a group with none chosen yet
-    page.keyboard.press("ArrowDown")  # arrow keys move within a radio group, and choose
+    # The first choice of a group with none chosen yet; arrow keys move within the group, and
+    # choose.
+    tab_and_press(page, "Email", "ArrowDown")
     assert is_ticked(page, "channel", "sms")
-    tab_to(page, "Morning")
-    page.keyboard.press("Space")
+    tab_and_press(page, "Morning", "Space")
     save_and_continue(page, "Your care")
 
-    tab_to(page, "Yes")
-    page.keyboard.press("ArrowRight")
+    tab_and_press(page, "Yes", "ArrowRight")
     assert is_ticked(page, "gp_contact", "no")
     save_and_continue(page, "Health check")
 
-    tab_to(page, "None of these")  # going on now
-    page.keyboard.press("Space")
-    tab_to(page, "None of these")  # in the past
-    page.keyboard.press("Space")
+    tab_and_press(page, "None of these", "Space")  # going on now
+    tab_and_press(page, "None of these", "Space")  # in the past
     assert is_ticked(page, "now", "none") and is_ticked(page, "history", "none")
     save_and_continue(page, "Long-term conditions")
 
-    tab_to(page, "ME/CFS, diagnosed")
-    page.keyboard.press("Space")
+    tab_and_press(page, "ME/CFS, diagnosed", "Space")
     save_and_continue(page, "Your energy")
 
-    tab_to(page, "I can look after myself")
-    page.keyboard.press("ArrowDown")
+    tab_and_press(page, "I can look after myself", "ArrowDown")
     assert is_ticked(page, "severity", "moderate")
-    tab_to(page, "About the same as usual")
-    page.keyboard.press("Space")
-    tab_to(page, "Your energy today")
-    page.keyboard.type("40")  # a select's type-ahead
+    tab_and_press(page, "About the same as usual", "Space")
+    tab_and_type(page, "Your energy today", "40")  # a select's type-ahead
     assert page.input_value("#bell_today") == "40"
     save_and_continue(page, "After doing too much")
 
-    tab_to(page, "Physical effort")
-    page.keyboard.press("Space")
-    tab_to(page, "The same day")
-    page.keyboard.press("ArrowDown")
+    tab_and_press(page, "Physical effort", "Space")
+    tab_and_press(page, "The same day", "ArrowDown")
     assert is_ticked(page, "delay", "next_day")
     save_and_continue(page, "Comfort on the couch")
 
-    tab_to(page, "Yes")  # lying flat
-    page.keyboard.press("Space")
+    tab_and_press(page, "Yes", "Space")  # lying flat
     assert is_ticked(page, "lie_flat", "yes")
     save_and_continue(page, "Pressure and areas")
     assert is_ticked(page, "pressure", "1")  # the lightest touch unless chosen otherwise
     save_and_continue(page, "Light, sound and talking")
 
-    tab_to(page, "Dim, please")
-    page.keyboard.press("Space")
+    tab_and_press(page, "Dim, please", "Space")
     save_and_continue(page, "Times and getting here")
 
-    tab_to(page, "No, I can come to you")
-    page.keyboard.press("Space")
+    tab_and_press(page, "No, I can come to you", "Space")
     save_and_continue(page, "Your agreement")
 
-    tab_to(page, "I agree to gentle massage")
-    page.keyboard.press("Space")
-    tab_to(page, "I agree that the practice keeps my health answers")
-    page.keyboard.press("Space")
-    tab_to(page, "Email")
-    page.keyboard.press("Space")
-    tab_to(page, "Type your full name to sign")
-    page.keyboard.type("Ann Smith")
+    tab_and_press(page, "I agree to gentle massage", "Space")
+    tab_and_press(page, "I agree that the practice keeps my health answers", "Space")
+    tab_and_press(page, "Email", "Space")
+    tab_and_type(page, "Type your full name to sign", "Ann Smith")
     save_and_continue(page, "Check your answers")
 
     words = page.inner_text("main")
     assert "Text message" in words and "40: moderate symptoms" in words
-    tab_to(page, "Send my answers")
-    follow(page)
+    tab_and_follow(page, "Send my answers")
     assert page.inner_text("h1") == "Thank you: your answers are sent"
 
     intake = the_intake(app)
@@ -215,8 +201,7 @@ def test_with_javascript_a_ticked_choice_is_saved_without_pressing_a_button(
     later = browser.new_context()
     again = later.new_page()
     again.goto(live_server + link)
-    tab_to(again, "Carry on where you left off")
-    follow(again)
+    tab_and_follow(again, "Carry on where you left off")
     assert again.inner_text("h1") == "Reaching you"
     assert is_ticked(again, "contact_times", "afternoon")
     assert not is_ticked(again, "contact_times", "morning")
@@ -341,8 +326,7 @@ def test_an_impossible_date_is_tied_to_its_field_and_the_summary_leads_there(
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
     page.goto(f"{live_server}{link}/about")
-    tab_to(page, "Date of birth")
-    page.keyboard.type("31 2 1990")
+    tab_and_type(page, "Date of birth", "31 2 1990")
     save_and_continue(page, "About you")
     assert page.title().startswith("Please check: About you")
 
@@ -362,7 +346,6 @@ def test_an_impossible_date_is_tied_to_its_field_and_the_summary_leads_there(
     summary_link = page.locator(".error-summary a")
     expect(summary_link).to_have_text(NO_SUCH_DATE)
     assert summary_link.get_attribute("href") == "#date_of_birth"
-    tab_to(page, NO_SUCH_DATE)
-    page.keyboard.press("Enter")
+    tab_and_press(page, NO_SUCH_DATE, "Enter")
     expect(field).to_be_focused()
     context.close()

@@ -23,7 +23,13 @@ from booking.extensions import db
 from booking.models import AuditEvent, StaffSession, StaffUser
 from booking.passwords import MIN_PASSWORD_LENGTH, password_matches, password_problem
 from tests.support import sqlite_only
-from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
+from tests.support.browser import (
+    axe_violations,
+    sign_in_by_keyboard,
+    small_targets,
+    tab_and_follow,
+    tab_and_type,
+)
 from tests.support.factories import make_practitioner
 from tests.support.pages import csrf_token, text_of
 from tests.support.staff import (
@@ -484,12 +490,9 @@ def test_staff_pages_work_by_keyboard_and_pass_axe(app, browser, live_admin, sch
     sign_in_by_keyboard(page, ADMIN)
     page.goto(live_admin + "/dashboard/staff/new")
     # Add an account by keyboard alone, with a mistake first.
-    tab_to(page, "Email address")
-    page.keyboard.type("new.starter@example.com")
-    tab_to(page, "First password")
-    page.keyboard.type("too short")
-    tab_to(page, "Add the account")
-    follow(page)
+    tab_and_type(page, "Email address", "new.starter@example.com")
+    tab_and_type(page, "First password", "too short")
+    tab_and_follow(page, "Add the account")
     assert "at least 12 characters" in page.inner_text("#error-summary")
     assert page.input_value("#email") == "new.starter@example.com"
     pages = ["/dashboard/staff/new", "/dashboard/staff", "/dashboard/staff/2", "/dashboard/audit"]

@@ -15,7 +15,13 @@ from booking.extensions import db
 from booking.models import AuditEvent, Practitioner, SessionNote
 from booking.services.staff.accounts import add_staff
 from tests.support import DEFAULT_NOW
-from tests.support.browser import axe_violations, follow, sign_in_by_keyboard, small_targets, tab_to
+from tests.support.browser import (
+    axe_violations,
+    sign_in_by_keyboard,
+    small_targets,
+    tab_and_follow,
+    tab_and_type,
+)
 from tests.support.factories import make_booking, make_client, make_practitioner, make_service
 from tests.support.pages import text_of
 from tests.support.queries import count_queries
@@ -379,14 +385,11 @@ def test_the_day_works_by_keyboard_and_passes_axe(browser, live_server, day):
     assert page.inner_text("h1") == "Your day"
     assert axe_violations(page) == []
     assert small_targets(page) == []
-    tab_to(page, "Write a note for Kit Willow, 9am")
-    follow(page)
+    tab_and_follow(page, "Write a note for Kit Willow, 9am")
     assert page.inner_text("h1") == "Note after the session: Kit Willow"
     assert axe_violations(page) == []
-    tab_to(page, "How the session went")
-    page.keyboard.type("Settled quickly; keep the room dim.")
-    tab_to(page, "Save the note")
-    follow(page)
+    tab_and_type(page, "How the session went", "Settled quickly; keep the room dim.")
+    tab_and_follow(page, "Save the note")
     assert page.inner_text("h1") == "Your day"
     assert "Note saved." in page.inner_text("main")
     assert "Settled quickly; keep the room dim." in page.inner_text("main")

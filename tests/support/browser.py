@@ -91,12 +91,27 @@ def follow(page) -> None:
         page.keyboard.press("Enter")
 
 
+def tab_and_follow(page, name: str) -> None:
+    """Tab to the link or button `name`, press Enter, and wait for the next page."""
+    tab_to(page, name)
+    follow(page)
+
+
+def tab_and_press(page, name: str, key: str) -> None:
+    """Tab to `name` and press `key` (Space ticks a box, arrow keys choose in a radio group)."""
+    tab_to(page, name)
+    page.keyboard.press(key)
+
+
+def tab_and_type(page, label: str, text: str) -> None:
+    """Tab to the field labelled `label` and type `text` into it."""
+    tab_to(page, label)
+    page.keyboard.type(text)
+
+
 def sign_in_by_keyboard(page, role: StaffRole) -> None:
     """On the sign-in page: type the role's email and password, Tab to Sign in, press Enter,
     and wait for the page it leads to."""
-    tab_to(page, "Email address")
-    page.keyboard.type(EMAILS[role])
-    tab_to(page, "Password")
-    page.keyboard.type(PASSWORD)
-    tab_to(page, "Sign in")
-    follow(page)
+    tab_and_type(page, "Email address", EMAILS[role])
+    tab_and_type(page, "Password", PASSWORD)
+    tab_and_follow(page, "Sign in")
