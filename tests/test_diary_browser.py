@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from booking.domain.statuses import BookingStatus, StaffRole
-from booking.extensions import db
+from booking.domain.statuses import StaffRole
 from tests.support.browser import (
     axe_violations,
     sign_in_by_keyboard,
@@ -15,48 +12,16 @@ from tests.support.browser import (
     tab_and_press,
     tab_to,
 )
-from tests.support.factories import (
-    make_booking,
-    make_client,
-    make_closure,
-    make_practitioner,
-    make_service,
-    open_weekdays,
-)
-from tests.support.staff import add_intake, add_staff_member
+from tests.support.diary import seed_diary_week
+from tests.support.staff import add_staff_member
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def live_diary(app, live_server) -> str:
-    """A week with a session (with care needs), a held one, and a closure, served locally."""
-    with app.app_context():
-        maya = make_practitioner(name="Maya Okafor")
-        open_weekdays(maya)
-        service = make_service(name="Gentle massage", slug="gentle")
-        ro = make_client(name="Rowan Ash", preferred_name="Ro")
-        add_intake(ro, {"senses": {"light": "dim"}, "practical": {"access": ["step_free"]}})
-        make_booking(
-            client=ro,
-            practitioner=maya,
-            service=service,
-            start_utc=datetime(2026, 11, 24, 10, tzinfo=UTC),
-            checkin_answer="as_planned",
-        )
-        make_booking(
-            client=make_client(name="Sam Birch"),
-            practitioner=maya,
-            service=service,
-            start_utc=datetime(2026, 11, 24, 14, tzinfo=UTC),
-            status=BookingStatus.HELD_FOR_REVIEW,
-        )
-        make_closure(
-            datetime(2026, 11, 26, tzinfo=UTC),
-            datetime(2026, 11, 27, tzinfo=UTC),
-            reason="Training",
-        )
-        db.session.commit()
+    """The diary's week (see seed_diary_week) served locally, with a receptionist's account."""
+    seed_diary_week(app)
     add_staff_member(app, StaffRole.RECEPTION)
     return live_server
 

@@ -4,13 +4,13 @@ free times to book, the clock change, calm handling of odd addresses, and a fixe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 import pytest
 
-from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
+from booking.domain.statuses import StaffRole
 from booking.extensions import db
+from tests.support.diary import Diary, seed_diary_week
 from tests.support.factories import (
     make_booking,
     make_client,
@@ -22,69 +22,14 @@ from tests.support.factories import (
 )
 from tests.support.pages import text_of
 from tests.support.queries import count_queries
-from tests.support.staff import add_intake, signed_in_client
+from tests.support.staff import CANARY, add_intake, signed_in_client
 
-CANARY = "CANARY-warfarin-7731"
-ANSWERS = {
-    "screening": {"now": ["none"], "history": ["none"], "medications": CANARY},
-    "senses": {"light": "dim", "scent": "scent_free"},
-    "practical": {"access": ["step_free", "rest_after"]},
-}
 TUESDAY = date(2026, 11, 24)
-
-
-@dataclass
-class Diary:
-    practitioner_id: int
-    booking_id: int
-    held_id: int
-    service_slug: str
 
 
 @pytest.fixture
 def diary(app) -> Diary:
-    """Maya works weekdays 9 to 5; Ro is booked Tuesday at 10 and has answered; Sam's home
-    visit that afternoon is held for review; Maya is away on Wednesday for training."""
-    with app.app_context():
-        maya = make_practitioner(name="Maya Okafor")
-        open_weekdays(maya)
-        massage = make_service(
-            name="Gentle massage", slug="gentle", buffer_before_minutes=10, buffer_after_minutes=15
-        )
-        home = make_service(name="Gentle home visit", slug="home", home_visit=True, minutes=40)
-        ro = make_client(name="Rowan Ash", preferred_name="Ro")
-        add_intake(ro, ANSWERS)
-        booking = make_booking(
-            client=ro,
-            practitioner=maya,
-            service=massage,
-            start_utc=datetime(2026, 11, 24, 10, tzinfo=UTC),
-            checkin_answer="gentler",
-        )
-        sam = make_client(name="Sam Birch")
-        add_intake(sam, {"senses": {"light": "bright"}}, review_state=ReviewState.PENDING)
-        held = make_booking(
-            client=sam,
-            practitioner=maya,
-            service=home,
-            start_utc=datetime(2026, 11, 24, 14, tzinfo=UTC),
-            status=BookingStatus.HELD_FOR_REVIEW,
-        )
-        make_booking(
-            client=make_client(name="Kit Willow"),
-            practitioner=maya,
-            service=massage,
-            start_utc=datetime(2026, 11, 24, 12, tzinfo=UTC),
-            status=BookingStatus.CANCELLED,
-        )
-        make_closure(
-            datetime(2026, 11, 25, 0, tzinfo=UTC),
-            datetime(2026, 11, 26, 0, tzinfo=UTC),
-            practitioner=maya,
-            reason="Training day",
-        )
-        db.session.commit()
-        return Diary(maya.id, booking.id, held.id, massage.slug)
+    return seed_diary_week(app)
 
 
 def _diary(client, **args) -> str:
