@@ -16,7 +16,7 @@ from booking.extensions import db
 from booking.models import CallRequest
 from tests.support import DEFAULT_NOW
 from tests.support.browser import axe_violations, sign_in_by_keyboard, small_targets, tab_and_follow
-from tests.support.factories import make_booking, make_client, make_service
+from tests.support.factories import make_booking, make_client, make_consent, make_service
 from tests.support.pages import text_of
 from tests.support.queries import count_queries
 from tests.support.route_rules import AREAS
@@ -284,30 +284,17 @@ def test_the_therapist_and_admin_read_the_answers(app, world, role):
 
 def test_the_intake_page_lists_consents_with_their_wording_version(app, world):
     from booking.domain.statuses import ConsentKind
-    from booking.models import Consent
 
+    signed = {"signed_name": "Rowan Ash", "given_at": DEFAULT_NOW - timedelta(days=2)}
     with app.app_context():
-        db.session.add_all(
-            [
-                Consent(
-                    client_id=world.client_id,
-                    intake_id=world.intake_id,
-                    kind=ConsentKind.HEALTH_DATA,
-                    wording_version=1,
-                    signed_name="Rowan Ash",
-                    given_at=DEFAULT_NOW - timedelta(days=2),
-                    withdrawn_at=DEFAULT_NOW - timedelta(days=1),
-                ),
-                Consent(
-                    client_id=world.client_id,
-                    intake_id=world.intake_id,
-                    kind=ConsentKind.TREATMENT,
-                    wording_version=1,
-                    signed_name="Rowan Ash",
-                    given_at=DEFAULT_NOW - timedelta(days=2),
-                ),
-            ]
+        make_consent(
+            world.client_id,
+            world.intake_id,
+            kind=ConsentKind.HEALTH_DATA,
+            withdrawn_at=DEFAULT_NOW - timedelta(days=1),
+            **signed,
         )
+        make_consent(world.client_id, world.intake_id, kind=ConsentKind.TREATMENT, **signed)
         db.session.commit()
     words = text_of(
         signed_in_client(app, StaffRole.THERAPIST).get(

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from booking.domain import retention
 from booking.domain.audit import AuditAction
-from booking.domain.statuses import BookingStatus, ConsentKind, StaffRole
+from booking.domain.statuses import BookingStatus, StaffRole
 from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import (
@@ -24,7 +24,7 @@ from booking.models import (
 from booking.services.privacy.retention import purge_expired
 from booking.services.staff import audit
 from tests.support import DEFAULT_NOW
-from tests.support.factories import make_booking, make_client
+from tests.support.factories import make_booking, make_client, make_consent
 from tests.support.staff import add_intake, add_staff_member
 
 # --- The rules, pure ----------------------------------------------------------------------------
@@ -105,16 +105,7 @@ def _clinical_record(
     )
     intake = add_intake(client, answers, submitted_at=intake_at)
     intake.created_at = intake_at
-    db.session.add(
-        Consent(
-            client_id=client.id,
-            intake_id=intake.id,
-            kind=ConsentKind.HEALTH_DATA,
-            wording_version=1,
-            signed_name=name,
-            given_at=intake_at,
-        )
-    )
+    make_consent(client.id, intake.id, signed_name=name, given_at=intake_at)
     if treated is not None:
         booking = make_booking(client=client, start_utc=treated, status=status)
     if treated is not None and status == BookingStatus.ATTENDED:

@@ -237,6 +237,16 @@ def test_the_queue_takes_the_same_few_queries_however_long_it_is(app, held):
 # --- The review page --------------------------------------------------------------------------
 
 
+def post_review(staff, intake_id: int, action: str, note: str | None = None, **kwargs):
+    """Send the review page's "release" or "contacted" form for this intake, as the page does."""
+    prefix = f"{action}-{intake_id}"
+    token = page_token(staff)
+    data = {"csrf_token": token, f"{prefix}-csrf_token": token}
+    if note is not None:
+        data[f"{prefix}-note"] = note
+    return staff.post(f"/dashboard/reviews/{intake_id}/{action}", data=data, **kwargs)
+
+
 def test_the_review_page_releases_with_a_note(app, held):
     therapist = signed_in_client(app, StaffRole.ADMIN)
     page = therapist.get("/dashboard/reviews")
@@ -244,12 +254,7 @@ def test_the_review_page_releases_with_a_note(app, held):
     assert "Rowan Ash" in words
     assert "Stop: A fever, or an infection such as flu or Covid" in words
     assert "Someone Else" not in words
-    prefix = f"release-{held.intake_id}"
-    token = page_token(therapist)
-    response = therapist.post(
-        f"/dashboard/reviews/{held.intake_id}/release",
-        data={"csrf_token": token, f"{prefix}-csrf_token": token, f"{prefix}-note": "Fine now"},
-    )
+    response = post_review(therapist, held.intake_id, "release", "Fine now")
     assert response.status_code == 303
     words = text_of(therapist.get("/dashboard/reviews"))
     assert "Reviewed. The client's 2 sessions are now confirmed." in words
@@ -259,13 +264,9 @@ def test_the_review_page_releases_with_a_note(app, held):
 
 def test_a_contacted_note_that_is_too_long_is_kept_and_explained(app, held):
     therapist = signed_in_client(app, StaffRole.THERAPIST)
-    prefix = f"contacted-{held.intake_id}"
-    token = page_token(therapist)
     typed = "Talked it through. " * 60  # over 1,000 characters
-    response = therapist.post(
-        f"/dashboard/reviews/{held.intake_id}/contacted",
-        data={"csrf_token": token, f"{prefix}-csrf_token": token, f"{prefix}-note": typed},
-    )
+    response = post_review(therapist, held.intake_id, "contacted", typed)
+    prefix = f"contacted-{held.intake_id}"
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f'id="{prefix}-note-error"' in body
@@ -276,12 +277,7 @@ def test_a_contacted_note_that_is_too_long_is_kept_and_explained(app, held):
 
 def test_a_contacted_note_is_required_on_the_page(app, held):
     therapist = signed_in_client(app, StaffRole.THERAPIST)
-    prefix = f"contacted-{held.intake_id}"
-    token = page_token(therapist)
-    response = therapist.post(
-        f"/dashboard/reviews/{held.intake_id}/contacted",
-        data={"csrf_token": token, f"{prefix}-csrf_token": token, f"{prefix}-note": ""},
-    )
+    response = post_review(therapist, held.intake_id, "contacted", "")
     assert response.status_code == 422
     assert "Please write a short note about the conversation." in text_of(response)
 
@@ -289,12 +285,7 @@ def test_a_contacted_note_is_required_on_the_page(app, held):
 def test_releasing_answers_already_released_says_so_calmly(app, held):
     release(app, held)
     therapist = signed_in_client(app, StaffRole.THERAPIST)
-    token = page_token(therapist)
-    response = therapist.post(
-        f"/dashboard/reviews/{held.intake_id}/release",
-        data={"csrf_token": token, f"release-{held.intake_id}-csrf_token": token},
-        follow_redirects=True,
-    )
+    response = post_review(therapist, held.intake_id, "release", follow_redirects=True)
     assert "already reviewed. Nothing has changed." in text_of(response)
     with app.app_context():
         sequences = db.session.scalars(

@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 from typing import Any
 
+from booking.domain.statuses import ConsentKind
 from booking.extensions import db
 from booking.models import (
     Booking,
     Client,
+    Consent,
     OutboxMessage,
     Practitioner,
     ScreeningQuestion,
@@ -59,6 +61,19 @@ def make_booking(**overrides: Any) -> Booking:
         "blocked_until_utc": end + timedelta(minutes=service.buffer_after_minutes or 0),
     }
     return _add(Booking, defaults, overrides)
+
+
+def make_consent(client_id: int, intake_id: int, **overrides: Any) -> Consent:
+    """Consent to keeping health answers, in wording version 1, given at DEFAULT_NOW."""
+    defaults = {
+        "client_id": client_id,
+        "intake_id": intake_id,
+        "kind": ConsentKind.HEALTH_DATA,
+        "wording_version": 1,
+        "signed_name": "Ann Smith",
+        "given_at": DEFAULT_NOW,
+    }
+    return _add(Consent, defaults, overrides)
 
 
 def make_failed_message(
