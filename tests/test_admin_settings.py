@@ -17,6 +17,7 @@ from booking.services import booking as bookings
 from booking.services.booking import ClientDetails, TooClose, availability
 from booking.services.practice import settings
 from tests.support import DEFAULT_NOW
+from tests.support.booking import MONDAY, book_as_client
 from tests.support.browser import (
     axe_violations,
     sign_in_by_keyboard,
@@ -25,7 +26,6 @@ from tests.support.browser import (
     tab_and_press,
 )
 from tests.support.factories import make_service
-from tests.support.intake import book_first_session
 from tests.support.pages import text_of
 from tests.support.queries import recorded_statements
 from tests.support.staff import add_staff_member, page_token, signed_in_client
@@ -49,7 +49,6 @@ FORM = {
     "default_quiet_from": "",
     "default_quiet_until": "",
 }
-MONDAY = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)  # 10:15 in London (GMT): the first time
 
 
 # --- Pure: reading, checking and describing values ------------------------------------------------
@@ -263,7 +262,7 @@ def due_at(app, kind: str) -> list[datetime]:
 
 def test_the_reminder_time_and_follow_up_delay_change_when_messages_go(app, practice):
     save(app, reminder_local_time=time(8, 30), followup_hours=72)
-    book_first_session(app)  # Ann Smith, Monday 23 November at 10:15
+    book_as_client(app)  # Ann Smith, Monday 23 November at 10:15
     # Sunday 08:30 in London (GMT in November), and 72 hours after the 45-minute session.
     assert due_at(app, "client_reminder") == [datetime(2026, 11, 22, 8, 30, tzinfo=UTC)]
     assert due_at(app, "client_followup") == [MONDAY + timedelta(minutes=45, hours=72)]
@@ -273,13 +272,13 @@ def test_default_quiet_hours_move_reminders_for_clients_who_gave_none(app, pract
     # Quiet from 09:00 to 11:30: the 10:00 reminder waits until 11:30, and so does the
     # follow-up, due at 11:00 two days after the session.
     save(app, default_quiet_from=time(9), default_quiet_until=time(11, 30))
-    book_first_session(app)  # Ann Smith, Monday 23 November at 10:15
+    book_as_client(app)  # Ann Smith, Monday 23 November at 10:15
     assert due_at(app, "client_reminder") == [datetime(2026, 11, 22, 11, 30, tzinfo=UTC)]
     assert due_at(app, "client_followup") == [datetime(2026, 11, 25, 11, 30, tzinfo=UTC)]
 
 
 def test_with_nothing_stored_messages_follow_the_configured_defaults(app, practice):
-    book_first_session(app)  # Ann Smith, Monday 23 November at 10:15
+    book_as_client(app)  # Ann Smith, Monday 23 November at 10:15
     assert due_at(app, "client_reminder") == [datetime(2026, 11, 22, 10, 0, tzinfo=UTC)]
     assert due_at(app, "client_followup") == [MONDAY + timedelta(minutes=45, hours=48)]
 

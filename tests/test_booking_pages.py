@@ -11,19 +11,11 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Booking, Client, Closure
-from booking.services.demo import seed_demo
-from tests.support import DEFAULT_NOW
 from tests.support.pages import csrf_token, text_of
 
 FIRST = "first-gentle-session"
 # Demo hours: Maya works Mondays 10:00-16:00, so Monday 23 November opens at 10:15 (buffers).
 MONDAY_FIRST_SLOT = "2026-11-23T10:15:00+00:00"
-
-
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        seed_demo(DEFAULT_NOW, app.config["PRACTICE_TIMEZONE"])
 
 
 def hidden_fields(response) -> dict[str, str]:
@@ -54,14 +46,14 @@ def confirm(client, check_page, slug=FIRST, **changes):
     return client.post(f"/book/{slug}/confirm", data=form | changes)
 
 
-def test_services_page_offers_the_first_visit_first_and_explains_it(client, demo):
+def test_services_page_offers_the_first_visit_first_and_explains_it(client, practice):
     page = text_of(client.get("/book"))
     assert page.index("New to us? Start here") < page.index("First gentle session")
     assert page.index("First gentle session") < page.index("If you have been before")
     assert "shorter and gentler, so your body can get used to it" in page
 
 
-def test_times_are_grouped_by_day_and_part_of_day_with_next_available(client, demo):
+def test_times_are_grouped_by_day_and_part_of_day_with_next_available(client, practice):
     page = text_of(client.get(f"/book/{FIRST}"))
     assert "Next available Monday 23 November at 10:15am" in page
     monday = page[page.index("Monday 23 November", page.index("Choose this time")) :]
@@ -70,14 +62,14 @@ def test_times_are_grouped_by_day_and_part_of_day_with_next_available(client, de
     assert "10:15am 10:30am" in monday  # earliest first, on a 15-minute step
 
 
-def test_empty_days_say_why_and_offer_the_nearest_free_day(client, demo):
+def test_empty_days_say_why_and_offer_the_nearest_free_day(client, practice):
     page = text_of(client.get(f"/book/{FIRST}"))
     sunday = page[page.index("Sunday 22 November") : page.index("Monday 23 November Morning")]
     assert "We are not open on this day." in sunday
     assert "The nearest day with free times is Monday 23 November ." in sunday
 
 
-def test_a_day_inside_the_minimum_notice_says_so(client, demo, freeze):
+def test_a_day_inside_the_minimum_notice_says_so(client, practice, freeze):
     freeze(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # Monday, before opening
     page = text_of(client.get(f"/book/{FIRST}"))
     monday = page[page.index("Monday 23 November", page.index("Next available") + 60) :]
@@ -85,7 +77,7 @@ def test_a_day_inside_the_minimum_notice_says_so(client, demo, freeze):
     assert "The nearest day with free times is Tuesday 24 November ." in monday
 
 
-def test_a_whole_practice_closure_is_named(app, client, demo):
+def test_a_whole_practice_closure_is_named(app, client, practice):
     with app.app_context():
         day = datetime(2026, 11, 24, tzinfo=UTC)
         db.session.add(Closure(start_utc=day, end_utc=day + timedelta(days=1), reason="training"))
@@ -94,13 +86,13 @@ def test_a_whole_practice_closure_is_named(app, client, demo):
     assert "We are closed on this day (training)." in page
 
 
-def test_choosing_one_therapist_shows_only_their_times(client, demo):
+def test_choosing_one_therapist_shows_only_their_times(client, practice):
     page = client.get(f"/book/{FIRST}?practitioner=2")
     assert 'aria-current="page">Tom Reid' in page.get_data(as_text=True)
     assert "Monday 23 November Tom Reid does not work on this day." in text_of(page)
 
 
-def test_booking_from_start_to_finish(app, client, demo):
+def test_booking_from_start_to_finish(app, client, practice):
     check = details(client, phone="07700 900123", email="")
     assert check.status_code == 200
     assert "Check your answers" in text_of(check)
@@ -123,7 +115,7 @@ def test_booking_from_start_to_finish(app, client, demo):
         assert booking.manage_token_hash != token
 
 
-def test_sending_the_confirm_form_twice_books_once(app, client, demo):
+def test_sending_the_confirm_form_twice_books_once(app, client, practice):
     check = details(client)
     first = confirm(client, check)
     second = confirm(client, check)
@@ -144,7 +136,7 @@ def test_sending_the_confirm_form_twice_books_once(app, client, demo):
     ],
 )
 def test_bad_details_get_a_message_next_to_the_field_and_keep_the_rest(
-    client, demo, fields, field, message
+    client, practice, fields, field, message
 ):
     response = details(client, preferred_name="Annie", **fields)
     assert response.status_code == 422
@@ -155,7 +147,7 @@ def test_bad_details_get_a_message_next_to_the_field_and_keep_the_rest(
     assert 'value="Annie"' in html  # what was typed is kept
 
 
-def test_a_carer_can_book_with_only_their_own_contact(app, client, demo):
+def test_a_carer_can_book_with_only_their_own_contact(app, client, practice):
     check = details(
         client,
         for_whom="other",
@@ -177,7 +169,7 @@ def test_a_carer_can_book_with_only_their_own_contact(app, client, demo):
         assert person.send_to_carer is True
 
 
-def test_a_new_client_is_steered_to_the_first_visit(client, demo):
+def test_a_new_client_is_steered_to_the_first_visit(client, practice):
     response = details(client, slug="gentle-massage")
     assert response.status_code == 422
     words = text_of(response)
@@ -185,7 +177,7 @@ def test_a_new_client_is_steered_to_the_first_visit(client, demo):
     assert "Choose a time for first gentle session" in words
 
 
-def test_pacing_explains_the_gap_in_the_first_month(client, demo):
+def test_pacing_explains_the_gap_in_the_first_month(client, practice):
     assert confirm(client, details(client)).status_code == 303
     response = details(client, start="2026-11-26T10:15:00+00:00")
     words = text_of(response)
@@ -195,7 +187,7 @@ def test_pacing_explains_the_gap_in_the_first_month(client, demo):
     assert "See times from Monday 30 November" in words
 
 
-def test_losing_the_race_keeps_the_details_and_offers_nearby_times(app, client, demo):
+def test_losing_the_race_keeps_the_details_and_offers_nearby_times(app, client, practice):
     check = details(client, preferred_name="Annie")
     other = app.test_client()
     assert confirm(other, details(other, email="bob@example.com", name="Bob")).status_code == 303
@@ -215,20 +207,20 @@ def test_losing_the_race_keeps_the_details_and_offers_nearby_times(app, client, 
         assert "Annie" in names
 
 
-def test_an_expired_form_token_keeps_everything_typed(client, demo):
+def test_an_expired_form_token_keeps_everything_typed(client, practice):
     response = details(client, csrf_token="expired", preferred_name="Annie")
     assert response.status_code == 400
     assert "Everything you typed is still here" in text_of(response)
     assert 'value="Annie"' in response.get_data(as_text=True)
 
 
-def test_changing_the_time_keeps_the_details(client, demo):
+def test_changing_the_time_keeps_the_details(client, practice):
     details(client, preferred_name="Annie")
     page = client.get(f"/book/{FIRST}/details", query_string={"start": "2026-11-26T10:15:00+00:00"})
     assert 'value="Annie"' in page.get_data(as_text=True)
 
 
-def test_unknown_service_and_nonsense_times_are_kind(client, demo):
+def test_unknown_service_and_nonsense_times_are_kind(client, practice):
     assert client.get("/book/no-such-service").status_code == 404
     assert client.get(f"/book/{FIRST}?from=not-a-date&practitioner=abc").status_code == 200
     response = client.get(f"/book/{FIRST}/details?start=garbage")

@@ -14,6 +14,7 @@ import pytest
 
 from booking.domain.statuses import IntakeStatus
 from tests.support import DEFAULT_NOW, sqlite_only
+from tests.support.booking import book_as_client
 from tests.support.browser import (
     axe_violations,
     tab_and_follow,
@@ -24,7 +25,6 @@ from tests.support.browser import (
 from tests.support.intake import (
     GOOD_PAGES,
     answers,
-    book_first_session,
     fill_in,
     intake_link,
     the_intake,
@@ -39,7 +39,7 @@ NO_SUCH_DATE = "That date does not exist: February 1990 has 28 days."
 @pytest.fixture
 def link(app, practice) -> str:
     """A first session booked on the demo practice, and its questionnaire link (a path)."""
-    manage_token = book_first_session(app)
+    manage_token = book_as_client(app)
     return intake_link(app.test_client(), manage_token)
 
 

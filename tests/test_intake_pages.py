@@ -11,15 +11,13 @@ from sqlalchemy import select
 from booking.domain.statuses import BookingStatus, ConsentKind, IntakeStatus, ReviewState
 from booking.extensions import db
 from booking.models import Booking, CallRequest, Consent
-from booking.services import booking as bookings
 from booking.services.demo import seed_demo
 from booking.services.intake import questionnaire as intakes
 from tests.support import DEFAULT_NOW
+from tests.support.booking import MONDAY, book_as_client, booking_for
 from tests.support.intake import (
     GOOD_PAGES,
-    MONDAY,
     answers,
-    book_first_session,
     drafts,
     fill_in,
     intake_link,
@@ -32,7 +30,7 @@ from tests.support.pages import csrf_token, text_of
 
 @pytest.fixture
 def manage_token(app, practice):
-    return book_first_session(app)
+    return book_as_client(app)
 
 
 @pytest.fixture
@@ -76,8 +74,8 @@ def test_a_tampered_link_is_a_kind_404_that_reveals_nothing(client, link, suffix
 
 
 def test_another_intakes_id_with_a_made_up_nonce_is_a_404(app, client, link):
-    second = book_first_session(
-        app, name="Bea Jones", email="bea@example.com", start=MONDAY + timedelta(days=8)
+    second = book_as_client(
+        app, MONDAY + timedelta(days=8), name="Bea Jones", email="bea@example.com"
     )
     other = intake_link(client, second)
     with app.app_context():
@@ -281,22 +279,13 @@ def test_an_unknown_page_or_choice_is_handled(client, link):
 # --- Flags hold bookings; severity shapes the first session --------------------------------------
 
 
-def stored_booking(app, manage_token) -> Booking:
-    with app.app_context():
-        booking = db.session.scalars(
-            select(Booking).where(Booking.manage_token_hash == bookings.token_hash(manage_token))
-        ).one()
-        db.session.expunge(booking)
-        return booking
-
-
 def test_a_stop_flag_holds_the_booking_and_says_what_happens_next(app, client, manage_token, link):
     fill_in(client, link, screening={"now": ["fever"], "history": ["none"]})
     response = send(client, link)
     words = text_of(client.get(response.headers["Location"]))
     assert "Your therapist will read your answers before your session." in words
     assert "You do not need to do anything." in words
-    booking = stored_booking(app, manage_token)
+    booking = booking_for(app, manage_token)
     assert booking.status == BookingStatus.HELD_FOR_REVIEW
     assert booking.ical_sequence == 1
     assert the_intake(app).review_state == ReviewState.PENDING
@@ -307,22 +296,14 @@ def test_a_stop_flag_holds_the_booking_and_says_what_happens_next(app, client, m
 def test_a_later_booking_by_a_client_under_review_is_held_too(app, client, manage_token, link):
     fill_in(client, link, screening={"now": ["none"], "history": ["heart"]})
     send(client, link)
-    with app.app_context():
-        token = bookings.new_manage_token()
-        details = bookings.ClientDetails(name="Ann Smith", email="ann@example.com")
-        result = bookings.book(
-            "first-gentle-session", MONDAY + timedelta(days=7), None, details, token, DEFAULT_NOW
-        )
-        assert result.booking.status == BookingStatus.HELD_FOR_REVIEW
+    later = book_as_client(app, MONDAY + timedelta(days=7))
+    assert booking_for(app, later).status == BookingStatus.HELD_FOR_REVIEW
 
 
 def book_again(app, slug="gentle-massage", start=MONDAY + timedelta(days=9), now=DEFAULT_NOW):
     """The same client books once more (by the same email): the new booking's status and link."""
-    with app.app_context():
-        token = bookings.new_manage_token()
-        details = bookings.ClientDetails(name="Ann Smith", email="ann@example.com")
-        result = bookings.book(slug, start, None, details, token, now)
-        return result.booking.status, token
+    token = book_as_client(app, start, slug, now)
+    return booking_for(app, token).status, token
 
 
 def test_very_severe_holds_every_hands_on_booking_and_asks_for_a_call(
@@ -331,7 +312,7 @@ def test_very_severe_holds_every_hands_on_booking_and_asks_for_a_call(
     fill_in(client, link, energy={"severity": "very_severe", "state": "stable"})
     words = text_of(client.get(send(client, link).headers["Location"]))
     assert "They will confirm it, or phone you to talk it through" in words
-    assert stored_booking(app, manage_token).status == BookingStatus.HELD_FOR_REVIEW
+    assert booking_for(app, manage_token).status == BookingStatus.HELD_FOR_REVIEW
     with app.app_context():
         assert db.session.scalars(select(CallRequest)).all() == []  # no phone: review covers it
     # Booking again online is never refused with words about health (anyone can type a known
@@ -340,12 +321,8 @@ def test_very_severe_holds_every_hands_on_booking_and_asks_for_a_call(
     assert later == BookingStatus.HELD_FOR_REVIEW
 
 
-def test_very_severe_with_a_phone_number_gets_a_call_request(app, client):
-    with app.app_context():
-        seed_demo(DEFAULT_NOW, app.config["PRACTICE_TIMEZONE"])
-        token = bookings.new_manage_token()
-        details = bookings.ClientDetails(name="Cy Lee", phone="+447700900456")
-        bookings.book("first-gentle-session", MONDAY, None, details, token, DEFAULT_NOW)
+def test_very_severe_with_a_phone_number_gets_a_call_request(app, client, practice):
+    token = book_as_client(app, name="Cy Lee", email=None, phone="+447700900456")
     own_link = intake_link(client, token)
     fill_in(client, own_link, energy={"severity": "very_severe", "state": "stable"})
     send(client, own_link)
@@ -359,10 +336,10 @@ def test_severe_holds_a_clinic_session_but_a_home_visit_suits(app, client, manag
     fill_in(client, link, energy={"severity": "severe", "state": "stable"})
     send(client, link)
     # The clinic first session does not suit, so it waits for the therapist.
-    assert stored_booking(app, manage_token).status == BookingStatus.HELD_FOR_REVIEW
+    assert booking_for(app, manage_token).status == BookingStatus.HELD_FOR_REVIEW
     with app.app_context():
         rule = intakes.booking_rule(
-            db.session.get(Booking, stored_booking(app, manage_token).id).client
+            db.session.get(Booking, booking_for(app, manage_token).id).client
         )
         assert rule.holds(home_visit=False)
         assert rule.under_review  # until the therapist has looked
@@ -422,15 +399,15 @@ def test_a_returning_client_says_nothing_changed_and_reconfirms_screening_only(
     months_later = DEFAULT_NOW + timedelta(days=120)
     freeze(months_later)
     with app.app_context():
-        token = bookings.new_manage_token()
-        details = bookings.ClientDetails(name="Ann Smith", email="ann@example.com")
         seed_demo(months_later, app.config["PRACTICE_TIMEZONE"])
-        slot = months_later.replace(hour=10, minute=15) + timedelta(days=2)
-        while slot.weekday() != 0:
-            slot += timedelta(days=1)
-        result = bookings.book("gentle-massage", slot, None, details, token, months_later)
+    slot = months_later.replace(hour=10, minute=15) + timedelta(days=2)
+    while slot.weekday() != 0:
+        slot += timedelta(days=1)
+    token = book_as_client(app, slot, "gentle-massage", months_later)
+    client_id = booking_for(app, token).client_id
+    with app.app_context():
         # A returning client's link goes to their contact details on file, not the page.
-        new_link = "/intake/" + intakes.link_token(intakes.latest_intake(result.booking.client_id))
+        new_link = "/intake/" + intakes.link_token(intakes.latest_intake(client_id))
     assert "we only send its link to the email or phone number" in text_of(
         client.get(f"/book/booked/{token}")
     )
@@ -463,7 +440,7 @@ def test_consent_can_be_withdrawn_and_sessions_then_wait(app, client, manage_tok
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(Consent, consent_id).withdrawn_at == DEFAULT_NOW
-    assert stored_booking(app, manage_token).status == BookingStatus.HELD_FOR_REVIEW
+    assert booking_for(app, manage_token).status == BookingStatus.HELD_FOR_REVIEW
     assert (
         client.post(
             f"{link}/consents/999999/withdraw", data={"csrf_token": csrf_token(page)}
@@ -660,14 +637,14 @@ def test_sending_the_same_answers_after_a_release_holds_nothing_again(
     send(client, link)
     with app.app_context():
         review.release(the_intake(app).id, None, "", DEFAULT_NOW)
-    assert stored_booking(app, manage_token).status == BookingStatus.CONFIRMED
+    assert booking_for(app, manage_token).status == BookingStatus.CONFIRMED
     post_page(client, link, "senses", {"light": "very_dim"})
     send(client, link)
-    assert stored_booking(app, manage_token).status == BookingStatus.CONFIRMED
+    assert booking_for(app, manage_token).status == BookingStatus.CONFIRMED
     # Something new that needs a look holds it again.
     post_page(client, link, "screening", {"now": ["none"], "history": ["heart", "epilepsy"]})
     send(client, link)
-    assert stored_booking(app, manage_token).status == BookingStatus.HELD_FOR_REVIEW
+    assert booking_for(app, manage_token).status == BookingStatus.HELD_FOR_REVIEW
 
 
 def test_quiet_hours_chosen_in_the_questionnaire_are_kept_for_messages(app, client, link):

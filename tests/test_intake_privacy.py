@@ -19,7 +19,8 @@ from booking.services.demo import seed_demo
 from booking.services.intake import questionnaire as intakes
 from config import Config, ConfigError, ProductionConfig
 from tests.support import DEFAULT_NOW
-from tests.support.intake import MONDAY, book_first_session, intake_link, post_page
+from tests.support.booking import MONDAY, book_as_client
+from tests.support.intake import intake_link, post_page
 
 
 def book_and_answer(app, medications: str) -> str:
@@ -76,7 +77,7 @@ def test_a_canary_typed_into_the_pages_reaches_neither_database_nor_logs(
 ):
     canary = f"canary-{uuid.uuid4().hex}"
     caplog.set_level(logging.DEBUG)
-    link = intake_link(client, book_first_session(app))
+    link = intake_link(client, book_as_client(app))
     fields = {"now": ["none"], "history": ["none"], "medications": canary}
     assert post_page(client, link, "screening", fields).status_code == 303
     assert post_page(client, link, "senses", {"light": canary}).status_code == 422  # a bad choice

@@ -7,35 +7,17 @@ from datetime import UTC, datetime
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import select
 
-from booking.extensions import db
-from booking.models import Booking
 from booking.services import booking as bookings
-from booking.services.demo import seed_demo
 from tests.support import DEFAULT_NOW
+from tests.support.booking import MONDAY, book_as_client, booking_for
 from tests.support.pages import csrf_token, text_of
-
-MONDAY = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
 
 
 @pytest.fixture
-def token(app):
+def token(app, practice) -> str:
     """A first session booked for Monday 23 November at 10:15."""
-    with app.app_context():
-        seed_demo(DEFAULT_NOW, app.config["PRACTICE_TIMEZONE"])
-        token = bookings.new_manage_token()
-        details = bookings.ClientDetails(name="Ann Smith", email="ann@example.com")
-        bookings.book("first-gentle-session", MONDAY, None, details, token, DEFAULT_NOW)
-    return token
-
-
-def stored(app, token: str) -> Booking:
-    with app.app_context():
-        query = select(Booking).where(Booking.manage_token_hash == bookings.token_hash(token))
-        booking = db.session.scalars(query).one()
-        db.session.expunge(booking)
-        return booking
+    return book_as_client(app)
 
 
 def test_the_page_shows_the_booking_and_gentle_choices(client, token):
@@ -59,12 +41,12 @@ def test_a_wrong_link_is_a_kind_404_that_reveals_nothing(client, token, path):
 def test_cancelling_asks_first_then_is_free_and_never_a_no_show(app, client, token):
     page = client.get(f"/manage/{token}/cancel")
     assert "There is no charge" in text_of(page)
-    assert stored(app, token).status == "confirmed"  # the GET changed nothing
+    assert booking_for(app, token).status == "confirmed"  # the GET changed nothing
     response = client.post(
         f"/manage/{token}/cancel", data={"csrf_token": csrf_token(page), "reason": "not_well"}
     )
     assert response.status_code == 303
-    booking = stored(app, token)
+    booking = booking_for(app, token)
     assert (booking.status, booking.cancel_reason, booking.ical_sequence) == (
         "cancelled",
         "not_well",
@@ -77,7 +59,7 @@ def test_cancelling_asks_first_then_is_free_and_never_a_no_show(app, client, tok
 
 def test_a_post_without_the_form_token_changes_nothing(app, client, token):
     assert client.post(f"/manage/{token}/cancel", data={"reason": "other"}).status_code == 400
-    assert stored(app, token).status == "confirmed"
+    assert booking_for(app, token).status == "confirmed"
 
 
 def test_moving_shows_free_times_then_confirms_then_moves(app, client, token):
@@ -86,13 +68,13 @@ def test_moving_shows_free_times_then_confirms_then_moves(app, client, token):
     assert link, "Monday 30 November 10:15 is offered"
     confirm_page = client.get(link[1].replace("&amp;", "&"))
     assert "To Monday 30 November at 10:15am" in text_of(confirm_page)
-    assert stored(app, token).start_utc == MONDAY  # nothing moved yet
+    assert booking_for(app, token).start_utc == MONDAY  # nothing moved yet
     response = client.post(
         f"/manage/{token}/move/confirm",
         data={"csrf_token": csrf_token(confirm_page), "start": "2026-11-30T10:15:00+00:00"},
     )
     assert response.status_code == 303
-    booking = stored(app, token)
+    booking = booking_for(app, token)
     assert booking.start_utc == datetime(2026, 11, 30, 10, 15, tzinfo=UTC)
     assert booking.ical_sequence == 1
 
@@ -110,7 +92,7 @@ def test_moving_to_a_taken_time_offers_nearby_ones(app, client, token):
     assert page.status_code == 200
     assert response.status_code == 409
     assert "Free times nearby" in text_of(response)
-    assert stored(app, token).start_utc == MONDAY
+    assert booking_for(app, token).start_utc == MONDAY
 
 
 def test_shortening_keeps_the_start_and_ends_sooner(app, client, token):
@@ -121,7 +103,7 @@ def test_shortening_keeps_the_start_and_ends_sooner(app, client, token):
         data={"csrf_token": csrf_token(page), "service": "short-session"},
     )
     assert response.status_code == 303
-    booking = stored(app, token)
+    booking = booking_for(app, token)
     assert booking.start_utc == MONDAY
     assert (booking.end_utc - booking.start_utc).total_seconds() == 30 * 60
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -14,19 +14,11 @@ from booking.models import OutboxMessage
 from booking.services import booking as bookings
 from booking.services.messaging import outbox
 from tests.support import DEFAULT_NOW
+from tests.support.booking import MONDAY, book_as_client
 from tests.support.mail import Inbox, free_port
 
-MONDAY = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
 CLIENT = "ann@example.com"
 THERAPIST_EMAILS = {"maya@stillwaters.example", "tom@stillwaters.example"}
-
-
-def book(app, start=MONDAY, email_address=CLIENT) -> str:
-    with app.app_context():
-        token = bookings.new_manage_token()
-        details = bookings.ClientDetails(name="Ann Smith", email=email_address)
-        bookings.book("first-gentle-session", start, None, details, token, DEFAULT_NOW)
-        return token
 
 
 def run(app, at=DEFAULT_NOW, **kwargs) -> outbox.RunReport:
@@ -42,7 +34,7 @@ def rows(app) -> list[OutboxMessage]:
 
 
 def test_a_booking_queues_its_messages_and_no_web_request_talks_to_smtp(app, practice, inbox):
-    book(app)
+    book_as_client(app)
     assert inbox.messages == []  # booking only wrote rows
     queued = rows(app)
     assert {row.kind for row in queued} == {
@@ -60,7 +52,7 @@ def test_a_booking_queues_its_messages_and_no_web_request_talks_to_smtp(app, pra
 
 def test_the_mail_server_down_during_booking_loses_nothing_and_sends_once_later(app, practice):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nothing listens here
-    book(app)
+    book_as_client(app)
     first = run(app)
     assert (first.sent, first.retrying) == (0, 3)
     tried = [row for row in rows(app) if row.attempts]
@@ -83,7 +75,7 @@ def test_the_mail_server_down_during_booking_loses_nothing_and_sends_once_later(
 
 def test_a_refused_recipient_fails_for_good_visibly_and_without_personal_data(app, practice, inbox):
     inbox.refuse.add(CLIENT)
-    book(app)
+    book_as_client(app)
     report = run(app)
     assert (report.sent, report.failed) == (1, 2)
     with app.app_context():
@@ -99,7 +91,7 @@ def test_a_message_too_large_for_the_server_is_refused_and_recorded(app, practic
     controller.start()
     try:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-        book(app)
+        book_as_client(app)
         report = run(app)
     finally:
         controller.stop()
@@ -108,7 +100,7 @@ def test_a_message_too_large_for_the_server_is_refused_and_recorded(app, practic
 
 
 def test_a_message_superseded_before_sending_is_dropped(app, practice, inbox):
-    token = book(app)
+    token = book_as_client(app)
     with app.app_context():
         bookings.reschedule(token, MONDAY + timedelta(hours=1), DEFAULT_NOW)
     report = run(app)
@@ -120,7 +112,7 @@ def test_a_message_superseded_before_sending_is_dropped(app, practice, inbox):
 
 
 def test_a_cancellation_is_sent_even_though_the_booking_is_cancelled(app, practice, inbox):
-    token = book(app)
+    token = book_as_client(app)
     run(app)
     with app.app_context():
         bookings.cancel(token, "not_well", DEFAULT_NOW)
@@ -141,7 +133,7 @@ class Crash(BaseException):
 def test_a_crash_between_send_and_mark_sends_at_most_one_more_copy_with_the_same_id(
     app, practice, inbox
 ):
-    book(app)
+    book_as_client(app)
     import smtplib
 
     opened = []
@@ -172,7 +164,7 @@ def test_a_crash_between_send_and_mark_sends_at_most_one_more_copy_with_the_same
 
 
 def test_the_same_change_never_queues_the_same_message_twice(app, practice):
-    token = book(app)
+    token = book_as_client(app)
     with app.app_context():
         booking = bookings.find_by_token(token)
         from booking.services.messaging import notify
@@ -186,7 +178,7 @@ def test_the_same_change_never_queues_the_same_message_twice(app, practice):
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_two_workers_at_once_send_every_message_exactly_once(app, practice, inbox):
     for day in range(6):
-        book(app, start=MONDAY + timedelta(days=7 * day), email_address=f"c{day}@example.com")
+        book_as_client(app, MONDAY + timedelta(days=7 * day), email=f"c{day}@example.com")
     expected = len([row for row in rows(app) if row.due_at <= DEFAULT_NOW])
     barrier = threading.Barrier(2)
 
@@ -205,7 +197,7 @@ def test_two_workers_at_once_send_every_message_exactly_once(app, practice, inbo
 
 
 def test_the_cli_runs_one_pass(app, practice, inbox):
-    book(app)
+    book_as_client(app)
     result = app.test_cli_runner().invoke(args=["outbox", "run", "--once"])
     assert result.exit_code == 0, result.output
     assert "3 sent" in result.output

@@ -14,13 +14,12 @@ from booking.domain.reminders import after_quiet_hours, in_quiet_hours, reminder
 from booking.extensions import db
 from booking.models import Booking, OutboxMessage
 from booking.services import booking as bookings
-from booking.services.demo import seed_demo
 from booking.services.messaging import outbox
 from tests.support import DEFAULT_NOW
+from tests.support.booking import MONDAY, book_as_client
 from tests.support.pages import csrf_token, text_of
 
 LONDON = ZoneInfo("Europe/London")
-MONDAY = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
 NEVER = ("detox", "toxins", "healing crisis", "push through", "build up tolerance")
 
 
@@ -57,14 +56,6 @@ def test_a_reminder_due_in_quiet_hours_waits_until_they_end():
     )
 
 
-def book(app, start=MONDAY, slug="first-gentle-session") -> str:
-    with app.app_context():
-        token = bookings.new_manage_token()
-        details = bookings.ClientDetails(name="Ann Smith", email="ann@example.com")
-        bookings.book(slug, start, None, details, token, DEFAULT_NOW)
-        return token
-
-
 def due_rows(app, kind):
     with app.app_context():
         found = db.session.scalars(
@@ -87,7 +78,7 @@ def links_in(message) -> dict[str, str]:
 def test_the_day_before_a_first_session_the_reminder_says_it_is_short_and_gentle(
     app, practice, inbox
 ):
-    book(app)
+    book_as_client(app)
     (reminder,) = due_rows(app, "client_reminder")
     assert reminder.due_at == datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
     send_at(app, DEFAULT_NOW)
@@ -111,7 +102,7 @@ def test_the_day_before_a_first_session_the_reminder_says_it_is_short_and_gentle
 
 
 def test_a_check_in_is_one_tap_to_a_page_and_one_press_to_record(app, practice, inbox, client):
-    book(app)
+    book_as_client(app)
     reminder = due_rows(app, "client_reminder")[0]
     send_at(app, reminder.due_at)
     link = links_in(inbox.messages[-1])["Shorter and gentler, please"]
@@ -134,7 +125,7 @@ def test_a_check_in_is_one_tap_to_a_page_and_one_press_to_record(app, practice, 
 def test_a_check_in_after_the_booking_changed_records_nothing_and_says_why(
     app, practice, inbox, client
 ):
-    token = book(app)
+    token = book_as_client(app)
     reminder = due_rows(app, "client_reminder")[0]
     send_at(app, reminder.due_at)
     path = "/" + links_in(inbox.messages[-1])["As planned"].split("/", 3)[3]
@@ -149,7 +140,7 @@ def test_a_check_in_after_the_booking_changed_records_nothing_and_says_why(
 
 
 def test_a_moved_session_drops_the_old_reminder_and_sends_the_new_one(app, practice, inbox):
-    token = book(app)
+    token = book_as_client(app)
     with app.app_context():
         bookings.reschedule(token, MONDAY + timedelta(days=1), DEFAULT_NOW)
     old, new = sorted(due_rows(app, "client_reminder"), key=lambda row: row.sequence)
@@ -163,7 +154,7 @@ def test_a_moved_session_drops_the_old_reminder_and_sends_the_new_one(app, pract
 
 
 def test_a_reminder_held_up_until_after_the_start_is_dropped(app, practice, inbox):
-    book(app)
+    book_as_client(app)
     report = send_at(app, MONDAY + timedelta(minutes=5))
     assert not [m for m in inbox.messages if str(m["Subject"]).startswith("Tomorrow")]
     assert report.dropped >= 1
@@ -172,7 +163,7 @@ def test_a_reminder_held_up_until_after_the_start_is_dropped(app, practice, inbo
 def test_the_follow_up_two_days_after_records_a_crash_and_suggests_gentler(
     app, practice, inbox, client
 ):
-    book(app)
+    book_as_client(app)
     (followup,) = due_rows(app, "client_followup")
     with app.app_context():
         end = db.session.scalars(select(Booking)).one().end_utc
@@ -206,23 +197,20 @@ def test_no_template_uses_words_we_never_use(path):
 
 
 def test_the_demo_practice_reminders_reach_the_carer_when_chosen(app, practice, inbox):
-    with app.app_context():
-        seed_demo(DEFAULT_NOW, app.config["PRACTICE_TIMEZONE"])
-        token = bookings.new_manage_token()
-        details = bookings.ClientDetails(
-            name="Bo Green",
-            email="bo@example.com",
-            carer_name="Cas Green",
-            carer_email="cas@example.com",
-            send_to_carer=True,
-        )
-        bookings.book("first-gentle-session", MONDAY, None, details, token, DEFAULT_NOW)
+    book_as_client(
+        app,
+        name="Bo Green",
+        email="bo@example.com",
+        carer_name="Cas Green",
+        carer_email="cas@example.com",
+        send_to_carer=True,
+    )
     (reminder,) = due_rows(app, "client_reminder")
     assert reminder.recipient == "cas@example.com"
 
 
 def test_the_questionnaire_link_goes_by_email_and_works(app, practice, inbox, client):
-    book(app)
+    book_as_client(app)
     send_at(app, DEFAULT_NOW)
     message = next(
         m for m in inbox.messages if m["Subject"] == "Your questions before your session"
@@ -236,7 +224,7 @@ def test_the_questionnaire_link_goes_by_email_and_works(app, practice, inbox, cl
 
 def test_one_gentle_nudge_goes_only_if_the_questions_are_still_unanswered(app, practice, inbox):
     later = datetime(2026, 12, 7, 10, 15, tzinfo=UTC)  # two weeks ahead
-    book(app, start=later)
+    book_as_client(app, start=later)
     (nudge,) = due_rows(app, "client_intake_nudge")
     assert nudge.due_at == datetime(2026, 12, 4, 10, 0, tzinfo=UTC)  # three days before
     send_at(app, nudge.due_at)
@@ -248,7 +236,7 @@ def test_the_nudge_is_dropped_once_the_questions_are_sent(app, practice, inbox):
     from booking.models import Intake
 
     later = datetime(2026, 12, 7, 10, 15, tzinfo=UTC)
-    book(app, start=later)
+    book_as_client(app, start=later)
     with app.app_context():
         intake = db.session.scalars(select(Intake)).one()
         intake.status = IntakeStatus.SUBMITTED
@@ -263,7 +251,7 @@ def test_quiet_hours_from_the_questionnaire_hold_a_message_until_they_end(app, p
     from booking.models import Client
     from booking.services.intake import questionnaire as intakes
 
-    book(app)
+    book_as_client(app)
     with app.app_context():
         client = db.session.scalars(select(Client)).one()
         link = intakes.link_token(intakes.latest_intake(client.id))
@@ -280,16 +268,14 @@ def test_quiet_hours_from_the_questionnaire_hold_a_message_until_they_end(app, p
 
 
 def test_after_a_crash_the_next_reminder_offers_gentler_and_never_forces_it(app, practice, inbox):
-    book(app)
+    book_as_client(app)
     with app.app_context():
         first = db.session.scalars(select(Booking)).one()
         first.followup_answer = "crash"
         db.session.commit()
     next_week = MONDAY + timedelta(days=8)
+    book_as_client(app, next_week, "gentle-massage")
     with app.app_context():
-        token = bookings.new_manage_token()
-        details = bookings.ClientDetails(name="Ann Smith", email="ann@example.com")
-        bookings.book("gentle-massage", next_week, None, details, token, DEFAULT_NOW)
         second = db.session.scalars(select(Booking).where(Booking.start_utc == next_week)).one()
         assert second.service.slug == "gentle-massage"  # the length is the client's choice
     reminder = max(due_rows(app, "client_reminder"), key=lambda row: row.due_at)

@@ -1,22 +1,16 @@
-"""The intake questionnaire as a client meets it: book a first session, follow the link, fill in
+"""The intake questionnaire as a client meets it: follow the link from the booked page, fill in
 the pages, and read back what was stored."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Intake
-from booking.services import booking as bookings
 from booking.services.intake import questionnaire as intakes
-from tests.support import DEFAULT_NOW
 from tests.support.pages import csrf_token
-
-# The demo practice's first free time on Monday 23 November 2026.
-MONDAY = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
 
 # Answers that move through every page without a problem (the energy pages included).
 GOOD_PAGES = {
@@ -38,15 +32,6 @@ GOOD_PAGES = {
         "signed_name": "Ann Smith",
     },
 }
-
-
-def book_first_session(app, name="Ann Smith", email="ann@example.com", start=MONDAY) -> str:
-    """Book the demo practice's first gentle session; returns the manage token."""
-    with app.app_context():
-        token = bookings.new_manage_token()
-        details = bookings.ClientDetails(name=name, email=email)
-        bookings.book("first-gentle-session", start, None, details, token, DEFAULT_NOW)
-        return token
 
 
 def intake_link(client, manage_token: str) -> str:
