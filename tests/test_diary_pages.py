@@ -37,10 +37,16 @@ def _diary(client, **args) -> str:
     return client.get(f"/dashboard/diary?{query}")
 
 
-def test_a_booking_card_shows_the_session_client_care_flags_and_check_in(app, diary):
+@pytest.fixture
+def tuesday(app, diary) -> tuple[str, str]:
+    """Reception's diary for Tuesday 24 November, showing the gentle massage: (words, html)."""
     reception = signed_in_client(app, StaffRole.RECEPTION)
     page = _diary(reception, date="2026-11-24", service=diary.service_slug)
-    words, html = text_of(page), page.get_data(as_text=True)
+    return text_of(page), page.get_data(as_text=True)
+
+
+def test_a_booking_card_shows_the_session_client_care_flags_and_check_in(diary, tuesday):
+    words, html = tuesday
     assert "Diary: Tuesday 24 November 2026" in words
     assert "10am to 11am Ro Gentle massage" in words
     assert f'href="/dashboard/bookings/{diary.booking_id}"' in html
@@ -58,10 +64,8 @@ def test_a_booking_card_shows_the_session_client_care_flags_and_check_in(app, di
     assert CANARY not in html
 
 
-def test_rest_buffers_and_free_times_sit_between_the_sessions(app, diary):
-    reception = signed_in_client(app, StaffRole.RECEPTION)
-    page = _diary(reception, date="2026-11-24", service=diary.service_slug)
-    words, html = text_of(page), page.get_data(as_text=True)
+def test_rest_buffers_and_free_times_sit_between_the_sessions(diary, tuesday):
+    words, html = tuesday
     assert "Working 9am to 5pm" in words
     assert "9:50am to 10am Rest before Ro's session" in words
     assert "11am to 11:15am Rest after Ro's session" in words
