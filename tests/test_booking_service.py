@@ -60,6 +60,8 @@ MON = at(23, 10)  # Monday 23 November, 10:00
 TUE = at(24, 10)
 FRI = at(27, 10)
 NEXT_MON = at(30, 10)
+# A home visit: half an hour to travel there and back, either side of the session.
+HOME_VISIT = {"home_visit": True, "buffer_before_minutes": 30, "buffer_after_minutes": 30}
 
 
 # --- Setting up a practice ---------------------------------------------------------------------
@@ -85,20 +87,8 @@ def practice(ctx):
         "gentle": make_service(slug="gentle", minutes=60, sort_order=2),
         "short": make_service(slug="short", minutes=30, sort_order=3),
         "retired": make_service(slug="retired", minutes=20, active=False),
-        "home": make_service(
-            slug="home",
-            minutes=40,
-            home_visit=True,
-            buffer_before_minutes=30,
-            buffer_after_minutes=30,
-        ),
-        "home-brief": make_service(
-            slug="home-brief",
-            minutes=25,
-            home_visit=True,
-            buffer_before_minutes=30,
-            buffer_after_minutes=30,
-        ),
+        "home": make_service(slug="home", minutes=40, **HOME_VISIT),
+        "home-brief": make_service(slug="home-brief", minutes=25, **HOME_VISIT),
     }
     for service in services.values():  # every test relies on the default 10/15 buffers
         if not service.home_visit:
