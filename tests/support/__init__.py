@@ -1,4 +1,22 @@
-"""Helpers shared by the tests (fixtures live in conftest.py)."""
+"""The scaffolding the tests share; the fixtures live in tests/conftest.py.
+
+Test modules import helpers from here and never from one another. This module holds the
+general ones (the fixed clock, backend choice, skipping, threads); the rest are by subject:
+
+- booking: book as a client online, and read the booking back by its token
+- browser: Chromium, axe-core, keyboard steps, sign-in and target sizes
+- desk: the demo practice at the desk (booking by staff, a session with Maya)
+- diary: a week in the diary, for the diary's page and browser tests
+- factories: rows with sensible defaults (practitioners, services, bookings, consents...)
+- intake: follow the questionnaire link, fill in its pages, read the answers back
+- mail: a real SMTP server that keeps what it receives
+- messages: the facts the booking emails and calendar invites are made from
+- pages: the words on a page and its form token
+- queries: the SQL statements a page or a call sends
+- schema: a comparable picture of a database schema
+- staff: staff accounts, signing in through the form, intakes with answers
+- route_rules: each dashboard area's access table, for test_dashboard_access.py
+"""
 
 from __future__ import annotations
 
