@@ -6,19 +6,18 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from booking.domain.text import tidy_line
+from booking.views.fields import line_field
 
 
 class SignInForm(FlaskForm):
     """Email and password; `next` is the page the person was trying to open."""
 
-    email = EmailField(
+    email = line_field(
         "Email address",
-        filters=[tidy_line],
-        validators=[
-            InputRequired("Please enter your email address."),
-            Length(max=254, message="Please check this email address: it is very long."),
-        ],
+        254,
+        required="Please enter your email address.",
+        too_long="Please check this email address: it is very long.",
+        field=EmailField,
     )
     password = PasswordField(
         "Password",

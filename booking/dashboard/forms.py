@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import Length, Optional
 
-from booking.domain.text import tidy_line
+from booking.views.fields import line_field
 
 
 class SearchForm(FlaskForm):
@@ -15,9 +13,8 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(
+    q = line_field(
         "Name, email or phone number",
+        100,
         description="Part of a name is enough. Phone numbers can be typed any way.",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=100, message="Please use 100 characters or fewer.")],
     )

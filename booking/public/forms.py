@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
 from booking.domain.text import tidy_line
-from booking.views.contact import ContactFields, PhoneNumber, email_field, phone_field, text_field
+from booking.views.contact import ContactFields, PhoneNumber, email_field, phone_field
+from booking.views.fields import line_field
 
 FOR_WHOM = [
     SelectChoice("self", "The session is for me"),
@@ -30,21 +31,21 @@ class DetailsForm(ContactFields, FlaskForm):
     start = HiddenField()
     practitioner = HiddenField()
     for_whom = RadioField("Who is the session for?", choices=FOR_WHOM, default="self")
-    name = StringField(
+    name = line_field(
         "Full name",
+        120,
+        required="Please tell us the name of the person having the massage.",
+        too_long="Please shorten the name to 120 characters or fewer.",
         description="The person who will have the massage.",
-        filters=[tidy_line],
-        validators=[
-            InputRequired("Please tell us the name of the person having the massage."),
-            Length(max=120, message="Please shorten the name to 120 characters or fewer."),
-        ],
     )
-    preferred_name = text_field("What should we call them? (optional)", 80)
+    preferred_name = line_field("What should we call them? (optional)", 80)
     email = email_field("Email (optional if you give a phone number)")
     phone = phone_field("Phone (optional if you give an email)")
-    carer_name = text_field("Your name", 120)
-    carer_relationship = text_field(
-        "How you know them (optional)", 60, "For example: partner, parent, friend, carer."
+    carer_name = line_field("Your name", 120)
+    carer_relationship = line_field(
+        "How you know them (optional)",
+        60,
+        description="For example: partner, parent, friend, carer.",
     )
     carer_email = email_field("Your email (optional)")
     carer_phone = phone_field("Your phone (optional)")
@@ -89,14 +90,12 @@ class CallMeForm(FlaskForm):
     class Meta:
         csrf_time_limit = None
 
-    name = StringField(
+    name = line_field(
         "Name",
+        120,
+        required="Please tell us who we are calling about.",
+        too_long="Please shorten the name to 120 characters or fewer.",
         description="The person who would like the massage.",
-        filters=[tidy_line],
-        validators=[
-            InputRequired("Please tell us who we are calling about."),
-            Length(max=120, message="Please shorten the name to 120 characters or fewer."),
-        ],
     )
     phone = StringField(
         "Phone number",

@@ -60,19 +60,6 @@ def phone_field(label: str) -> StringField:
     return StringField(label, filters=[tidy_line], validators=[Optional(), PhoneNumber()])
 
 
-def text_field(label: str, limit: int, description: str | None = None) -> StringField:
-    """An optional line of text of at most `limit` characters."""
-    return StringField(
-        label,
-        description=description,
-        filters=[tidy_line],
-        validators=[
-            Optional(),
-            Length(max=limit, message=f"Please use {limit} characters or fewer."),
-        ],
-    )
-
-
 class ContactFields:
     """What the client's details form and the desk's booking form share: the contact fields
     (name, email, phone, and a carer's), read as the booking service takes them."""

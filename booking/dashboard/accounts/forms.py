@@ -9,9 +9,9 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional, Validat
 
 from booking.domain.audit import AUDIT_WORDS
 from booking.domain.statuses import StaffRole
-from booking.domain.text import tidy_line
 from booking.models import Practitioner
 from booking.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from booking.views.fields import line_field
 from booking.web import row_id
 
 ROLE_CHOICES = [
@@ -89,14 +89,13 @@ def _again() -> PasswordField:
 class StaffAddForm(_RoleAndDiary, FlaskForm):
     """A new staff account: email, role, diary and a first password."""
 
-    email = EmailField(
+    email = line_field(
         "Email address",
+        254,
+        required="Please enter their email address.",
+        too_long="Please check this email address: it is very long.",
         description="They sign in with this.",
-        filters=[tidy_line],
-        validators=[
-            InputRequired("Please enter their email address."),
-            Length(max=254, message="Please check this email address: it is very long."),
-        ],
+        field=EmailField,
     )
     password = _new_password("First password")
     password_again = _again()
@@ -123,11 +122,11 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    client = StringField(
+    client = line_field(
         "Client number",
+        20,
+        too_long=CLIENT_NUMBER,
         description="Shows only what happened to this client's record.",
-        filters=[tidy_line],
-        validators=[Optional(), Length(max=20, message=CLIENT_NUMBER)],
     )
     action = SelectField(
         "What happened",

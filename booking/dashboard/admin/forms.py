@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -15,8 +15,9 @@ from wtforms.validators import (
 )
 
 from booking.domain.settings import BY_KEY, SettingError, cross_problems, parse
-from booking.domain.text import tidy_line, tidy_note
+from booking.domain.text import tidy_line
 from booking.services.practice.services_admin import ServiceEntry
+from booking.views.fields import note_field
 
 WHOLE_NUMBER = "Please use a whole number, for example 45."
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -70,14 +71,11 @@ class ServiceForm(FlaskForm):
             ),
         ],
     )
-    description = TextAreaField(
+    description = note_field(
         "Description (optional)",
+        2000,
+        too_long="Please keep the description to 2,000 characters or fewer.",
         description="A sentence or two clients read when choosing.",
-        filters=[tidy_note],
-        validators=[
-            Optional(),
-            Length(max=2000, message="Please keep the description to 2,000 characters or fewer."),
-        ],
     )
     minutes = _minutes(
         "Length",

@@ -15,7 +15,8 @@ from booking.domain.desk_rules import (
     within_reach,
 )
 from booking.domain.text import tidy_line
-from booking.views.contact import ContactFields, email_field, phone_field, text_field
+from booking.views.contact import ContactFields, email_field, phone_field
+from booking.views.fields import line_field
 
 REASON_LIMIT = 120
 BAD_DATE = "Please give a date like 24/11/2026, or use the date picker."
@@ -67,29 +68,20 @@ class BookForClientForm(ContactFields, FlaskForm):
         filters=[tidy_line],
         validators=[Optional(), _clock],
     )
-    outside_reason = StringField(
+    outside_reason = line_field(
         "Why (a few words, no health details)",
+        REASON_LIMIT,
         description="For example: only free after work. Kept in the audit trail.",
-        filters=[tidy_line],
-        validators=[
-            Optional(),
-            Length(max=REASON_LIMIT, message=f"Please use {REASON_LIMIT} characters or fewer."),
-        ],
     )
-    name = StringField(
-        "Full name",
-        filters=[tidy_line],
-        validators=[
-            Optional(),
-            Length(max=120, message="Please shorten the name to 120 characters or fewer."),
-        ],
+    name = line_field(
+        "Full name", 120, too_long="Please shorten the name to 120 characters or fewer."
     )
-    preferred_name = text_field("What they like to be called (optional)", 80)
+    preferred_name = line_field("What they like to be called (optional)", 80)
     email = email_field("Email (optional if you give a phone number)")
     phone = phone_field("Phone (optional if you give an email)")
     by_carer = BooleanField("A carer is booking for them")
-    carer_name = text_field("Carer's name", 120)
-    carer_relationship = text_field("How the carer knows them (optional)", 60)
+    carer_name = line_field("Carer's name", 120)
+    carer_relationship = line_field("How the carer knows them (optional)", 60)
     carer_email = email_field("Carer's email (optional)")
     carer_phone = phone_field("Carer's phone (optional)")
     send_to_carer = BooleanField("Send messages to the carer")
@@ -176,14 +168,7 @@ class MoveForm(VersionForm):
         filters=[tidy_line],
         validators=[Optional(), _clock],
     )
-    reason = StringField(
-        "Why (a few words, no health details)",
-        filters=[tidy_line],
-        validators=[
-            Optional(),
-            Length(max=REASON_LIMIT, message=f"Please use {REASON_LIMIT} characters or fewer."),
-        ],
-    )
+    reason = line_field("Why (a few words, no health details)", REASON_LIMIT)
 
     def validate(self, extra_validators=None) -> bool:
         """A free time, or all three parts of the override."""

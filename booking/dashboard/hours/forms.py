@@ -10,10 +10,11 @@ from datetime import date, time
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from booking.domain import slots as rules
 from booking.domain.text import tidy_line
+from booking.views.fields import line_field
 
 WHOLE_PRACTICE = "everyone"
 CHOOSE_FROM_LIST = "Please choose one of the therapists in the list."
@@ -63,21 +64,14 @@ def _weekday_field(index: int) -> StringField:
     )
 
 
-def _text(label: str, limit: int, *, description: str = "", required: str = "") -> StringField:
-    """A line of text; `required` is the message when it is left empty (else it is optional)."""
-    presence = InputRequired(required) if required else Optional()
-    return StringField(
-        label,
-        description=description,
-        filters=[tidy_line],
-        validators=[presence, Length(max=limit, message=TOO_LONG)],
-    )
+def _line(label: str, limit: int, *, description: str = "", required: str = ""):
+    return line_field(label, limit, required=required, too_long=TOO_LONG, description=description)
 
 
 class WeeklyHoursForm(PreviewedForm):
     """A practitioner's week: the windows for each weekday, from a chosen date."""
 
-    effective_from = _text(
+    effective_from = _line(
         "The new hours start on",
         40,
         description="Dates before this keep their old hours. For example 1 December 2026.",
@@ -115,42 +109,42 @@ class OpeningForm(PreviewedForm):
     practitioner = SelectField(
         "Therapist", validate_choice=True, invalid_choice_message=CHOOSE_FROM_LIST
     )
-    day = _text(
+    day = _line(
         "Date", 40, description="For example 28 November 2026.", required="Please give the date."
     )
-    start = _text(
+    start = _line(
         "From",
         20,
         description="For example 10:00 or 10am.",
         required="Please give the time it starts.",
     )
-    end = _text(
+    end = _line(
         "Until",
         20,
         description="For example 13:00 or 1pm.",
         required="Please give the time it ends.",
     )
-    note = _text("A note for staff (optional)", 200)
+    note = _line("A note for staff (optional)", 200)
 
 
 class ClosureForm(PreviewedForm):
     """Time off: a holiday for one practitioner, or the whole practice closed."""
 
     who = SelectField("Who is away", validate_choice=True, invalid_choice_message=CHOOSE_FROM_LIST)
-    start_day = _text(
+    start_day = _line(
         "First day",
         40,
         description="For example 24 December 2026.",
         required="Please give the first day.",
     )
-    start_time = _text(
+    start_time = _line(
         "From (optional)", 20, description="Leave empty to close from the start of the day."
     )
-    end_day = _text("Last day (optional)", 40, description="Leave empty for a single day.")
-    end_time = _text(
+    end_day = _line("Last day (optional)", 40, description="Leave empty for a single day.")
+    end_time = _line(
         "Until (optional)", 20, description="Leave empty to close until the end of the last day."
     )
-    reason = _text(
+    reason = _line(
         "Reason clients may see",
         200,
         description="Short and plain, for example: Christmas holiday.",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
 from booking.domain.intake import Flag, FollowUp, ScreeningGroup
-from booking.domain.text import tidy_line, tidy_note
 from booking.services.intake.review import NOTE_LIMIT
 from booking.services.intake.screening import ScreeningEntry
+from booking.views.fields import line_field, note_field
 
 NOTE_TOO_LONG = f"Please keep the note to {NOTE_LIMIT:,} characters or fewer."
 
@@ -18,25 +18,23 @@ NOTE_TOO_LONG = f"Please keep the note to {NOTE_LIMIT:,} characters or fewer."
 class ReleaseForm(FlaskForm):
     """Reviewed: the client's held sessions go ahead."""
 
-    note = TextAreaField(
+    note = note_field(
         "A note for the record (optional)",
+        NOTE_LIMIT,
+        too_long=NOTE_TOO_LONG,
         description="Only the therapist and admin can read it.",
-        filters=[tidy_note],
-        validators=[Optional(), Length(max=NOTE_LIMIT, message=NOTE_TOO_LONG)],
     )
 
 
 class ContactedForm(FlaskForm):
     """The therapist is talking it through with the client; the sessions stay held."""
 
-    note = TextAreaField(
+    note = note_field(
         "What you are talking through with the client",
+        NOTE_LIMIT,
+        required="Please write a short note about the conversation.",
+        too_long=NOTE_TOO_LONG,
         description="Only the therapist and admin can read it.",
-        filters=[tidy_note],
-        validators=[
-            InputRequired("Please write a short note about the conversation."),
-            Length(max=NOTE_LIMIT, message=NOTE_TOO_LONG),
-        ],
     )
 
 
@@ -66,22 +64,17 @@ CHOOSE_FROM_LIST = "Please choose one of the options in the list."
 class ScreeningRowForm(FlaskForm):
     """One condition on the screening list. The page holds one of these per row."""
 
-    label = StringField(
+    label = line_field(
         "The condition, as the client reads it",
-        filters=[tidy_line],
-        validators=[
-            InputRequired("Please write the condition as the client will read it."),
-            Length(max=200, message="Please keep this to 200 characters or fewer."),
-        ],
+        200,
+        required="Please write the condition as the client will read it.",
+        too_long="Please keep this to 200 characters or fewer.",
     )
-    hint = StringField(
+    hint = line_field(
         "Hint with the follow-up question (optional)",
+        200,
+        too_long="Please keep this to 200 characters or fewer.",
         description="For example: How many weeks?",
-        filters=[tidy_line],
-        validators=[
-            Optional(),
-            Length(max=200, message="Please keep this to 200 characters or fewer."),
-        ],
     )
     group = SelectField(
         "Where it is asked",

@@ -1,0 +1,46 @@
+"""Form fields many forms declare alike: a tidied line or note, required or optional, at most so
+many characters, with what to say when it is missing or too long (next to the field)."""
+
+from __future__ import annotations
+
+from wtforms import Field, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from booking.domain.text import tidy_line, tidy_note
+
+
+def _validators(limit: int, required: str, too_long: str) -> list:
+    presence = InputRequired(required) if required else Optional()
+    message = too_long or f"Please use {limit} characters or fewer."
+    return [presence, Length(max=limit, message=message)]
+
+
+def line_field(
+    label: str,
+    limit: int,
+    *,
+    required: str = "",
+    too_long: str = "",
+    description: str = "",
+    field: type[Field] = StringField,
+):
+    """One line of text, tidied; `required` is what to say when it is left empty (without it,
+    the field is optional)."""
+    return field(
+        label,
+        description=description,
+        filters=[tidy_line],
+        validators=_validators(limit, required, too_long),
+    )
+
+
+def note_field(
+    label: str, limit: int, *, required: str = "", too_long: str = "", description: str = ""
+):
+    """A few lines of text, tidied, as `line_field`."""
+    return TextAreaField(
+        label,
+        description=description,
+        filters=[tidy_note],
+        validators=_validators(limit, required, too_long),
+    )
