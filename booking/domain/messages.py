@@ -343,15 +343,9 @@ def _outgoing(
     now: datetime,
     method: str,
 ) -> Outgoing:
-    return Outgoing(
-        kind=kind,
-        recipient=recipient,
-        subject=_one_line(subject),
-        text=_text(sections),
-        html=_html(subject, sections),
-        calendar=invite_calendar(entry, now, method),
-        method=method,
-    )
+    """An email with the calendar invite for `entry`."""
+    plain = _plain(kind, recipient, subject, sections)
+    return replace(plain, calendar=invite_calendar(entry, now, method), method=method)
 
 
 def _text(sections: list[_Section]) -> str:

@@ -1,10 +1,11 @@
 """Form fields many forms declare alike: a tidied line or note, required or optional, at most so
-many characters, with what to say when it is missing or too long (next to the field)."""
+many characters, with what to say when it is missing or too long (next to the field); and the
+place of an entry in a list staff arrange."""
 
 from __future__ import annotations
 
-from wtforms import Field, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import Field, IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from booking.domain.text import tidy_line, tidy_note
 
@@ -43,4 +44,17 @@ def note_field(
         description=description,
         filters=[tidy_note],
         validators=_validators(limit, required, too_long),
+    )
+
+
+def order_field():
+    """Where an entry stands in a list staff arrange (services, the screening list)."""
+    return IntegerField(
+        "Place in the list (optional)",
+        description="Lower numbers come first, for example 10, 20, 30.",
+        invalid_value_message="Please use a whole number, for example 30.",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100_000, message="Please use a number from 0 to 100,000."),
+        ],
     )

@@ -17,7 +17,7 @@ from wtforms.validators import (
 from booking.domain.settings import BY_KEY, SettingError, cross_problems, parse
 from booking.domain.text import tidy_line
 from booking.services.practice.services_admin import ServiceEntry
-from booking.views.fields import note_field
+from booking.views.fields import note_field, order_field
 
 WHOLE_NUMBER = "Please use a whole number, for example 45."
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -107,15 +107,7 @@ class ServiceForm(FlaskForm):
         description="Switched off, it can no longer be booked; past bookings keep it.",
         default=True,
     )
-    order = IntegerField(
-        "Place in the list (optional)",
-        description="Lower numbers come first, for example 10, 20, 30.",
-        invalid_value_message="Please use a whole number, for example 30.",
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=100_000, message="Please use a number from 0 to 100,000."),
-        ],
-    )
+    order = order_field()
     # The version of the service the form was opened with: a newer one is never overwritten.
     seen = HiddenField(filters=[tidy_line])
 

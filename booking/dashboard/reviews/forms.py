@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
 
 from booking.domain.intake import Flag, FollowUp, ScreeningGroup
 from booking.services.intake.review import NOTE_LIMIT
 from booking.services.intake.screening import ScreeningEntry
-from booking.views.fields import line_field, note_field
+from booking.views.fields import line_field, note_field, order_field
 
 NOTE_TOO_LONG = f"Please keep the note to {NOTE_LIMIT:,} characters or fewer."
 
@@ -96,15 +95,7 @@ class ScreeningRowForm(FlaskForm):
         description="Switched off, it is no longer asked; answers given before stay readable.",
         default=True,
     )
-    order = IntegerField(
-        "Place in the list (optional)",
-        description="Lower numbers come first, for example 10, 20, 30.",
-        invalid_value_message="Please use a whole number, for example 30.",
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=100_000, message="Please use a number from 0 to 100,000."),
-        ],
-    )
+    order = order_field()
 
     def entry(self) -> ScreeningEntry:
         """The checked values, for the service."""

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from booking.clock import local_date, practice_zone
@@ -91,6 +91,22 @@ def _tries(booking_ids: list[int]) -> dict[int, list[AuditEvent]]:
     return tries
 
 
+def _phone_only_bookings(*conditions: ColumnElement[bool], order_by) -> list[Booking]:
+    """Bookings of clients we can only phone that meet `conditions`, with what a call needs."""
+    query = (
+        select(Booking)
+        .join(Booking.client)
+        .options(
+            joinedload(Booking.client),
+            joinedload(Booking.service),
+            joinedload(Booking.practitioner),
+        )
+        .where(_phone_only(), *conditions)
+        .order_by(order_by, Booking.id)
+    )
+    return list(db.session.scalars(query))
+
+
 def calls_to_make(now: datetime) -> list[PhoneCall]:
     """Check-in calls for sessions from now to the end of tomorrow, then follow-up calls.
 
@@ -101,40 +117,19 @@ def calls_to_make(now: datetime) -> list[PhoneCall]:
     _, end_of_tomorrow = local_day_bounds(tomorrow, zone)
     practice = current_settings()
     after = timedelta(hours=practice.followup_hours)
-    details = (
-        joinedload(Booking.client),
-        joinedload(Booking.service),
-        joinedload(Booking.practitioner),
+    checkins = _phone_only_bookings(
+        Booking.status.in_(LIVE),
+        Booking.start_utc > now,
+        Booking.start_utc < end_of_tomorrow,
+        Booking.checkin_answer.is_(None),
+        order_by=Booking.start_utc,
     )
-    checkins = list(
-        db.session.scalars(
-            select(Booking)
-            .join(Booking.client)
-            .options(*details)
-            .where(
-                _phone_only(),
-                Booking.status.in_(LIVE),
-                Booking.start_utc > now,
-                Booking.start_utc < end_of_tomorrow,
-                Booking.checkin_answer.is_(None),
-            )
-            .order_by(Booking.start_utc, Booking.id)
-        )
-    )
-    followups = list(
-        db.session.scalars(
-            select(Booking)
-            .join(Booking.client)
-            .options(*details)
-            .where(
-                _phone_only(),
-                Booking.status.in_((*LIVE, BookingStatus.ATTENDED)),
-                Booking.end_utc <= now - after,
-                Booking.end_utc >= now - FOLLOWUP_OPEN_FOR,
-                Booking.followup_answer.is_(None),
-            )
-            .order_by(Booking.end_utc, Booking.id)
-        )
+    followups = _phone_only_bookings(
+        Booking.status.in_((*LIVE, BookingStatus.ATTENDED)),
+        Booking.end_utc <= now - after,
+        Booking.end_utc >= now - FOLLOWUP_OPEN_FOR,
+        Booking.followup_answer.is_(None),
+        order_by=Booking.end_utc,
     )
     crashed = notify.crashed_before(checkins)
     tries = _tries([booking.id for booking in checkins + followups])
