@@ -130,14 +130,11 @@ def move(token: str) -> ResponseReturnValue:
         return render_template("manage/move_confirm.html", token=token, start=start, **context)
     try:
         bookings.reschedule(token, start, now_utc())
-    except bookings.TimeNotOffered as problem:
-        return render_template(
-            "manage/move_confirm.html", token=token, start=start, problem=problem, **context
-        ), 409
     except bookings.BookingError as problem:
+        status = 409 if isinstance(problem, bookings.TimeNotOffered) else 422
         return render_template(
             "manage/move_confirm.html", token=token, start=start, problem=problem, **context
-        ), 422
+        ), status
     flash("Your session has moved. Here are the new details.")
     return redirect(url_for("manage.show", token=token), code=303)
 

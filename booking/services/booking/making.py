@@ -308,9 +308,7 @@ def _audit_staff_booking(
     if outside_hours:
         action = AuditAction.BOOKED_OUTSIDE_HOURS
         detail += f"; reason: {staff.outside_hours_reason}"
-    audit.record(
-        staff.actor, action, now, client_id=booking.client_id, booking_id=booking.id, detail=detail
-    )
+    audit.record_booking_change(staff.actor, action, booking, now, detail)
 
 
 def not_offered(

@@ -148,13 +148,8 @@ def _reschedule(
         detail = f"moved from {_local(was)} to {_local(new_start)}"
         if outside:
             detail += f"; outside opening hours, reason: {outside_hours_reason}"
-        audit.record(
-            audit.actor_for(staff_user_id),
-            AuditAction.RESCHEDULED,
-            now,
-            client_id=booking.client_id,
-            booking_id=booking.id,
-            detail=detail,
+        audit.record_booking_change(
+            audit.actor_for(staff_user_id), AuditAction.RESCHEDULED, booking, now, detail=detail
         )
     return MoveOutcome(booking, outside)
 
@@ -170,12 +165,11 @@ def cancel(
         booking = _locked(booking_id, version)
         bookings.ensure_changeable(booking, now)
         bookings.apply_cancel(booking, reason, now, note=cancel_note_value(note))
-        audit.record(
+        audit.record_booking_change(
             audit.actor_for(staff_user_id),
             AuditAction.CANCELLED,
+            booking,
             now,
-            client_id=booking.client_id,
-            booking_id=booking.id,
             detail=f"{_local(booking.start_utc)}; reason: {reason}",
         )
     return booking
@@ -202,14 +196,9 @@ def mark_attendance(
             return booking
         was = booking.status
         booking.status = wanted
-        audit.record(
-            audit.actor_for(staff_user_id),
-            AuditAction.MARKED_ATTENDED if attended else AuditAction.MARKED_NO_SHOW,
-            now,
-            client_id=booking.client_id,
-            booking_id=booking.id,
-            detail=f"{_local(booking.start_utc)}; was {was.value}",
-        )
+        action = AuditAction.MARKED_ATTENDED if attended else AuditAction.MARKED_NO_SHOW
+        detail = f"{_local(booking.start_utc)}; was {was.value}"
+        audit.record_booking_change(audit.actor_for(staff_user_id), action, booking, now, detail)
     return booking
 
 

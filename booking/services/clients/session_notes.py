@@ -141,12 +141,11 @@ def save_note(booking_id: int, text: str, seen: str, staff_user_id: int, now: da
         note.written_by_id = staff_user_id
         note.updated_at = now
         flag_modified(note, "updated_at")  # written even when equal, so onupdate never wins
-        audit.record(
+        audit.record_booking_change(
             audit.actor_for(staff_user_id),
             AuditAction.WROTE_SESSION_NOTE,
+            booking,
             now,
-            client_id=booking.client_id,
-            booking_id=booking.id,
             detail=detail,
         )
     return True

@@ -198,12 +198,5 @@ def record_call(
         else:
             setattr(booking, f"{kind}_answer", answer)
             detail = f"{label}: {ANSWERS[kind][answer].lower()}"
-        audit.record(
-            by,
-            AuditAction.REMINDED_BY_PHONE,
-            now,
-            client_id=booking.client_id,
-            booking_id=booking.id,
-            detail=detail,
-        )
+        audit.record_booking_change(by, AuditAction.REMINDED_BY_PHONE, booking, now, detail)
     return booking

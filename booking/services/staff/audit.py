@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from booking.domain.audit import DETAIL_LIMIT, AuditAction
 from booking.domain.text import tidy_line
 from booking.extensions import db
-from booking.models import AuditEvent, StaffUser
+from booking.models import AuditEvent, Booking, StaffUser
 from booking.transactions import write_transaction
 
 SYSTEM = "system"
@@ -74,6 +74,20 @@ def record(
     event = AuditEvent(**_event_fields(actor, action, now, client_id, booking_id, detail))
     db.session.add(event)
     return event
+
+
+def record_booking_change(
+    actor: Actor, action: AuditAction, booking: Booking, now: datetime, detail: str
+) -> AuditEvent:
+    """Someone changed one booking (and so something of its client's)."""
+    return record(
+        actor,
+        action,
+        now,
+        client_id=booking.client_id,
+        booking_id=booking.id,
+        detail=detail,
+    )
 
 
 def record_view(
