@@ -355,6 +355,7 @@ ALLERGIES: Options = (
     ("other", "Something else"),
 )
 CONTACT_CHANNELS: Options = (("email", "Email"), ("sms", "Text message"), ("phone", "Phone call"))
+NO_REMINDERS = "none"  # the consent page's "No reminders, thank you"
 QUIET_HOURS: Options = (
     ("20-09", "Not in the evening or early morning (8pm to 9am)"),
     ("22-08", "Not at night (10pm to 8am)"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy import CheckConstraint, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.extensions import db
@@ -45,11 +45,20 @@ class Client(db.Model):
     send_to_carer: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
+    # "No reminders, thank you": no reminder, nudge, check-in or follow-up; confirmations and
+    # changes to a booking still go. Last, as migration 0008 added it.
+    wants_reminders: Mapped[bool] = mapped_column(server_default=true())
 
     @property
     def quiet_hours(self) -> tuple[time | None, time | None]:
         """(from, until) in local time: no messages between them; both None means any time."""
         return self.quiet_from_local, self.quiet_until_local
+
+    @property
+    def reminders_wanted(self) -> bool:
+        """Whether reminders go: yes unless the client said no (a row not yet stored reads None,
+        the database's default of yes)."""
+        return self.wants_reminders is not False
 
     @property
     def display_name(self) -> str:

@@ -481,8 +481,9 @@ class ConsentForm(StepForm):
     health_data = Agreement("I agree that the practice keeps my health answers, as described.")
     reminders = SeveralChoices(
         "Reminders (optional)",
-        (*q.CONTACT_CHANNELS[:2], ("none", "No reminders, thank you")),
-        description="A short note the day before, and a check-in afterwards.",
+        (*q.CONTACT_CHANNELS[:2], (q.NO_REMINDERS, "No reminders, thank you")),
+        description="A short note the day before, and a check-in afterwards. Messages about "
+        "booking, moving or cancelling a session always come.",
     )
     signed_name = Text(
         "Type your full name to sign",

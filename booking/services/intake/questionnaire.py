@@ -378,6 +378,14 @@ def _keep_quiet_hours(client: Client, answers: Mapping[str, Any]) -> None:
     client.quiet_from_local, client.quiet_until_local = window or (None, None)
 
 
+def _keep_reminder_choice(client: Client, answers: Mapping[str, Any]) -> None:
+    """ "No reminders, thank you" (and no way ticked besides) stops every reminder; any way
+    ticked brings them back. Not answered: leave what is on file."""
+    chosen = set(answers.get("consent", {}).get("reminders") or ())
+    if chosen:
+        client.wants_reminders = bool(chosen - {questionnaire.NO_REMINDERS})
+
+
 def _lock_client(client_id: int) -> None:
     """Take the client's row lock, as booking does: a booking and a send take turns."""
     db.session.execute(select(Client.id).where(Client.id == client_id).with_for_update())
@@ -497,6 +505,7 @@ def submit(token: str, now: datetime) -> SubmitOutcome:
         call_requested = first is FirstSession.CALL_FIRST and _ask_for_call(intake, intake.client)
         _record_consents(intake, answers, blob["saved_since_send"], now)
         _keep_quiet_hours(intake.client, answers)
+        _keep_reminder_choice(intake.client, answers)
         # Drafts stay: anything typed but not saved is still there when the page is opened.
         blob["carried"] = []
         blob["saved_since_send"] = []

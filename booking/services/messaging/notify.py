@@ -106,8 +106,10 @@ def _queue_reminders(booking: Booking, facts: SessionFacts, now: datetime) -> No
     """The day-before reminder and the follow-up, for the booking as it now stands.
 
     Each carries the booking's SEQUENCE: when it changes again, these are superseded and
-    dropped unsent (the change queues new ones).
+    dropped unsent (the change queues new ones). None for a client who asked for none.
     """
+    if not booking.client.reminders_wanted:
+        return
     zone = practice_zone()
     practice = current_settings()  # admin's values, else the configured defaults
     quiet = practice.quiet_hours_for(booking.client.quiet_hours)
@@ -138,6 +140,8 @@ def questions_sent(
     if link is None:
         return
     outbox.queue([link], now, booking=booking, versioned=False)
+    if not booking.client.reminders_wanted:
+        return  # the link itself goes; the nudge is a reminder
     zone = practice_zone()
     practice = current_settings()  # admin's values, else the configured defaults
     quiet = practice.quiet_hours_for(booking.client.quiet_hours)

@@ -142,6 +142,8 @@ def _claim(now: datetime, limit: int) -> list[tuple[int, str]]:
 
 # Messages that only make sense for a while: (kind, the latest moment they may still go).
 FOLLOWUP_TIMELY_FOR = timedelta(days=7)
+# What a client who asked for no reminders never gets (confirmations and changes still go).
+REMINDER_KINDS = frozenset({"client_reminder", "client_followup", "client_intake_nudge"})
 
 
 def _still_wanted(row: OutboxMessage, now: datetime) -> bool:
@@ -160,6 +162,8 @@ def _still_wanted(row: OutboxMessage, now: datetime) -> bool:
     cancelling = row.calendar_method == "CANCEL"
     if not cancelling and booking.status == BookingStatus.CANCELLED:
         return False
+    if row.kind in REMINDER_KINDS and not booking.client.reminders_wanted:
+        return False  # "No reminders, thank you", perhaps said after this was queued
     if row.kind == "client_reminder":
         return now < booking.start_utc  # a reminder after the start helps no one
     if row.kind == "client_intake_nudge":

@@ -92,7 +92,8 @@ def _tries(booking_ids: list[int]) -> dict[int, list[AuditEvent]]:
 
 
 def _phone_only_bookings(*conditions: ColumnElement[bool], order_by) -> list[Booking]:
-    """Bookings of clients we can only phone that meet `conditions`, with what a call needs."""
+    """Bookings of clients we can only phone (and who want reminders) that meet `conditions`,
+    with what a call needs."""
     query = (
         select(Booking)
         .join(Booking.client)
@@ -101,7 +102,7 @@ def _phone_only_bookings(*conditions: ColumnElement[bool], order_by) -> list[Boo
             joinedload(Booking.service),
             joinedload(Booking.practitioner),
         )
-        .where(_phone_only(), *conditions)
+        .where(_phone_only(), Client.wants_reminders.is_(True), *conditions)
         .order_by(order_by, Booking.id)
     )
     return list(db.session.scalars(query))
