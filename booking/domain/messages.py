@@ -395,9 +395,22 @@ FOLLOWUP_ANSWERS = {
 def reminder_message(
     facts: SessionFacts, now: datetime, answer_links: dict[str, str]
 ) -> Outgoing | None:
-    """The day-before reminder with a one-tap check-in; None without the client's email."""
+    """The day-before reminder with a one-tap check-in; None without the client's email.
+
+    A session still held for the therapist's review gets no "see you tomorrow": it says the
+    therapist is still reading the answers and will be in touch first. Releasing the session
+    changes its sequence, which queues the ordinary reminder in place of this one.
+    """
     if not facts.client_email:
         return None
+    if facts.held:
+        subject = f"About tomorrow: {facts.service_name} with {facts.practitioner_name}"
+        sections = [
+            (f"Hello {facts.client_first_name},", *_held_lines(facts)),
+            _facts(facts, now, for_client=True),
+            _bad_day(facts),
+        ]
+        return _plain("client_reminder", facts.client_email, subject, sections)
     subject = f"Tomorrow: {facts.service_name} with {facts.practitioner_name}"
     sections: list[_Section] = [
         (f"Hello {facts.client_first_name},", "A reminder of your session tomorrow."),
@@ -425,6 +438,15 @@ def reminder_message(
     )
     sections.append(_bad_day(facts))
     return _plain("client_reminder", facts.client_email, subject, sections)
+
+
+def _held_lines(facts: SessionFacts) -> tuple[str, ...]:
+    who = facts.practitioner_name
+    return (
+        f"{who} is still reading your answers before your session tomorrow.",
+        f"{who} will call or write to you before the session.",
+        "You do not need to do anything. Your time is kept for you.",
+    )
 
 
 def followup_message(
@@ -465,6 +487,10 @@ _CRASH_LAST_TIME = (
 def reminder_call_script(facts: SessionFacts, now: datetime) -> list[str]:
     """The day-before reminder as lines to say on the phone: the same facts and wording as
     the email, with the check-in asked as a question."""
+    if facts.held:  # the therapist has not finished with the answers: no check-in yet
+        lines = [f"About your session tomorrow, {facts.client_first_name}.", *_held_lines(facts)]
+        lines += [str(line) for line in _facts(facts, now, for_client=True)]
+        return [*lines, "A bad day? Cancel, shorten or switch to a call. There is no charge."]
     lines = [f"A reminder of your session tomorrow, {facts.client_first_name}."]
     lines += [str(line) for line in _facts(facts, now, for_client=True)]
     if facts.first_visit:
