@@ -47,6 +47,21 @@ def reminder_due(
     return after_quiet_hours(due, zone, quiet_from, quiet_until)
 
 
+# When the client said their worsening usually starts -> how long after a session to ask how
+# they were, so the question comes once any worsening has shown. Other answers ("it varies",
+# "not sure") and no answer use the practice's setting (48 hours unless admin changed it).
+FOLLOWUP_AFTER_BY_WORSENING = {
+    "same_day": timedelta(hours=24),
+    "next_day": timedelta(hours=48),
+    "two_days_or_more": timedelta(hours=96),
+}
+
+
+def followup_delay(worsening_starts: str | None, practice_default: timedelta) -> timedelta:
+    """How long after a session the follow-up goes, for this client's usual pattern."""
+    return FOLLOWUP_AFTER_BY_WORSENING.get(worsening_starts or "", practice_default)
+
+
 def followup_due(
     end_utc: datetime,
     zone: ZoneInfo,

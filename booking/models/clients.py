@@ -48,6 +48,9 @@ class Client(db.Model):
     # "No reminders, thank you": no reminder, nudge, check-in or follow-up; confirmations and
     # changes to a booking still go. Last, as migration 0008 added it.
     wants_reminders: Mapped[bool] = mapped_column(server_default=true())
+    # When their worsening usually starts after exertion (the questionnaire's answer, e.g.
+    # "next_day"): it times the follow-up. Last, as migration 0009 added it.
+    worsening_starts: Mapped[str | None] = mapped_column(String(20))
 
     @property
     def quiet_hours(self) -> tuple[time | None, time | None]:

@@ -386,6 +386,15 @@ def _keep_reminder_choice(client: Client, answers: Mapping[str, Any]) -> None:
         client.wants_reminders = bool(chosen - {questionnaire.NO_REMINDERS})
 
 
+def _keep_worsening_start(client: Client, answers: Mapping[str, Any], now: datetime) -> None:
+    """When the client's worsening usually starts times their follow-ups, those queued too."""
+    delay = answers.get("pem", {}).get("delay")
+    if delay and delay != client.worsening_starts:
+        client.worsening_starts = delay
+        db.session.flush()
+        notify.retime_followups(client.id, now)
+
+
 def _lock_client(client_id: int) -> None:
     """Take the client's row lock, as booking does: a booking and a send take turns."""
     db.session.execute(select(Client.id).where(Client.id == client_id).with_for_update())
@@ -506,6 +515,7 @@ def submit(token: str, now: datetime) -> SubmitOutcome:
         _record_consents(intake, answers, blob["saved_since_send"], now)
         _keep_quiet_hours(intake.client, answers)
         _keep_reminder_choice(intake.client, answers)
+        _keep_worsening_start(intake.client, answers, now)
         # Drafts stay: anything typed but not saved is still there when the page is opened.
         blob["carried"] = []
         blob["saved_since_send"] = []

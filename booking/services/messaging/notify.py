@@ -17,11 +17,11 @@ from booking.domain.messages import (
     questions_message,
     reminder_message,
 )
-from booking.domain.reminders import followup_due, reminder_due
+from booking.domain.reminders import followup_delay, followup_due, reminder_due
 from booking.domain.statuses import BookingStatus
 from booking.domain.text import first_name
 from booking.extensions import db
-from booking.models import Booking
+from booking.models import Booking, OutboxMessage
 from booking.services.messaging import outbox, replies
 from booking.services.practice.settings import current as current_settings
 from booking.web import public_url
@@ -122,7 +122,7 @@ def _queue_reminders(booking: Booking, facts: SessionFacts, now: datetime) -> No
             outbox.queue([reminder], now, booking=booking, due_at=reminder_at)
     followup = followup_message(facts, now, replies.answer_links("followup", booking))
     if followup is not None:
-        after = practice.followup_after
+        after = followup_delay(booking.client.worsening_starts, practice.followup_after)
         due = followup_due(booking.end_utc, zone, *quiet, after=after)
         outbox.queue([followup], now, booking=booking, due_at=due)
 
@@ -155,3 +155,26 @@ def questions_sent(
     nudge = questions_message(facts, questions_url, nudge=True)
     if nudge is not None and nudge_at > now + timedelta(days=1):
         outbox.queue([nudge], now, booking=booking, due_at=nudge_at, versioned=False)
+
+
+def retime_followups(client_id: int, now: datetime) -> None:
+    """Move the client's unsent follow-ups to the delay their answers now imply (inside the
+    caller's transaction): the answers usually come after the booking queued them."""
+    rows = db.session.execute(
+        select(OutboxMessage, Booking)
+        .join(Booking, OutboxMessage.booking_id == Booking.id)
+        .where(
+            Booking.client_id == client_id,
+            OutboxMessage.kind == "client_followup",
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.dropped_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+        )
+    ).all()
+    practice = current_settings()
+    zone = practice_zone()
+    for row, booking in rows:
+        quiet = practice.quiet_hours_for(booking.client.quiet_hours)
+        after = followup_delay(booking.client.worsening_starts, practice.followup_after)
+        due = max(followup_due(booking.end_utc, zone, *quiet, after=after), now)
+        row.due_at = row.next_attempt_at = due

@@ -24,6 +24,7 @@ from booking.domain.messages import (
     followup_call_script,
     reminder_call_script,
 )
+from booking.domain.reminders import FOLLOWUP_AFTER_BY_WORSENING, followup_delay
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import AuditEvent, Booking, Client
@@ -125,13 +126,19 @@ def calls_to_make(now: datetime) -> list[PhoneCall]:
         Booking.checkin_answer.is_(None),
         order_by=Booking.start_utc,
     )
-    followups = _phone_only_bookings(
-        Booking.status.in_((*LIVE, BookingStatus.ATTENDED)),
-        Booking.end_utc <= now - after,
-        Booking.end_utc >= now - FOLLOWUP_OPEN_FOR,
-        Booking.followup_answer.is_(None),
-        order_by=Booking.end_utc,
-    )
+    soonest = min(after, *FOLLOWUP_AFTER_BY_WORSENING.values())
+    followups = [
+        booking
+        for booking in _phone_only_bookings(
+            Booking.status.in_((*LIVE, BookingStatus.ATTENDED)),
+            Booking.end_utc <= now - soonest,
+            Booking.end_utc >= now - FOLLOWUP_OPEN_FOR,
+            Booking.followup_answer.is_(None),
+            order_by=Booking.end_utc,
+        )
+        # Each client's own delay, from when their worsening usually starts.
+        if booking.end_utc <= now - followup_delay(booking.client.worsening_starts, after)
+    ]
     crashed = notify.crashed_before(checkins)
     tries = _tries([booking.id for booking in checkins + followups])
     calls = []
