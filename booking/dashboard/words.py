@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from booking.domain.intake import CONTACT_CHANNELS, PARTS_OF_DAY, Flag, ScreeningGroup
 from booking.domain.intake_rules import FirstSession
+from booking.domain.messages import LASTED_ANSWERS
 from booking.domain.statuses import BookingStatus, ReviewState
 from booking.services.schedule.upcoming import INTAKE_PROGRESS_WORDS
 
@@ -50,4 +51,5 @@ def words() -> dict[str, object]:
         "group_words": GROUP_WORDS,
         "channel_words": CHANNEL_WORDS,
         "best_time_words": dict(PARTS_OF_DAY),
+        "lasted_words": LASTED_ANSWERS,
     }

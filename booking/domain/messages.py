@@ -390,6 +390,13 @@ FOLLOWUP_ANSWERS = {
     "tired": "More tired than usual",
     "crash": "A crash",
 }
+WORSE = frozenset({"tired", "crash"})  # follow-up answers we then ask how long it lasted
+LASTED_ANSWERS = {
+    "hours": "A few hours",
+    "day_or_two": "A day or two",
+    "week": "About a week",
+    "longer": "Longer, or still going",
+}
 
 
 def reminder_message(

@@ -67,6 +67,8 @@ class Booking(db.Model):
     updated_at: Mapped[datetime] = updated_at()
     # Staff's short note with a cancellation (last: migration 0007 added it to the table's end).
     cancel_note: Mapped[str | None] = mapped_column(String(200))
+    # After a worse follow-up answer: how long it lasted (a key of LASTED_ANSWERS).
+    followup_lasted: Mapped[str | None] = mapped_column(String(20))
 
     client: Mapped[Client] = relationship()
     practitioner: Mapped[Practitioner] = relationship()

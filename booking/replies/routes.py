@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from booking.clock import now_utc
+from booking.domain.messages import LASTED_ANSWERS, WORSE
 from booking.extensions import csrf
 from booking.replies import bp
 from booking.services.messaging import replies
@@ -33,6 +34,9 @@ def _answer(kind: str, token: str) -> ResponseReturnValue:
             replies.record(kind, token, now)
         except replies.ReplyProblem as problem:
             return render_template("replies/answer.html", problem=problem.reason, **page), 409
+        if kind == "followup" and reply.answer in WORSE:  # then: how long did it last?
+            page["lasted_links"] = replies.answer_links("lasted", reply.booking)
+            page["lasted_words"] = LASTED_ANSWERS
         return render_template("replies/recorded.html", **page)
     return render_template("replies/answer.html", problem=reply.problem, **page)
 
@@ -42,6 +46,13 @@ def _answer(kind: str, token: str) -> ResponseReturnValue:
 def checkin(token: str) -> ResponseReturnValue:
     """The day-before check-in: as planned, gentler, a phone call, or postpone."""
     return _answer("checkin", token)
+
+
+@bp.route("/followup/lasted/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired one shows the page again
+def lasted(token: str) -> ResponseReturnValue:
+    """After a worse answer: how long did it last?"""
+    return _answer("lasted", token)
 
 
 @bp.route("/followup/<token>", methods=["GET", "POST"])

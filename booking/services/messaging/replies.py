@@ -14,14 +14,20 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
-from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
+from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS, LASTED_ANSWERS, WORSE
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking
 from booking.transactions import retry_conflicts, write_transaction
 from booking.web import public_url
 
-ANSWERS = {"checkin": CHECKIN_ANSWERS, "followup": FOLLOWUP_ANSWERS}
+# "lasted" is the follow-up's second question, asked after a worse answer: how long it lasted.
+ANSWERS = {"checkin": CHECKIN_ANSWERS, "followup": FOLLOWUP_ANSWERS, "lasted": LASTED_ANSWERS}
+ENDPOINTS = {
+    "checkin": "replies.checkin",
+    "followup": "replies.followup",
+    "lasted": "replies.lasted",
+}
 FOLLOWUP_OPEN_FOR = timedelta(days=14)
 
 
@@ -39,7 +45,7 @@ def _signer(kind: str) -> URLSafeSerializer:
 
 def answer_links(kind: str, booking: Booking) -> dict[str, str]:
     """A signed link for each answer, for the message about this booking as it is now."""
-    endpoint = "replies.checkin" if kind == "checkin" else "replies.followup"
+    endpoint = ENDPOINTS[kind]
     return {
         answer: public_url(
             endpoint, token=_signer(kind).dumps([booking.id, booking.ical_sequence, answer])
@@ -84,8 +90,11 @@ def _problem(kind: str, booking: Booking, sequence: object, now: datetime) -> st
         )
     if kind == "checkin" and booking.start_utc <= now:
         return "This session has already started, so the check-in is closed."
-    if kind == "followup" and not (booking.end_utc <= now <= booking.end_utc + FOLLOWUP_OPEN_FOR):
+    after = kind in ("followup", "lasted")
+    if after and not (booking.end_utc <= now <= booking.end_utc + FOLLOWUP_OPEN_FOR):
         return "This question opens after your session, and stays open for two weeks."
+    if kind == "lasted" and booking.followup_answer not in WORSE:
+        return "This question is for when you felt worse after your session."
     return None
 
 
@@ -103,6 +112,10 @@ def record(kind: str, token: str, now: datetime) -> Reply:
             raise ReplyProblem(reply.problem)
         if kind == "checkin":
             reply.booking.checkin_answer = reply.answer
-        else:
+        elif kind == "followup":
             reply.booking.followup_answer = reply.answer
+            if reply.answer not in WORSE:
+                reply.booking.followup_lasted = None  # "fine" now: nothing lasted
+        else:
+            reply.booking.followup_lasted = reply.answer
     return reply

@@ -168,6 +168,7 @@ class EarlierFollowUp:
 
     session_end_utc: datetime
     answer: str  # a key of booking.domain.messages.FOLLOWUP_ANSWERS
+    lasted: str | None = None  # after a worse answer, a key of LASTED_ANSWERS
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,7 @@ def _followups_by_client(client_ids: set[int], now: datetime) -> dict[int, list[
     if not client_ids:
         return {}
     rows = db.session.execute(
-        select(Booking.client_id, Booking.end_utc, Booking.followup_answer)
+        select(Booking.client_id, Booking.end_utc, Booking.followup_answer, Booking.followup_lasted)
         .where(
             Booking.client_id.in_(client_ids),
             Booking.end_utc <= now,
@@ -277,6 +278,6 @@ def _followups_by_client(client_ids: set[int], now: datetime) -> dict[int, list[
         .order_by(Booking.client_id, Booking.end_utc.desc())
     )
     found: dict[int, list[EarlierFollowUp]] = defaultdict(list)
-    for client_id, ended, answer in rows:
-        found[client_id].append(EarlierFollowUp(ended, answer))
+    for client_id, ended, answer, lasted in rows:
+        found[client_id].append(EarlierFollowUp(ended, answer, lasted))
     return found
