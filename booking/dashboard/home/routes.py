@@ -15,6 +15,7 @@ from booking.services.schedule.upcoming import (
     UpcomingSession,
     desk_counts,
     fortnight,
+    held_soon,
     upcoming_sessions,
 )
 
@@ -36,9 +37,11 @@ def home() -> str:
     """Today and the next fortnight: sessions, intake progress, and what is waiting."""
     now = now_utc()
     _, until = fortnight(now)
+    sessions = upcoming_sessions(now)
     return render_template(
         "dashboard/home/home.html",
-        days=_by_day(upcoming_sessions(now)),
+        days=_by_day(sessions),
+        held_soon=held_soon(sessions, now),
         checkin_words=CHECKIN_ANSWERS,
         followup_words=FOLLOWUP_ANSWERS,
         counts=desk_counts(now),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -79,6 +81,26 @@ def fortnight(now: datetime) -> tuple[datetime, datetime]:
     start = datetime.combine(today, time(0), zone)
     end = datetime.combine(today + timedelta(days=UPCOMING_DAYS), time(0), zone)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+class _WithBooking(Protocol):
+    booking: Booking
+
+
+S = TypeVar("S", bound=_WithBooking)
+
+
+def held_soon(sessions: Iterable[S], now: datetime) -> list[S]:
+    """Sessions still held for the therapist's review that start before tomorrow ends: the
+    client was told the therapist will call or write first, so these go at the top."""
+    _, tomorrow_end = local_day_bounds(local_date(now) + timedelta(days=1), practice_zone())
+    return [
+        session
+        for session in sessions
+        if session.booking.status == BookingStatus.HELD_FOR_REVIEW
+        and now < session.booking.end_utc
+        and session.booking.start_utc < tomorrow_end
+    ]
 
 
 def upcoming_sessions(now: datetime) -> list[UpcomingSession]:
@@ -197,6 +219,7 @@ class TherapistDay:
     today_sessions: list[PreparedSession]
     upcoming: list[tuple[date, list[PreparedSession]]]  # by local day, in order
     recent: list[PreparedSession]  # the last days' sessions, the latest first
+    held_soon: list[PreparedSession] = field(default_factory=list)  # to review by tomorrow
 
 
 def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
@@ -260,6 +283,7 @@ def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
         last_day=today + timedelta(days=DAY_AHEAD_DAYS),
         today_sessions=[s for s in sessions if today_start <= s.booking.start_utc < today_end],
         upcoming=list(upcoming.items()),
+        held_soon=held_soon(sessions, now),
         recent=[s for s in reversed(sessions) if s.booking.start_utc < today_start],
     )
 
