@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 
 from booking.encryption import cipher
 from booking.extensions import db
-from booking.models import Intake
+from booking.models import Intake, SessionNote
 from booking.transactions import write_transaction
 
 BATCH = 200
@@ -15,22 +17,37 @@ BATCH = 200
 def rotate_encryption() -> int:
     """Re-encrypt every encrypted value with the newest key; returns how many were rewritten.
 
-    Runs in batches of one transaction each, so a long run holds no lock for long; a second
-    run after an interruption simply finishes the job (rotating twice is harmless).
+    Every encrypted column is covered: intake answers and review notes, and the therapist's
+    session notes (a column left out would be unreadable once the old key is removed). Runs in
+    batches of one transaction each, so a long run holds no lock for long; a second run after
+    an interruption simply finishes the job (rotating twice is harmless).
     """
+    return _rotate_rows(Intake, _rotate_intake) + _rotate_rows(SessionNote, _rotate_note)
+
+
+def _rotate_intake(intake: Intake) -> int:
+    intake.answers_encrypted = cipher().rotate(intake.answers_encrypted)
+    if not intake.review_note_encrypted:
+        return 1
+    intake.review_note_encrypted = cipher().rotate(intake.review_note_encrypted)
+    return 2
+
+
+def _rotate_note(note: SessionNote) -> int:
+    note.note_encrypted = cipher().rotate(note.note_encrypted)
+    return 1
+
+
+def _rotate_rows(model: type, rotate: Callable[..., int]) -> int:
     rewritten = 0
     last_id = 0
     while True:
         with write_transaction():
             rows = db.session.scalars(
-                select(Intake).where(Intake.id > last_id).order_by(Intake.id).limit(BATCH)
+                select(model).where(model.id > last_id).order_by(model.id).limit(BATCH)
             ).all()
-            for intake in rows:
-                intake.answers_encrypted = cipher().rotate(intake.answers_encrypted)
-                rewritten += 1
-                if intake.review_note_encrypted:
-                    intake.review_note_encrypted = cipher().rotate(intake.review_note_encrypted)
-                    rewritten += 1
+            for row in rows:
+                rewritten += rotate(row)
         if len(rows) < BATCH:
             return rewritten
         last_id = rows[-1].id
