@@ -409,10 +409,12 @@ def test_the_html_links_only_to_the_manage_or_dashboard_page_and_has_no_images(m
 
 @pytest.mark.parametrize("change", [Change.HELD, Change.CONFIRMED, Change.MOVED])
 def test_without_the_clients_link_the_way_out_is_the_phone(change):
-    # Only a hash of the manage token is stored, so a change the practice makes has no link.
+    # Every stored booking has a link (tests/test_manage_link_everywhere.py); a message
+    # built without one still gives a way out, and never points to an email that may not be.
     client = booking_messages(make_facts(manage_url=""), change, DEFAULT_NOW)[0]
     assert "A bad day? Cancel, shorten or switch to a call. There is no charge." in client.text
-    assert "Call 0117 496 0123, or use the link in your booking email." in client.text
+    assert "Call 0117 496 0123." in client.text
+    assert "booking email" not in client.text
     assert "href" not in client.html
     event = parsed_event(client)
     assert "URL" not in event

@@ -158,9 +158,13 @@ def _client_message(
     ]
     if change == Change.CANCELLED:
         sections.append(("The calendar file attached takes the session out of your calendar.",))
+        another = "Would you like another time? There is no hurry."
         sections.append(
             (
-                f"Would you like another time? Call {facts.practice_phone} or reply to this email.",
+                _Link(another, "Choose another time", facts.manage_url)
+                if facts.manage_url
+                else another,
+                f"Or call {facts.practice_phone}, or reply to this email.",
                 facts.practice_name,
             )
         )
@@ -235,12 +239,11 @@ def _first_visit(facts: SessionFacts) -> _Section:
 
 
 def _bad_day(facts: SessionFacts) -> _Section:
-    """The way out on a bad day. Without the client's link (a change made by the practice,
-    which never sees it) the phone is the way."""
+    """The way out on a bad day: the client's link, or the phone where there is none."""
     offer = "A bad day? Cancel, shorten or switch to a call. There is no charge."
     if facts.manage_url:
         return (_Link(offer, "Change or cancel your session", facts.manage_url),)
-    return (offer, f"Call {facts.practice_phone}, or use the link in your booking email.")
+    return (offer, f"Call {facts.practice_phone}.")
 
 
 def _client_calendar_note(facts: SessionFacts) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DDL, CheckConstraint, ForeignKey, Index, String, event, func, text
+from sqlalchemy import DDL, CheckConstraint, ForeignKey, Index, String, Text, event, func, text
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -69,6 +69,9 @@ class Booking(db.Model):
     cancel_note: Mapped[str | None] = mapped_column(String(200))
     # After a worse follow-up answer: how long it lasted (a key of LASTED_ANSWERS).
     followup_lasted: Mapped[str | None] = mapped_column(String(20))
+    # The manage link's token encrypted with the field key, so messages about changes staff
+    # make can carry the link too; the hash above is what a link is looked up by.
+    manage_token_sealed: Mapped[str | None] = mapped_column(Text)
 
     client: Mapped[Client] = relationship()
     practitioner: Mapped[Practitioner] = relationship()

@@ -40,7 +40,7 @@ from booking.services.booking.errors import (
     UnknownPractitioner,
     UnknownService,
 )
-from booking.services.booking.tokens import booking_by_token, token_hash
+from booking.services.booking.tokens import booking_by_token, give_token
 from booking.services.intake import questionnaire as intakes
 from booking.services.messaging import notify
 from booking.services.practice.settings import current as current_settings
@@ -134,8 +134,8 @@ def _insert_first_free(
             client=client,
             practitioner_id=practitioner_id,
             status=status,
-            manage_token_hash=token_hash(token),
         )
+        give_token(booking, token)
         place(booking, service, start)
         try:
             with db.session.begin_nested():

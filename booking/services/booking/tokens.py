@@ -1,4 +1,9 @@
-"""Private manage links: a random token for the client, and only its hash in the database."""
+"""Private manage links: a random token for the client.
+
+A link is looked up by the token's hash. The token itself is also kept, encrypted with the
+field key (like health answers), so a message about a change staff made can still carry the
+client's link; without the key the stored values give no way in.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from booking.encryption import EncryptionKeyError, cipher
 from booking.extensions import db
 from booking.models import Booking
 
@@ -20,6 +26,34 @@ def new_manage_token() -> str:
 def token_hash(token: str) -> str:
     """What is stored instead of the token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def give_token(booking: Booking, token: str) -> None:
+    """Make `token` the booking's manage link (its hash to find it, and the token sealed)."""
+    booking.manage_token_hash = token_hash(token)
+    booking.manage_token_sealed = cipher().encrypt(token)
+
+
+def stored_token(booking: Booking) -> str | None:
+    """The booking's manage token, when it is on file and the key still opens it."""
+    if not booking.manage_token_sealed:
+        return None
+    try:
+        token = cipher().decrypt(booking.manage_token_sealed)
+    except EncryptionKeyError:
+        return None
+    # A token that no longer matches (replaced by hand) is not the booking's link.
+    return token if token_hash(token) == booking.manage_token_hash else None
+
+
+def manage_link_token(booking: Booking) -> str:
+    """The booking's manage token for a message, issuing a new one (inside the caller's
+    transaction) for a booking made before tokens were kept, whose old link then stops."""
+    token = stored_token(booking)
+    if token is None:
+        token = new_manage_token()
+        give_token(booking, token)
+    return token
 
 
 def booking_by_token(token: str, *, lock: bool = False, details: bool = False) -> Booking | None:

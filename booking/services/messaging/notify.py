@@ -22,6 +22,7 @@ from booking.domain.statuses import BookingStatus
 from booking.domain.text import first_name
 from booking.extensions import db
 from booking.models import Booking, OutboxMessage
+from booking.services.booking import tokens
 from booking.services.messaging import outbox, replies
 from booking.services.practice.settings import current as current_settings
 from booking.web import public_url
@@ -32,14 +33,14 @@ def session_facts(
 ) -> SessionFacts:
     """What messages about a booking may say (never anything about health).
 
-    Only a hash of the manage token is stored, so the client's link can go in a message
-    only when the change came through it (booking, moving, shortening, cancelling).
-    A caller listing many bookings passes `crash_last_time`, looked up for all at once.
+    The client's manage link is the token passed in, else the one kept sealed with the
+    booking. A caller listing many bookings passes `crash_last_time`, looked up for all at once.
     """
     client = booking.client
     service = booking.service
     config = current_app.config
     to_carer = client.send_to_carer and client.carer_email
+    manage_token = manage_token or tokens.stored_token(booking)
     return SessionFacts(
         uid=booking.ical_uid,
         sequence=booking.ical_sequence,
@@ -95,8 +96,11 @@ def crashed_before(bookings: list[Booking]) -> dict[int, bool]:
 def booking_changed(
     booking: Booking, change: Change, now: datetime, manage_token: str | None = None
 ) -> None:
-    """Queue the client's and the therapist's messages for this change (same transaction)."""
-    facts = session_facts(booking, manage_token)
+    """Queue the client's and the therapist's messages for this change (same transaction).
+
+    Every client message carries the manage link, also for changes staff made.
+    """
+    facts = session_facts(booking, manage_token or tokens.manage_link_token(booking))
     outbox.queue(booking_messages(facts, change, now), now, booking=booking)
     if change is not Change.CANCELLED:
         _queue_reminders(booking, facts, now)
@@ -135,7 +139,7 @@ def questions_sent(
     The link goes to the contact details on file, so it reaches the client even when the
     booking pages may not show it (a returning client, or someone who typed their email).
     """
-    facts = session_facts(booking, manage_token)
+    facts = session_facts(booking, manage_token or tokens.manage_link_token(booking))
     link = questions_message(facts, questions_url)
     if link is None:
         return

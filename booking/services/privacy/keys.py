@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from booking.encryption import cipher
 from booking.extensions import db
-from booking.models import Intake, SessionNote
+from booking.models import Booking, Intake, SessionNote
 from booking.transactions import write_transaction
 
 BATCH = 200
@@ -17,12 +17,17 @@ BATCH = 200
 def rotate_encryption() -> int:
     """Re-encrypt every encrypted value with the newest key; returns how many were rewritten.
 
-    Every encrypted column is covered: intake answers and review notes, and the therapist's
-    session notes (a column left out would be unreadable once the old key is removed). Runs in
+    Every encrypted column is covered: intake answers and review notes, the therapist's
+    session notes and the bookings' manage tokens (a column left out would be unreadable once
+    the old key is removed). Runs in
     batches of one transaction each, so a long run holds no lock for long; a second run after
     an interruption simply finishes the job (rotating twice is harmless).
     """
-    return _rotate_rows(Intake, _rotate_intake) + _rotate_rows(SessionNote, _rotate_note)
+    return (
+        _rotate_rows(Intake, _rotate_intake)
+        + _rotate_rows(SessionNote, _rotate_note)
+        + _rotate_rows(Booking, _rotate_manage_token)
+    )
 
 
 def _rotate_intake(intake: Intake) -> int:
@@ -35,6 +40,13 @@ def _rotate_intake(intake: Intake) -> int:
 
 def _rotate_note(note: SessionNote) -> int:
     note.note_encrypted = cipher().rotate(note.note_encrypted)
+    return 1
+
+
+def _rotate_manage_token(booking: Booking) -> int:
+    if not booking.manage_token_sealed:
+        return 0
+    booking.manage_token_sealed = cipher().rotate(booking.manage_token_sealed)
     return 1
 
 
