@@ -353,6 +353,8 @@ class EmptyDayReason(StrEnum):
     AWAY = "away"
     NOT_WORKING = "not_working"
     FULLY_BOOKED = "fully_booked"
+    # Free, but too close to another of the client's sessions in their first month.
+    KEEPS_PACING = "keeps_pacing"
 
 
 @dataclass(frozen=True)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from booking.clock import now_utc
 from booking.domain.ical import booking_calendar
 from booking.domain.messages import calendar_entry
 from booking.manage import bp
-from booking.models import Booking
+from booking.models import Booking, Service
 from booking.services import booking as bookings
 from booking.services.intake import questionnaire as intakes
 from booking.services.messaging import notify
+from booking.services.practice.catalogue import bookable_services
 from booking.views.times import parse_day, parse_start, times_context
 
 
@@ -108,6 +110,8 @@ def choose_new_time(token: str) -> ResponseReturnValue:
         time_href,
         day_href,
         ignore_booking_id=booking.id,
+        best=booking.client.best_times,
+        allowed=bookings.paced_for(booking.client, ignore_booking_id=booking.id),
     )
     return render_template(
         "manage/move_times.html",
@@ -157,3 +161,98 @@ def shorten(token: str) -> ResponseReturnValue:
         ), 422
     flash("Your session is now shorter. There is no charge for changing it.")
     return redirect(url_for("manage.show", token=token), code=303)
+
+
+# --- Booking again: after a cancellation (a flare, a postponement), or the next session ------
+
+
+def _again_keys() -> URLSafeSerializer:
+    """Signs the new booking's token in the form, so pressing twice books once."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="book-again-key")
+
+
+def _again_service(booking: Booking) -> tuple[Service, list[Service]]:
+    """The session asked for (`?service=`), else the same one as this booking when it is still
+    offered; and every session offered, to choose from."""
+    offered = bookable_services()
+    if not offered:  # the practice offers nothing online just now
+        abort(404)
+    by_slug = {service.slug: service for service in offered}
+    asked = by_slug.get(request.values.get("service", ""))
+    same = by_slug.get(booking.service.slug)
+    return asked or same or offered[0], offered
+
+
+@bp.get("/<token>/again")
+def book_again(token: str) -> ResponseReturnValue:
+    """Free times with the same therapist, the client's best times first; nothing to retype."""
+    booking = _booking_or_404(token)
+    service, offered = _again_service(booking)
+
+    def time_href(slot) -> str:
+        return url_for(
+            "manage.book_again_confirm",
+            token=token,
+            service=service.slug,
+            start=slot.start.isoformat(),
+        )
+
+    def day_href(day: date) -> str:
+        return url_for("manage.book_again", token=token, service=service.slug, **{"from": day})
+
+    times = times_context(
+        service,
+        [booking.practitioner],
+        parse_day(request.args.get("from")),
+        time_href,
+        day_href,
+        best=booking.client.best_times,
+        allowed=bookings.paced_for(booking.client),
+    )
+    return render_template(
+        "manage/again_times.html",
+        token=token,
+        booking=booking,
+        service=service,
+        offered=offered,
+        chosen_name=booking.practitioner.name,
+        **times,
+    )
+
+
+@bp.route("/<token>/again/confirm", methods=["GET", "POST"])
+def book_again_confirm(token: str) -> ResponseReturnValue:
+    """One press books the chosen time for the same client: nothing to type again."""
+    booking = _booking_or_404(token)
+    service, _ = _again_service(booking)
+    start = parse_start(request.values.get("start"))
+    if start is None:
+        return redirect(url_for("manage.book_again", token=token, service=service.slug))
+    key = request.form.get("booking_key") or _again_keys().dumps(bookings.new_manage_token())
+    page = {
+        "token": token,
+        "booking": booking,
+        "service": service,
+        "start": start,
+        "booking_key": key,
+    }
+    if request.method == "GET":
+        return render_template("manage/again_confirm.html", **page)
+    try:
+        result = bookings.book(
+            service.slug,
+            start,
+            booking.practitioner_id,
+            None,
+            _again_keys().loads(key),
+            now_utc(),
+            client_id=booking.client_id,
+        )
+    except BadSignature:
+        page["booking_key"] = _again_keys().dumps(bookings.new_manage_token())
+        problem = bookings.BookingError("Please check the time and press the button again.")
+        return render_template("manage/again_confirm.html", problem=problem, **page), 400
+    except bookings.BookingError as problem:
+        status = 409 if isinstance(problem, bookings.TimeNotOffered) else 422
+        return render_template("manage/again_confirm.html", problem=problem, **page), status
+    return redirect(url_for("public.booked", token=result.manage_token), code=303)

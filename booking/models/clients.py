@@ -7,6 +7,7 @@ from datetime import datetime, time
 from sqlalchemy import CheckConstraint, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
+from booking.domain.best_times import BestTimes
 from booking.extensions import db
 from booking.models._columns import created_at, updated_at
 
@@ -51,6 +52,10 @@ class Client(db.Model):
     # When their worsening usually starts after exertion (the questionnaire's answer, e.g.
     # "next_day"): it times the follow-up. Last, as migration 0009 added it.
     worsening_starts: Mapped[str | None] = mapped_column(String(20))
+    # The days and parts of the day that usually suit them ("mon,thu", "morning"), from the
+    # questionnaire: their times are shown first. Last, as migration 0012 added them.
+    best_days: Mapped[str | None] = mapped_column(String(30))
+    best_parts: Mapped[str | None] = mapped_column(String(30))
 
     @property
     def quiet_hours(self) -> tuple[time | None, time | None]:
@@ -62,6 +67,15 @@ class Client(db.Model):
         """Whether reminders go: yes unless the client said no (a row not yet stored reads None,
         the database's default of yes)."""
         return self.wants_reminders is not False
+
+    @property
+    def best_times(self) -> BestTimes:
+        """When sessions usually suit them; empty when they did not say."""
+        return BestTimes.from_stored(self.best_days, self.best_parts)
+
+    @best_times.setter
+    def best_times(self, best: BestTimes) -> None:
+        self.best_days, self.best_parts = best.stored()
 
     @property
     def display_name(self) -> str:

@@ -454,9 +454,16 @@ class SensesForm(StepForm):
 class PracticalForm(StepForm):
     step = "practical"
     best_days = SeveralChoices(
-        "Your best days (optional)", q.WEEKDAYS, description="We will show these times first."
+        "Your best days (optional)",
+        q.WEEKDAYS,
+        description="When you move a session or book again from your booking link, we show "
+        "times on these days first.",
     )
-    best_times = SeveralChoices("Your best time of day (optional)", q.PARTS_OF_DAY)
+    best_times = SeveralChoices(
+        "Your best time of day (optional)",
+        q.PARTS_OF_DAY,
+        description="Times in this part of the day come first too.",
+    )
     gap = Choices(
         "How long do you need between sessions? (optional)",
         q.SESSION_GAPS,

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from booking.clock import local_date, now_utc, practice_zone
 from booking.domain.availability import Slot
+from booking.domain.best_times import BestTimes
 from booking.models import Practitioner, Service
 from booking.services.booking import availability
 
@@ -22,8 +23,14 @@ def times_context(
     ignore_booking_id: int | None = None,
     *,
     staff: bool = False,
+    best: BestTimes | None = None,
+    allowed: Callable[[datetime], bool] | None = None,
 ) -> dict[str, object]:
-    """Everything book/_days.html needs for a week of times from `requested_day`."""
+    """Everything book/_days.html needs for a week of times from `requested_day`.
+
+    With the client's `best` times and no day asked for, the page opens on the times that
+    usually suit them ("suiting_first"); a link to a day shows every time.
+    """
     now = now_utc()
     zone = practice_zone()
     window = availability.booking_window(staff)
@@ -31,7 +38,15 @@ def times_context(
     last_day = window.latest(now).astimezone(zone).date()
     first_day = min(max(requested_day or today, today), last_day)
     page = availability.times_page(
-        service, practitioners, first_day, DAYS_SHOWN, now, ignore_booking_id, staff=staff
+        service,
+        practitioners,
+        first_day,
+        DAYS_SHOWN,
+        now,
+        ignore_booking_id,
+        staff=staff,
+        best=best,
+        allowed=allowed,
     )
     earlier = max(first_day - timedelta(days=DAYS_SHOWN), today)
     later = first_day + timedelta(days=DAYS_SHOWN)
@@ -45,6 +60,8 @@ def times_context(
         "max_advance_days": window.max_advance.days,
         "time_href": time_href,
         "day_href": day_href,
+        "best_given": bool(best),
+        "suiting_first": bool(best) and requested_day is None,
     }
 
 

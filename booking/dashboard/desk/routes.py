@@ -192,9 +192,12 @@ def _move_page(
         day_href,
         ignore_booking_id=booking.id,
         staff=True,
+        best=booking.client.best_times,
+        allowed=bookings.paced_for(booking.client, ignore_booking_id=booking.id),
     )
     return render_template(
         "dashboard/desk/booking_move.html",
+        suits_whom=booking.client.display_name,
         booking=booking,
         form=form,
         problem=problem,

@@ -41,6 +41,7 @@ from booking.services.booking.making import (
     check,
     first_visit_service,
     nearby_slots,
+    paced_for,
 )
 from booking.services.booking.tokens import (
     find_by_token,
@@ -77,6 +78,7 @@ __all__ = [
     "is_changeable",
     "nearby_slots",
     "new_manage_token",
+    "paced_for",
     "reschedule",
     "shorten",
     "shorter_services",

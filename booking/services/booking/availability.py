@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from sqlalchemy import or_, select
 
 from booking.clock import local_date, practice_zone
 from booking.domain import availability as domain
+from booking.domain.best_times import BestTimes
 from booking.domain.dates import PartOfDay, part_of_day
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
@@ -170,6 +172,9 @@ def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start, end
 
 
+SUITING_SHOWN = 8  # "Times that usually suit you": enough to choose from, few to read
+
+
 @dataclass(frozen=True)
 class DayTimes:
     """One local date on the times page: its slots by part of day, or why it has none."""
@@ -188,6 +193,8 @@ class TimesPage:
     next_available: domain.Slot | None
     first_bookable_day: date
     last_bookable_day: date
+    # The soonest times on the client's best days and parts of the day, when they said.
+    suiting: tuple[domain.Slot, ...] = ()
 
 
 def times_page(
@@ -199,11 +206,14 @@ def times_page(
     ignore_booking_id: int | None = None,
     *,
     staff: bool = False,
+    best: BestTimes | None = None,
+    allowed: Callable[[datetime], bool] | None = None,
 ) -> TimesPage:
     """The slots of `days` local dates from `first_day`, with reasons for empty days.
 
     Loads the whole bookable period once (four queries), so "next available" and "nearest
-    free day" come from the same data.
+    free day" come from the same data. With the client's `best` times, the soonest that
+    suit them come too, and "next available" is the first of those when there is one.
     """
     zone = practice_zone()
     window = booking_window(staff)
@@ -212,6 +222,10 @@ def times_page(
     calendars = load_calendars(practitioners, period_start, period_end, ignore_booking_id)
     shape = session_shape(service)
     slots = domain.available_slots(calendars, shape, window, now, period_start, period_end)
+    paced_out = set()
+    if allowed is not None:
+        paced_out = {local_date(slot.start) for slot in slots if not allowed(slot.start)}
+        slots = [slot for slot in slots if allowed(slot.start)]
     by_day: dict[date, list[domain.Slot]] = defaultdict(list)
     for slot in slots:
         by_day[local_date(slot.start)].append(slot)
@@ -227,12 +241,22 @@ def times_page(
             ordered = tuple((part, tuple(groups[part])) for part in PartOfDay if part in groups)
             shown.append(DayTimes(day, ordered, None))
         else:
-            empty = domain.why_empty(day, calendars, shape, window, now, zone)
+            empty = (
+                domain.EmptyDay(day, domain.EmptyDayReason.KEEPS_PACING)
+                if day in paced_out
+                else domain.why_empty(day, calendars, shape, window, now, zone)
+            )
             nearest = min(free_days, key=lambda d: (abs(d - day), d), default=None)
             shown.append(DayTimes(day, (), empty, nearest))
+    suiting = tuple(
+        itertools.islice((slot for slot in slots if best.suits(slot.start, zone)), SUITING_SHOWN)
+        if best
+        else ()
+    )
     return TimesPage(
         days=tuple(shown),
-        next_available=slots[0] if slots else None,
+        next_available=suiting[0] if suiting else slots[0] if slots else None,
         first_bookable_day=local_date(window.earliest(now)),
         last_bookable_day=local_date(window.latest(now)),
+        suiting=suiting,
     )

@@ -6,7 +6,7 @@ the rules first so the client gets a clear reason, and turn a lost race into `Ti
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -108,6 +108,14 @@ def check_pacing(sessions: list[PastSession], start: datetime) -> None:
     clash = pacing_clash(sessions, start, gap)
     if clash is not None:
         raise TooClose("That is close to another of your sessions.", clash=clash)
+
+
+def paced_for(client: Client, ignore_booking_id: int | None = None) -> Callable[[datetime], bool]:
+    """Whether a start keeps the client's first-month pacing: times pages for a known client
+    leave out the times `check_pacing` would refuse."""
+    sessions = sessions_of(client, ignore_booking_id)
+    gap = current_settings().first_month_gap
+    return lambda start: pacing_clash(sessions, start, gap) is None
 
 
 def place(booking: Booking, service: Service, start: datetime) -> None:
@@ -214,14 +222,21 @@ def book(
     manage_token: str,
     now: datetime,
     staff: StaffBooking | None = None,
+    *,
+    client_id: int | None = None,
 ) -> BookingResult:
     """Book a session, or raise a BookingError saying why not.
 
     Sending the same form twice (same manage token) returns the first booking. Staff booking
     for a client pass `staff` (audited in the same transaction); the rules are the same.
+    A client booking again from their own link passes `client_id` instead of details.
     """
+    if staff is not None and staff.client_id is not None:
+        client_id = staff.client_id
     try:
-        return _book(service_slug, start, practitioner_id, details, manage_token, now, staff)
+        return _book(
+            service_slug, start, practitioner_id, details, manage_token, now, staff, client_id
+        )
     except TimeNotOffered as problem:
         # The transaction has ended; look for other times in a fresh read.
         service = active_service(service_slug)
@@ -242,7 +257,8 @@ def _book(
     details: ClientDetails | None,
     manage_token: str,
     now: datetime,
-    staff: StaffBooking | None = None,
+    staff: StaffBooking | None,
+    client_id: int | None,
 ) -> BookingResult:
     try:
         with write_transaction():
@@ -252,8 +268,8 @@ def _book(
             service = active_service(service_slug)
             practitioners = bookable_practitioners(practitioner_id)
             try:
-                if staff is not None and staff.client_id is not None:
-                    client = chosen_client(staff.client_id)
+                if client_id is not None:
+                    client = chosen_client(client_id)
                 else:
                     assert details is not None
                     client = client_for(details)

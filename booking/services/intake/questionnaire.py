@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 
 from booking.clock import local_date
 from booking.domain import intake as questionnaire
+from booking.domain.best_times import BestTimes
 from booking.domain.consent import CONSENTS, REQUIRED_CONSENTS
 from booking.domain.intake import HOLDING_FLAGS
 from booking.domain.intake_rules import (
@@ -386,6 +387,16 @@ def _keep_reminder_choice(client: Client, answers: Mapping[str, Any]) -> None:
         client.wants_reminders = bool(chosen - {questionnaire.NO_REMINDERS})
 
 
+def _keep_best_times(client: Client, answers: Mapping[str, Any]) -> None:
+    """The best days and times order the times pages ("Times that usually suit you").
+    The page answered with nothing ticked means no preference; not answered, leave it."""
+    practical = answers.get("practical")
+    if practical is not None:
+        client.best_times = BestTimes.from_keys(
+            practical.get("best_days") or (), practical.get("best_times") or ()
+        )
+
+
 def _keep_worsening_start(client: Client, answers: Mapping[str, Any], now: datetime) -> None:
     """When the client's worsening usually starts times their follow-ups, those queued too."""
     delay = answers.get("pem", {}).get("delay")
@@ -515,6 +526,7 @@ def submit(token: str, now: datetime) -> SubmitOutcome:
         _record_consents(intake, answers, blob["saved_since_send"], now)
         _keep_quiet_hours(intake.client, answers)
         _keep_reminder_choice(intake.client, answers)
+        _keep_best_times(intake.client, answers)
         _keep_worsening_start(intake.client, answers, now)
         # Drafts stay: anything typed but not saved is still there when the page is opened.
         blob["carried"] = []
