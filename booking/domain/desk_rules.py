@@ -26,9 +26,10 @@ CLIENT_CANCEL_WORDS = {
     "something_came_up": "Something came up (the client cancelled)",
     "other": "Another reason",
     "prefer_not_to_say": "The client would rather not say",
+    "postponed": "Postponed at the day-before check-in, not well enough",
 }
 # Cancelled because the client was unwell: never a no-show, never charged.
-ILLNESS_REASONS = frozenset({"unwell", "not_well"})
+ILLNESS_REASONS = frozenset({"unwell", "not_well", "postponed"})
 CANCEL_NOTE_LIMIT = 200
 
 MAX_EXPORT_DAYS = 366

@@ -485,6 +485,40 @@ def followup_message(
     return _plain("client_followup", facts.client_email, subject, sections)
 
 
+def checkin_alert_message(facts: SessionFacts, answer: str, now: datetime) -> Outgoing:
+    """The therapist told what a client's check-in answer changed (no health details). Its
+    kind names the answer, so the message is dropped if the client answers otherwise.
+
+    "gentler": the client asked for a shorter, gentler session (shortened when a shorter
+    session of the same kind fits); "phone": a phone call instead of the session.
+    """
+    name = _one_line(facts.client_first_name)
+    when = _when(facts, now)
+    if answer == "phone":
+        subject = f"Phone call instead: {name}, {when}"
+        lead = (
+            f"{name} asked at the day-before check-in for a phone call instead of the session.",
+            "Please phone them at the session time. Their number is on the dashboard.",
+        )
+    else:
+        subject = f"Shorter and gentler: {name}, {when}"
+        lead = (
+            f"{name} asked at the day-before check-in for a shorter, gentler session.",
+            f"The session is now {facts.minutes} minutes"
+            + (
+                f", with about {facts.hands_on_minutes} minutes of massage."
+                if facts.hands_on_minutes and facts.hands_on_minutes < facts.minutes
+                else "."
+            ),
+        )
+    sections: list[_Section] = [
+        lead,
+        _facts(facts, now, for_client=False),
+        (_Link("The details are on the dashboard.", "Open the dashboard", facts.dashboard_url),),
+    ]
+    return _plain(f"therapist_checkin_{answer}", facts.practitioner_email, subject, sections)
+
+
 # --- By phone: what reception says to clients we cannot email -------------------------------
 
 _CRASH_LAST_TIME = (

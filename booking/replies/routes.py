@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
@@ -10,6 +12,8 @@ from booking.clock import now_utc
 from booking.domain.messages import LASTED_ANSWERS, WORSE
 from booking.extensions import csrf
 from booking.replies import bp
+from booking.services.booking import checkin as checkin_actions
+from booking.services.booking import tokens
 from booking.services.messaging import replies
 
 
@@ -31,7 +35,11 @@ def _answer(kind: str, token: str) -> ResponseReturnValue:
         if not form.validate():
             return render_template("replies/answer.html", expired=True, **page), 400
         try:
-            replies.record(kind, token, now)
+            if kind == "checkin":  # the check-in acts: postpone, shorten, a call instead
+                answered = checkin_actions.answer(token, now)
+                page |= _after_checkin(answered, now)
+            else:
+                replies.record(kind, token, now)
         except replies.ReplyProblem as problem:
             return render_template("replies/answer.html", problem=problem.reason, **page), 409
         if kind == "followup" and reply.answer in WORSE:  # then: how long did it last?
@@ -39,6 +47,17 @@ def _answer(kind: str, token: str) -> ResponseReturnValue:
             page["lasted_words"] = LASTED_ANSWERS
         return render_template("replies/recorded.html", **page)
     return render_template("replies/answer.html", problem=reply.problem, **page)
+
+
+def _after_checkin(answered: checkin_actions.Answered, now: datetime) -> dict[str, object]:
+    """What the thank-you page shows after a check-in answer has acted."""
+    booking = answered.reply.booking
+    if answered.reply.answer != "postpone":
+        return {"shortened": answered.shortened}
+    return {  # cancelled: times to book again, one press each (then one to confirm)
+        "again_token": tokens.stored_token(booking),
+        "again_times": checkin_actions.times_to_book_again(booking, now),
+    }
 
 
 @bp.route("/checkin/<token>", methods=["GET", "POST"])

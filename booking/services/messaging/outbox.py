@@ -144,6 +144,7 @@ def _claim(now: datetime, limit: int) -> list[tuple[int, str]]:
 FOLLOWUP_TIMELY_FOR = timedelta(days=7)
 # What a client who asked for no reminders never gets (confirmations and changes still go).
 REMINDER_KINDS = frozenset({"client_reminder", "client_followup", "client_intake_nudge"})
+CHECKIN_ALERT = "therapist_checkin_"  # + the answer: what a check-in answer told the therapist
 
 
 def _still_wanted(row: OutboxMessage, now: datetime) -> bool:
@@ -164,6 +165,9 @@ def _still_wanted(row: OutboxMessage, now: datetime) -> bool:
         return False
     if row.kind in REMINDER_KINDS and not booking.client.reminders_wanted:
         return False  # "No reminders, thank you", perhaps said after this was queued
+    if row.kind.startswith(CHECKIN_ALERT):  # only while that is still the client's answer
+        answer = row.kind.removeprefix(CHECKIN_ALERT)
+        return booking.checkin_answer == answer and now < booking.start_utc
     if row.kind == "client_reminder":
         return now < booking.start_utc  # a reminder after the start helps no one
     if row.kind == "client_intake_nudge":

@@ -28,6 +28,7 @@ from booking.domain.reminders import FOLLOWUP_AFTER_BY_WORSENING, followup_delay
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import AuditEvent, Booking, Client
+from booking.services.booking import checkin
 from booking.services.booking.availability import local_day_bounds
 from booking.services.messaging import notify
 from booking.services.messaging.notify import session_facts
@@ -207,4 +208,6 @@ def record_call(
             setattr(booking, f"{kind}_answer", answer)
             detail = f"{label}: {ANSWERS[kind][answer].lower()}"
         audit.record_booking_change(by, AuditAction.REMINDED_BY_PHONE, booking, now, detail)
+        if kind == "checkin" and answer != NO_ANSWER:  # acts as an answer by email does
+            checkin.act(booking, answer, now)
     return booking

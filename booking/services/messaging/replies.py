@@ -7,6 +7,7 @@ there records anything (a link checker or a preview that opens it changes nothin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,7 +78,21 @@ def read(kind: str, token: str, now: datetime) -> Reply | None:
     booking = db.session.get(Booking, booking_id)
     if booking is None:
         return None
-    return Reply(booking, answer, ANSWERS[kind][answer], _problem(kind, booking, sequence, now))
+    problem = None if _already(kind, booking, answer) else _problem(kind, booking, sequence, now)
+    return Reply(booking, answer, ANSWERS[kind][answer], problem)
+
+
+_RECORDED_IN = {
+    "checkin": "checkin_answer",
+    "followup": "followup_answer",
+    "lasted": "followup_lasted",
+}
+
+
+def _already(kind: str, booking: Booking, answer: str) -> bool:
+    """Whether this very answer is the one on file: pressing it again (a double press, or
+    the link opened once more after it acted) shows the thank-you page, changing nothing."""
+    return getattr(booking, _RECORDED_IN[kind]) == answer
 
 
 def _problem(kind: str, booking: Booking, sequence: object, now: datetime) -> str | None:
@@ -99,8 +114,17 @@ def _problem(kind: str, booking: Booking, sequence: object, now: datetime) -> st
 
 
 @retry_conflicts
-def record(kind: str, token: str, now: datetime) -> Reply:
-    """Record the answer (choosing again replaces it); ReplyProblem when it no longer applies."""
+def record(
+    kind: str,
+    token: str,
+    now: datetime,
+    then: Callable[[Booking, str, datetime], None] | None = None,
+) -> Reply:
+    """Record the answer (choosing again replaces it); ReplyProblem when it no longer applies.
+
+    `then(booking, answer, now)` acts on the answer in the same transaction (the check-in's
+    actions, services/booking/checkin.py), so an answer and what it does commit together.
+    """
     with write_transaction():
         reply = read(kind, token, now)
         if reply is None:
@@ -110,6 +134,8 @@ def record(kind: str, token: str, now: datetime) -> Reply:
         )
         if reply.problem:
             raise ReplyProblem(reply.problem)
+        if _already(kind, reply.booking, reply.answer):
+            return reply
         if kind == "checkin":
             reply.booking.checkin_answer = reply.answer
         elif kind == "followup":
@@ -118,4 +144,6 @@ def record(kind: str, token: str, now: datetime) -> Reply:
                 reply.booking.followup_lasted = None  # "fine" now: nothing lasted
         else:
             reply.booking.followup_lasted = reply.answer
+        if then is not None:
+            then(reply.booking, reply.answer, now)
     return reply
