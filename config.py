@@ -130,6 +130,12 @@ class Config:
         self.MAIL_SERVER = env.get("MAIL_SERVER", "localhost")
         self.MAIL_PORT = port_number("MAIL_PORT", env.get("MAIL_PORT", "25"))
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", self.PRACTICE_EMAIL)
+        # Texts through Twilio (services/messaging/sms.py); without all three, each text
+        # becomes a phone call for the desk. SMS_API_BASE_URL only for a test server.
+        self.TWILIO_ACCOUNT_SID = env.get("TWILIO_ACCOUNT_SID") or None
+        self.TWILIO_AUTH_TOKEN = env.get("TWILIO_AUTH_TOKEN") or None
+        self.SMS_FROM = env.get("SMS_FROM") or None
+        self.SMS_API_BASE_URL = env.get("SMS_API_BASE_URL") or None
         self.REDIS_URL = env.get("REDIS_URL") or None
         self.FIELD_ENCRYPTION_KEY = env.get("FIELD_ENCRYPTION_KEY") or None
         # A client's intake link keeps working for this long after they last used it.

@@ -167,7 +167,8 @@ def outbox_run_command(once: bool, interval: float) -> None:
         report = outbox.run_once(now_utc)
         click.echo(
             f"Outbox: {report.sent} sent, {report.retrying} to try again, "
-            f"{report.failed} failed, {report.dropped} no longer needed."
+            f"{report.failed} failed, {report.dropped} no longer needed, "
+            f"{report.to_phone} texts to phone instead."
         )
         return
     click.echo("Sending outbox messages; press Ctrl+C to stop.")

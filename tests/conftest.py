@@ -22,6 +22,7 @@ from booking.models.audit import SQLITE_GUARDS
 from booking.services.demo import seed_demo
 from config import TestingConfig
 from tests.support import DEFAULT_NOW, missing, postgres_url
+from tests.support import sms as fake_twilio
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.mail import Inbox, free_port
 
@@ -190,6 +191,21 @@ def inbox(app):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+def texts(app):
+    """A local server speaking Twilio's Messages API, with the app's SMS settings on it."""
+    state, server = fake_twilio.start()
+    app.config.update(
+        TWILIO_ACCOUNT_SID=fake_twilio.ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN=fake_twilio.AUTH_TOKEN,
+        SMS_FROM="StillWaters",
+        SMS_API_BASE_URL=state.url,
+    )
+    yield state
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

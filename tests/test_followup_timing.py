@@ -12,6 +12,7 @@ from booking.domain.reminders import followup_delay
 from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
 from booking.models import Booking, OutboxMessage
+from booking.services.messaging import notify
 from tests.support import DEFAULT_NOW
 from tests.support.booking import book_as_client
 from tests.support.factories import make_booking, make_client
@@ -87,11 +88,12 @@ def test_the_phone_follow_up_waits_for_the_client_s_own_delay(app):
             person = make_client(
                 name=name, email=None, phone="+441632960123", worsening_starts=starts
             )
-            make_booking(
+            booking = make_booking(
                 client=person,
                 start_utc=ended - timedelta(hours=1),
                 status=BookingStatus.ATTENDED,
             )
+            notify.queue_reminders(booking, ended - timedelta(days=7))
         db.session.commit()
     words = text_of(signed_in_client(app, StaffRole.RECEPTION).get("/dashboard/phone-calls"))
     assert "Pat Usual" in words  # 50 hours on: the usual 48 have passed

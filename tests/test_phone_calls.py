@@ -11,6 +11,7 @@ from sqlalchemy import select
 from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, Booking
+from booking.services.messaging import notify
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client, make_service
 from tests.support.pages import text_of
@@ -18,6 +19,7 @@ from tests.support.queries import count_queries
 from tests.support.staff import EMAILS, page_token, signed_in_client
 
 TOMORROW = DEFAULT_NOW + timedelta(days=1)  # Sunday 22 November 2026, 10am
+BOOKED_AT = DEFAULT_NOW - timedelta(days=7)
 
 
 def _booking(**client_fields) -> int:
@@ -26,7 +28,9 @@ def _booking(**client_fields) -> int:
     service = client_fields.pop("service", None)
     client = make_client(**({"email": None, "phone": "+441632960123"} | client_fields))
     extra = {"service": service} if service else {}
-    return make_booking(client=client, start_utc=start, status=status, **extra).id
+    booking = make_booking(client=client, start_utc=start, status=status, **extra)
+    notify.queue_reminders(booking, BOOKED_AT)  # as booking does: the calls are outbox rows
+    return booking.id
 
 
 @pytest.fixture
@@ -160,7 +164,9 @@ def test_the_follow_up_call_and_a_crash_shape_the_next_reminder(app, reception):
     with app.app_context():
         past = _booking(name="Pat Phone", start_utc=DEFAULT_NOW - timedelta(days=3))
         client = db.session.get(Booking, past).client
-        upcoming = make_booking(client=client, start_utc=TOMORROW + timedelta(hours=4)).id
+        upcoming = make_booking(client=client, start_utc=TOMORROW + timedelta(hours=4))
+        notify.queue_reminders(upcoming, BOOKED_AT)
+        upcoming = upcoming.id
         too_soon = _booking(name="Jo Justnow", start_utc=DEFAULT_NOW - timedelta(hours=5))
         db.session.commit()
     words = text_of(reception.get("/dashboard/phone-calls"))

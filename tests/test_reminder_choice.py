@@ -10,7 +10,7 @@ from sqlalchemy import select
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Client, OutboxMessage
-from booking.services.messaging import outbox
+from booking.services.messaging import notify, outbox
 from tests.support import DEFAULT_NOW
 from tests.support.booking import MONDAY, book_as_client, booking_for
 from tests.support.factories import make_booking, make_client
@@ -88,10 +88,10 @@ def test_the_same_client_with_reminders_gets_them(app, practice, inbox, client):
 def test_the_phone_list_leaves_out_clients_who_asked_for_no_reminders(app):
     with app.app_context():
         for name, wants in (("Pat Phone", True), ("Quinn Quiet", False)):
-            client = make_client(
-                name=name, email=None, phone="+441632960123", wants_reminders=wants
-            )
-            make_booking(client=client, start_utc=DEFAULT_NOW + timedelta(days=1))
+            client = make_client(name=name, email=None, phone="+441632960123")
+            booking = make_booking(client=client, start_utc=DEFAULT_NOW + timedelta(days=1))
+            notify.queue_reminders(booking, DEFAULT_NOW - timedelta(days=7))
+            client.wants_reminders = wants  # said after the calls were queued
         db.session.commit()
     words = text_of(signed_in_client(app, StaffRole.RECEPTION).get("/dashboard/phone-calls"))
     assert "Pat Phone" in words
@@ -103,4 +103,4 @@ def test_the_question_says_booking_messages_still_come(app, practice, client):
     fill_in(client, link, until="consent")
     words = text_of(client.get(f"{link}/consent"))
     assert "No reminders, thank you" in words
-    assert "Messages about booking, moving or cancelling a session always come." in words
+    assert "Messages about booking, moving or cancelling a session always come by email." in words

@@ -20,6 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from booking.domain.channels import Channel, gsm_text
 from booking.domain.dates import clock_in_words, moment_in_words
 from booking.domain.feed import feed_summary
 from booking.domain.ical import CalendarEntry, invite_calendar
@@ -68,7 +69,8 @@ class SessionFacts:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One email, ready for the outbox."""
+    """One message, ready for the outbox: an email, a text, or a call for the desk to make
+    (a text or a call has no subject, HTML or calendar; a call's text is its script)."""
 
     kind: str
     recipient: str
@@ -77,6 +79,7 @@ class Outgoing:
     html: str
     calendar: bytes | None
     method: str | None  # "REQUEST" | "CANCEL" | None
+    channel: Channel = Channel.EMAIL
 
 
 @dataclass(frozen=True)
@@ -602,3 +605,61 @@ def questions_message(
     ]
     kind = "client_intake_nudge" if nudge else "client_intake_link"
     return _plain(kind, facts.client_email, subject, sections)
+
+
+# --- Texts (SMS): short, no health details, at most two segments, the manage link --------------
+
+_SMS_NAME = 30  # names are cut to this, so a long one never pushes a text past two segments
+
+
+def _short(value: str, limit: int = _SMS_NAME) -> str:
+    value = _one_line(value)
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "."
+
+
+def _sms_when(facts: SessionFacts) -> str:
+    local = facts.start_utc.astimezone(facts.zone)
+    return f"{local:%a} {local.day} {local:%b} {clock_in_words(local.time())}"
+
+
+def _sms(kind: str, number: str, text: str) -> Outgoing:
+    return Outgoing(kind, number, "", gsm_text(text), "", None, None, Channel.SMS)
+
+
+def sms_reminder(facts: SessionFacts, number: str) -> Outgoing:
+    """The day-before reminder as a text; the manage link opens the check-in."""
+    practice, who = _short(facts.practice_name), _short(facts.practitioner_name)
+    if facts.held:
+        text = (
+            f"{practice}: {who} is still reading your answers before your session tomorrow "
+            f"and will call or write first. You need do nothing. {facts.manage_url}"
+        )
+    else:
+        text = (
+            f"{practice}: a reminder of your session tomorrow, {_sms_when(facts)} with {who}. "
+            f"How are you feeling? Tell us, or change it free: {facts.manage_url}"
+        )
+    return _sms("client_reminder", number, text)
+
+
+def sms_followup(facts: SessionFacts, number: str) -> Outgoing:
+    """How were you? as a text; the manage link asks it in one tap."""
+    text = (
+        f"{_short(facts.practice_name)}: how were you one or two days after your session? "
+        f"One tap tells us: {facts.manage_url}"
+    )
+    return _sms("client_followup", number, text)
+
+
+def sms_questions_nudge(facts: SessionFacts, number: str, questions_url: str) -> Outgoing:
+    """The one gentle nudge about the questionnaire, as a text."""
+    text = (
+        f"{_short(facts.practice_name)}: your questions before your session are still "
+        f"waiting, at your own pace. No pressure: {questions_url}"
+    )
+    return _sms("client_intake_nudge", number, text)
+
+
+def phone_task(kind: str, number: str, script: list[str]) -> Outgoing:
+    """A call for the desk to make: `kind` as the email it stands for, the script as text."""
+    return Outgoing(kind, number, "", "\n".join(script), "", None, None, Channel.PHONE)

@@ -15,7 +15,7 @@ from booking.manage import bp
 from booking.models import Booking, Service
 from booking.services import booking as bookings
 from booking.services.intake import questionnaire as intakes
-from booking.services.messaging import notify
+from booking.services.messaging import notify, replies
 from booking.services.practice.catalogue import bookable_services
 from booking.views.times import parse_day, parse_start, times_context
 
@@ -34,6 +34,7 @@ def _page_context(booking: Booking) -> dict[str, object]:
         "booking": booking,
         "changeable": bookings.is_changeable(booking, now),
         "questions": intakes.questions_link(booking, now),
+        "asking": replies.asking_now(booking, now),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import CheckConstraint, Index, String, true
+from sqlalchemy import CheckConstraint, Index, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.domain.best_times import BestTimes
@@ -56,6 +56,12 @@ class Client(db.Model):
     # questionnaire: their times are shown first. Last, as migration 0012 added them.
     best_days: Mapped[str | None] = mapped_column(String(30))
     best_parts: Mapped[str | None] = mapped_column(String(30))
+    # How reminders reach them, as chosen in the questionnaire ("email,sms,phone"); None
+    # until they choose (then email if we have an address, else a phone call). With
+    # `carer_copies` their carer gets a copy of every message as well. Last, as migration
+    # 0013 added them.
+    reminder_channels: Mapped[str | None] = mapped_column(String(30))
+    carer_copies: Mapped[bool] = mapped_column(server_default=false())
 
     @property
     def quiet_hours(self) -> tuple[time | None, time | None]:

@@ -12,7 +12,7 @@ from booking.models._columns import created_at
 
 
 class OutboxMessage(db.Model):
-    """One email to send, exactly once, whatever the mail server is doing.
+    """One message to send, exactly once, whatever the mail server or SMS provider is doing.
 
     `dedupe_key` (booking, kind, sequence, recipient) is unique: the same change can never
     queue the same message twice. A worker claims a row (`claimed_until`), sends it, then
@@ -45,6 +45,10 @@ class OutboxMessage(db.Model):
     # Why the last attempt failed, without personal data (an SMTP code and a short reason).
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = created_at()
+    # "email", "sms" (a text through the SMS provider) or "phone" (a call for the desk to
+    # make: never sent by the worker, done when the answer is recorded). Last, as migration
+    # 0013 added it.
+    channel: Mapped[str] = mapped_column(String(10), server_default="email")
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind}>"

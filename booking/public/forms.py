@@ -18,6 +18,7 @@ FOR_WHOM = [
 SEND_TO = [
     SelectChoice("client", "The person having the massage"),
     SelectChoice("carer", "Me, the person booking"),
+    SelectChoice("both", "Both of us"),
 ]
 
 

@@ -100,7 +100,9 @@ def choose_time(slug: str) -> str:
 
 def _details_from(form: DetailsForm) -> bookings.ClientDetails:
     return form.client_details(
-        through_carer=form.for_whom.data == "other", send_to_carer=form.send_to.data == "carer"
+        through_carer=form.for_whom.data == "other",
+        send_to_carer=form.send_to.data == "carer",
+        carer_copies=form.send_to.data == "both",
     )
 
 

@@ -69,7 +69,9 @@ class ContactFields:
         field = getattr(self, name)
         return getattr(field, "normalised", None) if field.data else None
 
-    def client_details(self, *, through_carer: bool, send_to_carer: bool) -> ClientDetails:
+    def client_details(
+        self, *, through_carer: bool, send_to_carer: bool, carer_copies: bool = False
+    ) -> ClientDetails:
         """The details as typed; the carer's only when someone books through a carer."""
         return ClientDetails(
             name=self.name.data,
@@ -81,4 +83,5 @@ class ContactFields:
             carer_email=self.normalised("carer_email") if through_carer else None,
             carer_phone=self.normalised("carer_phone") if through_carer else None,
             send_to_carer=through_carer and send_to_carer,
+            carer_copies=through_carer and carer_copies,
         )

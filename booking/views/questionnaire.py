@@ -488,9 +488,9 @@ class ConsentForm(StepForm):
     health_data = Agreement("I agree that the practice keeps my health answers, as described.")
     reminders = SeveralChoices(
         "Reminders (optional)",
-        (*q.CONTACT_CHANNELS[:2], (q.NO_REMINDERS, "No reminders, thank you")),
-        description="A short note the day before, and a check-in afterwards. Messages about "
-        "booking, moving or cancelling a session always come.",
+        (*q.CONTACT_CHANNELS, (q.NO_REMINDERS, "No reminders, thank you")),
+        description="A short note the day before, and a check-in afterwards, the ways you "
+        "tick. Messages about booking, moving or cancelling a session always come by email.",
     )
     signed_name = Text(
         "Type your full name to sign",

@@ -28,6 +28,8 @@ KIND_WORDS = {
     "therapist_invite": "Calendar invite to the therapist",
     "therapist_update": "Calendar update to the therapist",
     "therapist_cancellation": "Calendar cancellation to the therapist",
+    "therapist_checkin_gentler": "Check-in: shorter and gentler, to the therapist",
+    "therapist_checkin_phone": "Check-in: a phone call instead, to the therapist",
 }
 
 

@@ -158,7 +158,9 @@ def book_for_client() -> str:
 
 def _details(form: BookForClientForm) -> bookings.ClientDetails:
     return form.client_details(
-        through_carer=bool(form.by_carer.data), send_to_carer=bool(form.send_to_carer.data)
+        through_carer=bool(form.by_carer.data),
+        send_to_carer=bool(form.send_to_carer.data),
+        carer_copies=bool(form.carer_copies.data),
     )
 
 

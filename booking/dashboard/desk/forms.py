@@ -85,6 +85,7 @@ class BookForClientForm(ContactFields, FlaskForm):
     carer_email = email_field("Carer's email (optional)")
     carer_phone = phone_field("Carer's phone (optional)")
     send_to_carer = BooleanField("Send messages to the carer")
+    carer_copies = BooleanField("Send the carer a copy as well as the client")
 
     def validate(self, extra_validators=None) -> bool:
         """Field rules, then the ones that look at several fields at once."""

@@ -25,6 +25,7 @@ class ClientDetails:
     carer_email: str | None = None
     carer_phone: str | None = None
     send_to_carer: bool = False
+    carer_copies: bool = False  # the carer gets a copy as well as the client
 
     @property
     def booked_by_carer(self) -> bool:
@@ -73,6 +74,7 @@ def client_for(details: ClientDetails) -> Client:
             setattr(client, name, getattr(details, name))
     if details.booked_by_carer:
         client.send_to_carer = details.send_to_carer
+        client.carer_copies = details.carer_copies
     return client
 
 

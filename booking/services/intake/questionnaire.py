@@ -26,6 +26,7 @@ from sqlalchemy.orm import joinedload
 from booking.clock import local_date
 from booking.domain import intake as questionnaire
 from booking.domain.best_times import BestTimes
+from booking.domain.channels import store_channels
 from booking.domain.consent import CONSENTS, REQUIRED_CONSENTS
 from booking.domain.intake import HOLDING_FLAGS
 from booking.domain.intake_rules import (
@@ -379,12 +380,20 @@ def _keep_quiet_hours(client: Client, answers: Mapping[str, Any]) -> None:
     client.quiet_from_local, client.quiet_until_local = window or (None, None)
 
 
-def _keep_reminder_choice(client: Client, answers: Mapping[str, Any]) -> None:
-    """ "No reminders, thank you" (and no way ticked besides) stops every reminder; any way
-    ticked brings them back. Not answered: leave what is on file."""
+def _keep_reminder_choice(client: Client, answers: Mapping[str, Any]) -> bool:
+    """ "No reminders, thank you" (and no way ticked besides) stops every reminder; the ways
+    ticked (email, text, phone call) carry them. Not answered: leave what is on file.
+    Returns whether anything changed."""
     chosen = set(answers.get("consent", {}).get("reminders") or ())
-    if chosen:
-        client.wants_reminders = bool(chosen - {questionnaire.NO_REMINDERS})
+    if not chosen:
+        return False
+    ways = chosen - {questionnaire.NO_REMINDERS}
+    before = (client.wants_reminders, client.reminder_channels)
+    client.wants_reminders = bool(ways)
+    if ways:  # email, text, phone call: the ways reminders go from now on
+        client.reminder_channels = store_channels(ways)
+    db.session.flush()
+    return (client.wants_reminders, client.reminder_channels) != before
 
 
 def _keep_best_times(client: Client, answers: Mapping[str, Any]) -> None:
@@ -525,7 +534,8 @@ def submit(token: str, now: datetime) -> SubmitOutcome:
         call_requested = first is FirstSession.CALL_FIRST and _ask_for_call(intake, intake.client)
         _record_consents(intake, answers, blob["saved_since_send"], now)
         _keep_quiet_hours(intake.client, answers)
-        _keep_reminder_choice(intake.client, answers)
+        if _keep_reminder_choice(intake.client, answers):
+            notify.reroute_reminders(intake.client_id, now)
         _keep_best_times(intake.client, answers)
         _keep_worsening_start(intake.client, answers, now)
         # Drafts stay: anything typed but not saved is still there when the page is opened.

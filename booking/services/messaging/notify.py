@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
 from booking.clock import practice_zone
+from booking.domain.channels import Channel, parse_channels, reminder_channels
 from booking.domain.messages import (
     Change,
     SessionFacts,
     booking_messages,
+    followup_call_script,
     followup_message,
+    phone_task,
     questions_message,
+    reminder_call_script,
     reminder_message,
+    sms_followup,
+    sms_questions_nudge,
+    sms_reminder,
 )
 from booking.domain.reminders import followup_delay, followup_due, reminder_due
 from booking.domain.statuses import BookingStatus
 from booking.domain.text import first_name
 from booking.extensions import db
-from booking.models import Booking, OutboxMessage
+from booking.models import Booking, Client, OutboxMessage
 from booking.services.booking import tokens
 from booking.services.messaging import outbox, replies
 from booking.services.practice.settings import current as current_settings
@@ -39,7 +47,6 @@ def session_facts(
     client = booking.client
     service = booking.service
     config = current_app.config
-    to_carer = client.send_to_carer and client.carer_email
     manage_token = manage_token or tokens.stored_token(booking)
     return SessionFacts(
         uid=booking.ical_uid,
@@ -55,7 +62,7 @@ def session_facts(
         practitioner_name=booking.practitioner.name,
         practitioner_email=booking.practitioner.email,
         client_first_name=first_name(client.preferred_name or client.name),
-        client_email=client.carer_email if to_carer else client.email,
+        client_email=email_of(client),
         practice_name=config["PRACTICE_NAME"],
         practice_email=config["MAIL_DEFAULT_SENDER"],
         practice_phone=config["PRACTICE_PHONE"],
@@ -93,6 +100,69 @@ def crashed_before(bookings: list[Booking]) -> dict[int, bool]:
     return crashed
 
 
+@dataclass(frozen=True)
+class Route:
+    """Where one copy of a client's message goes."""
+
+    channel: Channel
+    recipient: str  # an email address or a phone number
+
+
+def email_of(client: Client) -> str | None:
+    """The address client messages go to: the carer's when the client chose so."""
+    if client.send_to_carer and client.carer_email:
+        return client.carer_email
+    return client.email
+
+
+def phone_of(client: Client) -> str | None:
+    """The number texts and calls go to: the carer's when chosen, else whichever there is."""
+    if client.send_to_carer and client.carer_phone:
+        return client.carer_phone
+    return client.phone or client.carer_phone
+
+
+def _carer_copy(client: Client, channel: Channel, primary: str) -> Route | None:
+    """The carer's copy, when the client chose copies "as well" and it is another address."""
+    if not client.carer_copies:
+        return None
+    address = client.carer_email if channel == Channel.EMAIL else client.carer_phone
+    if not address or address.lower() == primary.lower():
+        return None
+    return Route(channel, address)
+
+
+def booking_routes(client: Client) -> list[Route]:
+    """Confirmations, changes and cancellations: always, by email, with the carer's copy."""
+    email = email_of(client)
+    if not email:  # only the carer's copy can go, if they chose copies
+        copy = client.carer_email if client.carer_copies else None
+        return [Route(Channel.EMAIL, copy)] if copy else []
+    copy = _carer_copy(client, Channel.EMAIL, email)
+    return [Route(Channel.EMAIL, email), *([copy] if copy else [])]
+
+
+def reminder_routes(client: Client) -> list[Route]:
+    """Reminders, nudges, check-ins and follow-ups: none for "no reminders"; else each
+    channel the client chose that can reach them (a phone call once), with carer copies."""
+    if not client.reminders_wanted:
+        return []
+    email, phone = email_of(client), phone_of(client)
+    channels = reminder_channels(
+        parse_channels(client.reminder_channels), has_email=bool(email), has_phone=bool(phone)
+    )
+    routes: list[Route] = []
+    for channel in channels:
+        primary = email if channel == Channel.EMAIL else phone
+        assert primary is not None  # reminder_channels only picks what can reach them
+        routes.append(Route(channel, primary))
+        if channel != Channel.PHONE:  # the desk phones one person
+            copy = _carer_copy(client, channel, primary)
+            if copy is not None:
+                routes.append(copy)
+    return routes
+
+
 def booking_changed(
     booking: Booking, change: Change, now: datetime, manage_token: str | None = None
 ) -> None:
@@ -101,34 +171,51 @@ def booking_changed(
     Every client message carries the manage link, also for changes staff made.
     """
     facts = session_facts(booking, manage_token or tokens.manage_link_token(booking))
-    outbox.queue(booking_messages(facts, change, now), now, booking=booking)
+    routes = booking_routes(booking.client)
+    primary = replace(facts, client_email=routes[0].recipient if routes else None)
+    outbox.queue(booking_messages(primary, change, now), now, booking=booking)
+    for copy in routes[1:]:  # the carer's copy: the client's message only
+        messages = booking_messages(replace(facts, client_email=copy.recipient), change, now)
+        outbox.queue([m for m in messages if m.kind.startswith("client_")], now, booking=booking)
     if change is not Change.CANCELLED:
-        _queue_reminders(booking, facts, now)
+        queue_reminders(booking, now, facts)
 
 
-def _queue_reminders(booking: Booking, facts: SessionFacts, now: datetime) -> None:
-    """The day-before reminder and the follow-up, for the booking as it now stands.
+def queue_reminders(booking: Booking, now: datetime, facts: SessionFacts | None = None) -> None:
+    """The day-before reminder (with its check-in) and the follow-up, for the booking as it
+    now stands, by each of the client's routes.
 
     Each carries the booking's SEQUENCE: when it changes again, these are superseded and
     dropped unsent (the change queues new ones). None for a client who asked for none.
     """
-    if not booking.client.reminders_wanted:
+    routes = reminder_routes(booking.client)
+    if not routes:
         return
+    facts = facts or session_facts(booking, tokens.manage_link_token(booking))
     zone = practice_zone()
     practice = current_settings()  # admin's values, else the configured defaults
     quiet = practice.quiet_hours_for(booking.client.quiet_hours)
     reminder_at = reminder_due(
         booking.start_utc, zone, *quiet, local_time=practice.reminder_local_time
     )
-    if reminder_at > now:  # booked the same day: the confirmation says it all
-        reminder = reminder_message(facts, now, replies.answer_links("checkin", booking))
-        if reminder is not None:
+    after = followup_delay(booking.client.worsening_starts, practice.followup_after)
+    followup_at = followup_due(booking.end_utc, zone, *quiet, after=after)
+    checkin_links = replies.answer_links("checkin", booking)
+    followup_links = replies.answer_links("followup", booking)
+    for route in routes:
+        to = route.recipient
+        if route.channel == Channel.EMAIL:
+            reminder = reminder_message(replace(facts, client_email=to), now, checkin_links)
+            followup = followup_message(replace(facts, client_email=to), now, followup_links)
+        elif route.channel == Channel.SMS:
+            reminder, followup = sms_reminder(facts, to), sms_followup(facts, to)
+        else:
+            reminder = phone_task("client_reminder", to, reminder_call_script(facts, now))
+            followup = phone_task("client_followup", to, followup_call_script(facts))
+        if reminder is not None and reminder_at > now:  # booked the same day: no reminder
             outbox.queue([reminder], now, booking=booking, due_at=reminder_at)
-    followup = followup_message(facts, now, replies.answer_links("followup", booking))
-    if followup is not None:
-        after = followup_delay(booking.client.worsening_starts, practice.followup_after)
-        due = followup_due(booking.end_utc, zone, *quiet, after=after)
-        outbox.queue([followup], now, booking=booking, due_at=due)
+        if followup is not None:
+            outbox.queue([followup], now, booking=booking, due_at=followup_at)
 
 
 def questions_sent(
@@ -136,29 +223,37 @@ def questions_sent(
 ) -> None:
     """The questionnaire link now, and one gentle nudge a few days before if still not sent.
 
-    The link goes to the contact details on file, so it reaches the client even when the
-    booking pages may not show it (a returning client, or someone who typed their email).
+    The link goes by email to the contact details on file (and the carer's copy), so it
+    reaches the client even when the booking pages may not show it (a returning client, or
+    someone who typed their email); the nudge is a reminder, by the client's routes (never a
+    phone call: the desk offers to go through the questions when it rings anyway).
     """
     facts = session_facts(booking, manage_token or tokens.manage_link_token(booking))
-    link = questions_message(facts, questions_url)
-    if link is None:
-        return
-    outbox.queue([link], now, booking=booking, versioned=False)
-    if not booking.client.reminders_wanted:
-        return  # the link itself goes; the nudge is a reminder
+    for route in booking_routes(booking.client):
+        link = questions_message(replace(facts, client_email=route.recipient), questions_url)
+        if link is not None:
+            outbox.queue([link], now, booking=booking, versioned=False)
     zone = practice_zone()
     practice = current_settings()  # admin's values, else the configured defaults
     quiet = practice.quiet_hours_for(booking.client.quiet_hours)
-    days_before = practice.intake_nudge_days
     nudge_at = reminder_due(
-        booking.start_utc - timedelta(days=days_before - 1),
+        booking.start_utc - timedelta(days=practice.intake_nudge_days - 1),
         zone,
         *quiet,
         local_time=practice.reminder_local_time,
     )
-    nudge = questions_message(facts, questions_url, nudge=True)
-    if nudge is not None and nudge_at > now + timedelta(days=1):
-        outbox.queue([nudge], now, booking=booking, due_at=nudge_at, versioned=False)
+    if nudge_at <= now + timedelta(days=1):
+        return
+    for route in reminder_routes(booking.client):
+        if route.channel == Channel.EMAIL:
+            to = replace(facts, client_email=route.recipient)
+            nudge = questions_message(to, questions_url, nudge=True)
+        elif route.channel == Channel.SMS:
+            nudge = sms_questions_nudge(facts, route.recipient, questions_url)
+        else:
+            continue
+        if nudge is not None:
+            outbox.queue([nudge], now, booking=booking, due_at=nudge_at, versioned=False)
 
 
 def retime_followups(client_id: int, now: datetime) -> None:
@@ -182,3 +277,41 @@ def retime_followups(client_id: int, now: datetime) -> None:
         after = followup_delay(booking.client.worsening_starts, practice.followup_after)
         due = max(followup_due(booking.end_utc, zone, *quiet, after=after), now)
         row.due_at = row.next_attempt_at = due
+
+
+def reroute_reminders(client_id: int, now: datetime) -> None:
+    """After the client changed how reminders reach them (inside the caller's transaction):
+    unsent reminders and follow-ups by a way no longer chosen are dropped, and the chosen
+    ways queued for each session still to come or just past (one already queued stays)."""
+    recent = now - timedelta(days=7)
+    bookings = list(
+        db.session.scalars(
+            select(Booking).where(
+                Booking.client_id == client_id,
+                Booking.end_utc > recent,
+                Booking.status.in_(
+                    (BookingStatus.CONFIRMED, BookingStatus.HELD_FOR_REVIEW, BookingStatus.ATTENDED)
+                ),
+            )
+        )
+    )
+    if not bookings:
+        return
+    wanted = {
+        (route.channel, route.recipient.lower()) for route in reminder_routes(bookings[0].client)
+    }
+    pending = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.booking_id.in_([booking.id for booking in bookings]),
+            OutboxMessage.kind.in_(("client_reminder", "client_followup")),
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.dropped_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+        )
+    )
+    for row in pending:
+        if (row.channel, row.recipient.lower()) not in wanted:
+            row.dropped_at = now
+    db.session.flush()
+    for booking in bookings:
+        queue_reminders(booking, now)

@@ -29,12 +29,14 @@ from sqlalchemy.exc import IntegrityError
 
 from booking.clock import practice_zone
 from booking.domain.audit import AuditAction
+from booking.domain.channels import Channel
 from booking.domain.imip import imip_email
 from booking.domain.messages import Outgoing
 from booking.domain.reminders import after_quiet_hours
 from booking.domain.statuses import BookingStatus, IntakeStatus
 from booking.extensions import db
 from booking.models import Booking, Intake, OutboxMessage
+from booking.services.messaging import sms
 from booking.services.practice.settings import current as current_settings
 from booking.services.staff import audit
 from booking.transactions import write_transaction
@@ -52,8 +54,9 @@ TOO_LARGE = frozenset({552, 523})  # RFC 1870: the message exceeds the server's 
 
 
 def dedupe_key(outgoing: Outgoing, booking_id: int | None, sequence: int | None) -> str:
-    """One message of a kind per booking, change (sequence) and recipient."""
-    return f"{booking_id}:{outgoing.kind}:{sequence}:{outgoing.recipient.lower()}"
+    """One message of a kind per booking, change (sequence), recipient and channel."""
+    key = f"{booking_id}:{outgoing.kind}:{sequence}:{outgoing.recipient.lower()}"
+    return key if outgoing.channel == Channel.EMAIL else f"{key}:{outgoing.channel}"
 
 
 def queue(
@@ -83,6 +86,7 @@ def queue(
             html_body=outgoing.html,
             calendar=outgoing.calendar,
             calendar_method=outgoing.method,
+            channel=outgoing.channel,
             message_id=f"<{secrets.token_hex(16)}@{domain or 'booking'}>",
             due_at=due_at or now,
             next_attempt_at=due_at or now,
@@ -109,6 +113,7 @@ class RunReport:
     failed: int = 0
     dropped: int = 0
     waiting: int = 0  # held back until the client's quiet hours end
+    to_phone: int = 0  # texts that became calls for the desk (no SMS provider set up)
     ids: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
@@ -124,6 +129,7 @@ def _claim(now: datetime, limit: int) -> list[tuple[int, str]]:
                 OutboxMessage.sent_at.is_(None),
                 OutboxMessage.failed_at.is_(None),
                 OutboxMessage.dropped_at.is_(None),
+                OutboxMessage.channel != Channel.PHONE,  # calls are the desk's to make
                 OutboxMessage.next_attempt_at <= now,
                 or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
             )
@@ -240,80 +246,115 @@ def smtp_from_config() -> smtplib.SMTP:
     )
 
 
+@dataclass
+class _Post:
+    """What one pass sends with: an SMTP connection opened when first needed (and reused),
+    and the SMS sender, made when the first text goes."""
+
+    sender: str
+    connect: SmtpFactory
+    texts: Callable[[], sms.Sender] | None
+    smtp: smtplib.SMTP | None = None
+    sms_sender: sms.Sender | None = None
+
+    def send_email(self, email) -> None:
+        if self.smtp is None:
+            self.smtp = self.connect()
+        self.smtp.send_message(email)
+
+    def send_text(self, number: str, body: str) -> None:
+        if self.sms_sender is None:
+            self.sms_sender = (self.texts or sms.sender_from_config)()
+        self.sms_sender.send(number, body)
+
+    def drop_connection(self) -> None:
+        if self.smtp is not None:
+            self.smtp.close()  # broken; the next message opens a new one
+            self.smtp = None
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.smtp.quit()
+
+
 def run_once(
-    now: Callable[[], datetime], connect: SmtpFactory | None = None, limit: int = BATCH
+    now: Callable[[], datetime],
+    connect: SmtpFactory | None = None,
+    limit: int = BATCH,
+    texts: Callable[[], sms.Sender] | None = None,
 ) -> RunReport:
     """One pass: send every due message (in batches), retrying later what the server refuses."""
     connect = connect or smtp_from_config
     report = RunReport()
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    smtp: smtplib.SMTP | None = None
+    post = _Post(sender, connect, texts)
     try:
         while claimed := _claim(now(), limit):
             for message_id, token in claimed:
-                smtp = _send_one(message_id, token, sender, now, connect, smtp, report)
+                _send_one(message_id, token, now, post, report)
             if len(claimed) < limit:
                 break
     finally:
-        if smtp is not None:
-            with contextlib.suppress(smtplib.SMTPException, OSError):
-                smtp.quit()
+        post.close()
     return report
 
 
 def _send_one(
-    message_id: int,
-    token: str,
-    sender: str,
-    now: Callable[[], datetime],
-    connect: SmtpFactory,
-    smtp: smtplib.SMTP | None,
-    report: RunReport,
-) -> smtplib.SMTP | None:
+    message_id: int, token: str, now: Callable[[], datetime], post: _Post, report: RunReport
+) -> None:
     with write_transaction():
         row = _mine(message_id, token)
         if row is None:
-            return smtp
+            return
         if not _still_wanted(row, now()):
             row.dropped_at = now()
             row.claimed_until = None
             report.dropped += 1
-            return smtp
+            return
         later = _after_quiet_hours(row, now())
         if later is not None:  # the client's quiet hours: wait, without using up an attempt
             row.next_attempt_at = later
             row.claimed_until = None
             row.attempts -= 1
             report.waiting += 1
-            return smtp
-        outgoing = Outgoing(
-            kind=row.kind,
-            recipient=row.recipient,
-            subject=row.subject,
-            text=row.text_body,
-            html=row.html_body,
-            calendar=row.calendar,
-            method=row.calendar_method,
-        )
-        email = imip_email(outgoing, sender, row.message_id, now())
+            return
+        if row.channel == Channel.SMS and not (post.texts or sms.configured()):
+            # No provider: the desk phones instead, and sees why on its list.
+            row.channel = Channel.PHONE
+            row.last_error = sms.NOT_SET_UP
+            row.claimed_until = None
+            report.to_phone += 1
+            return
+        channel = row.channel
+        recipient, body = row.recipient, row.text_body
+        email = None
+        if channel == Channel.EMAIL:
+            outgoing = Outgoing(
+                kind=row.kind,
+                recipient=row.recipient,
+                subject=row.subject,
+                text=row.text_body,
+                html=row.html_body,
+                calendar=row.calendar,
+                method=row.calendar_method,
+            )
+            email = imip_email(outgoing, post.sender, row.message_id, now())
         attempts = row.attempts
     try:
-        if smtp is None:
-            smtp = connect()
-        smtp.send_message(email)
+        if email is not None:
+            post.send_email(email)
+        else:
+            post.send_text(recipient, body)
+    except sms.SmsFailed as error:
+        _failed(message_id, token, error.reason, error.permanent, attempts, now, report)
+        return
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
         permanent, reason = _error_words(error)
-        _record_failure(message_id, token, reason, permanent or attempts >= MAX_ATTEMPTS, now())
-        if permanent or attempts >= MAX_ATTEMPTS:
-            report.failed += 1
-            log.warning("outbox message %s failed for good: %s", message_id, reason)
-        else:
-            report.retrying += 1
-            log.info("outbox message %s will be tried again: %s", message_id, reason)
-        if smtp is not None and not isinstance(error, smtplib.SMTPResponseException):
-            smtp.close()  # the connection is broken; the next message opens a new one
-            smtp = None
-        return smtp
+        _failed(message_id, token, reason, permanent, attempts, now, report)
+        if not isinstance(error, smtplib.SMTPResponseException):
+            post.drop_connection()
+        return
     with write_transaction():
         row = _mine(message_id, token)
         if row is not None:
@@ -322,7 +363,25 @@ def _send_one(
             row.last_error = None
     report.sent += 1
     report.ids.append(message_id)
-    return smtp
+
+
+def _failed(
+    message_id: int,
+    token: str,
+    reason: str,
+    permanent: bool,
+    attempts: int,
+    now: Callable[[], datetime],
+    report: RunReport,
+) -> None:
+    give_up = permanent or attempts >= MAX_ATTEMPTS
+    _record_failure(message_id, token, reason, give_up, now())
+    if give_up:
+        report.failed += 1
+        log.warning("outbox message %s failed for good: %s", message_id, reason)
+    else:
+        report.retrying += 1
+        log.info("outbox message %s will be tried again: %s", message_id, reason)
 
 
 def _record_failure(message_id: int, token: str, reason: str, give_up: bool, at: datetime) -> None:

@@ -1,10 +1,12 @@
-"""Reminders and follow-ups by phone, for clients we cannot email.
+"""Reminders and follow-ups by phone: the outbox's phone channel, worked by the desk.
 
-A client who gave only a phone number (theirs or their carer's) gets no email reminder, so
-reception phones instead: the day before a session (to remind and ask the check-in question)
-and about two days after (how were they?). The list is worked out from the bookings
-themselves, so a change or cancellation takes a call off the list at once. What the client
-answers is recorded on the booking exactly as a one-tap answer from an email would be.
+A client who chose phone calls, or whom we cannot email (and who chose no texts), gets their
+reminders as calls: the day before a session (to remind and ask the check-in question) and
+after it (how were they?). A text that cannot go (no SMS provider) becomes a call too, with
+the reason shown. Each call is an outbox row queued with the booking, so unsent and failed
+work is in one place; the list shows only rows for the booking as it now stands, so a change
+or cancellation takes a call off the list at once. What the client answers is recorded on
+the booking (and acts) exactly as a one-tap answer from an email would.
 """
 
 from __future__ import annotations
@@ -13,21 +15,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from booking.clock import local_date, practice_zone
 from booking.domain.audit import AuditAction
+from booking.domain.channels import Channel
 from booking.domain.messages import (
     CHECKIN_ANSWERS,
     FOLLOWUP_ANSWERS,
     followup_call_script,
     reminder_call_script,
 )
-from booking.domain.reminders import FOLLOWUP_AFTER_BY_WORSENING, followup_delay
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
-from booking.models import AuditEvent, Booking, Client
+from booking.models import AuditEvent, Booking, Client, OutboxMessage
 from booking.services.booking import checkin
 from booking.services.booking.availability import local_day_bounds
 from booking.services.messaging import notify
@@ -57,23 +59,10 @@ class PhoneCall:
     script: list[str]
     quiet_hours: tuple[time | None, time | None]
     tries: list[AuditEvent]  # earlier calls with no answer, newest first
+    why: str | None = None  # e.g. a text became this call: no SMS provider is set up
 
 
-def _phone_only():
-    """Clients no message can be emailed to: no email of their own and none through a carer."""
-    return and_(
-        Client.email.is_(None),
-        or_(Client.send_to_carer.is_(False), Client.carer_email.is_(None)),
-        or_(Client.phone.is_not(None), Client.carer_phone.is_not(None)),
-    )
-
-
-def _number(client: Client) -> tuple[str, bool]:
-    if client.send_to_carer and client.carer_phone:
-        return client.carer_phone, True
-    if client.phone:
-        return client.phone, False
-    return client.carer_phone or "", True
+CALL_KINDS = {"client_reminder": "checkin", "client_followup": "followup"}
 
 
 def _tries(booking_ids: list[int]) -> dict[int, list[AuditEvent]]:
@@ -93,76 +82,78 @@ def _tries(booking_ids: list[int]) -> dict[int, list[AuditEvent]]:
     return tries
 
 
-def _phone_only_bookings(*conditions: ColumnElement[bool], order_by) -> list[Booking]:
-    """Bookings of clients we can only phone (and who want reminders) that meet `conditions`,
-    with what a call needs."""
-    query = (
-        select(Booking)
+def _still_to_call(kind: str, booking: Booking, now: datetime) -> bool:
+    if kind == "checkin":
+        return booking.status in LIVE and booking.start_utc > now and booking.checkin_answer is None
+    return (
+        booking.status in (*LIVE, BookingStatus.ATTENDED)
+        and booking.end_utc >= now - FOLLOWUP_OPEN_FOR
+        and booking.followup_answer is None
+    )
+
+
+def calls_to_make(now: datetime) -> list[PhoneCall]:
+    """Check-in calls due today, then follow-up calls due now: the outbox's phone rows for
+    each booking as it now stands (one call per booking and kind). Four queries."""
+    _, end_of_today = local_day_bounds(local_date(now), practice_zone())
+    rows = db.session.execute(
+        select(OutboxMessage, Booking)
+        .join(Booking, OutboxMessage.booking_id == Booking.id)
         .join(Booking.client)
         .options(
             joinedload(Booking.client),
             joinedload(Booking.service),
             joinedload(Booking.practitioner),
         )
-        .where(_phone_only(), Client.wants_reminders.is_(True), *conditions)
-        .order_by(order_by, Booking.id)
-    )
-    return list(db.session.scalars(query))
-
-
-def calls_to_make(now: datetime) -> list[PhoneCall]:
-    """Check-in calls for sessions from now to the end of tomorrow, then follow-up calls.
-
-    Five queries, however many calls.
-    """
-    zone = practice_zone()
-    tomorrow = local_date(now) + timedelta(days=1)
-    _, end_of_tomorrow = local_day_bounds(tomorrow, zone)
-    practice = current_settings()
-    after = timedelta(hours=practice.followup_hours)
-    checkins = _phone_only_bookings(
-        Booking.status.in_(LIVE),
-        Booking.start_utc > now,
-        Booking.start_utc < end_of_tomorrow,
-        Booking.checkin_answer.is_(None),
-        order_by=Booking.start_utc,
-    )
-    soonest = min(after, *FOLLOWUP_AFTER_BY_WORSENING.values())
-    followups = [
-        booking
-        for booking in _phone_only_bookings(
-            Booking.status.in_((*LIVE, BookingStatus.ATTENDED)),
-            Booking.end_utc <= now - soonest,
-            Booking.end_utc >= now - FOLLOWUP_OPEN_FOR,
-            Booking.followup_answer.is_(None),
-            order_by=Booking.end_utc,
+        .where(
+            OutboxMessage.channel == Channel.PHONE,
+            OutboxMessage.kind.in_(CALL_KINDS),
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.dropped_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            OutboxMessage.sequence == Booking.ical_sequence,  # not superseded by a change
+            Client.wants_reminders.is_(True),
+            or_(
+                and_(
+                    OutboxMessage.kind == "client_reminder",
+                    OutboxMessage.due_at < end_of_today,
+                ),
+                OutboxMessage.due_at <= now,
+            ),
         )
-        # Each client's own delay, from when their worsening usually starts.
-        if booking.end_utc <= now - followup_delay(booking.client.worsening_starts, after)
-    ]
+        .order_by(OutboxMessage.kind.desc(), Booking.start_utc, OutboxMessage.id)
+    ).all()
+    seen: set[tuple[str, int]] = set()
+    wanted: list[tuple[str, OutboxMessage, Booking]] = []
+    for row, booking in rows:
+        kind = CALL_KINDS[row.kind]
+        if (kind, booking.id) in seen or not _still_to_call(kind, booking, now):
+            continue
+        seen.add((kind, booking.id))
+        wanted.append((kind, row, booking))
+    checkins = [booking for kind, _, booking in wanted if kind == "checkin"]
     crashed = notify.crashed_before(checkins)
-    tries = _tries([booking.id for booking in checkins + followups])
+    tries = _tries([booking.id for _, _, booking in wanted])
+    practice = current_settings()
     calls = []
-    for kind, bookings in (("checkin", checkins), ("followup", followups)):
-        for booking in bookings:
-            facts = session_facts(booking, crash_last_time=crashed.get(booking.id, False))
-            script = (
-                reminder_call_script(facts, now)
-                if kind == "checkin"
-                else followup_call_script(facts)
+    for kind, row, booking in wanted:
+        facts = session_facts(booking, crash_last_time=crashed.get(booking.id, False))
+        script = (
+            reminder_call_script(facts, now) if kind == "checkin" else followup_call_script(facts)
+        )
+        client = booking.client
+        calls.append(
+            PhoneCall(
+                kind,
+                booking,
+                row.recipient,
+                row.recipient == client.carer_phone and row.recipient != client.phone,
+                script,
+                practice.quiet_hours_for(client.quiet_hours),
+                tries[booking.id],
+                row.last_error,
             )
-            phone, to_carer = _number(booking.client)
-            calls.append(
-                PhoneCall(
-                    kind,
-                    booking,
-                    phone,
-                    to_carer,
-                    script,
-                    practice.quiet_hours_for(booking.client.quiet_hours),
-                    tries[booking.id],
-                )
-            )
+        )
     return calls
 
 
@@ -180,6 +171,20 @@ def _problem(kind: str, booking: Booking, sequence: int, now: datetime) -> str |
     if kind == "followup" and booking.end_utc > now:
         return "This session has not ended yet."
     return None
+
+
+def _calls_done(booking: Booking, kind: str, now: datetime) -> None:
+    """The booking's phone rows of this kind are done: the call was made and answered."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.booking_id == booking.id,
+            OutboxMessage.channel == Channel.PHONE,
+            OutboxMessage.kind == next(k for k, v in CALL_KINDS.items() if v == kind),
+            OutboxMessage.sent_at.is_(None),
+        )
+        .values(sent_at=now, claimed_until=None)
+    )
 
 
 @retry_conflicts
@@ -208,6 +213,8 @@ def record_call(
             setattr(booking, f"{kind}_answer", answer)
             detail = f"{label}: {ANSWERS[kind][answer].lower()}"
         audit.record_booking_change(by, AuditAction.REMINDED_BY_PHONE, booking, now, detail)
-        if kind == "checkin" and answer != NO_ANSWER:  # acts as an answer by email does
-            checkin.act(booking, answer, now)
+        if answer != NO_ANSWER:
+            _calls_done(booking, kind, now)
+            if kind == "checkin":  # acts as an answer by email does
+                checkin.act(booking, answer, now)
     return booking

@@ -147,3 +147,33 @@ def record(
         if then is not None:
             then(reply.booking, reply.answer, now)
     return reply
+
+
+CHECKIN_OPENS = timedelta(hours=36)  # the check-in is asked from the day before
+
+
+@dataclass
+class Asking:
+    """The question a client's manage page asks now, as one-tap answer links: a text holds
+    only the manage link, so the page is where a texted client answers."""
+
+    kind: str  # "checkin" or "followup"
+    links: dict[str, str]  # answer -> link
+    words: dict[str, str]  # answer -> words
+    answered: str | None
+
+
+def asking_now(booking: Booking, now: datetime) -> Asking | None:
+    """The check-in from the day before a session until it starts; the follow-up from its
+    end for two weeks; otherwise nothing."""
+    live = booking.status in (BookingStatus.CONFIRMED, BookingStatus.HELD_FOR_REVIEW)
+    if live and booking.start_utc - CHECKIN_OPENS <= now < booking.start_utc:
+        kind, answered = "checkin", booking.checkin_answer
+    elif (
+        booking.status in (BookingStatus.CONFIRMED, BookingStatus.ATTENDED)
+        and booking.end_utc <= now <= booking.end_utc + FOLLOWUP_OPEN_FOR
+    ):
+        kind, answered = "followup", booking.followup_answer
+    else:
+        return None
+    return Asking(kind, answer_links(kind, booking), ANSWERS[kind], answered)
