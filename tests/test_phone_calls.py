@@ -207,3 +207,27 @@ def test_an_answer_recorded_meanwhile_is_never_replaced_from_an_older_list(app, 
     assert "An answer was recorded meanwhile (a crash), so this call is done." in words
     with app.app_context():
         assert db.session.get(Booking, past).followup_answer == "crash"
+
+
+def test_a_follow_up_call_asks_how_long_a_worsening_lasted(app, reception):
+    with app.app_context():
+        worse = _booking(name="Pat Phone", start_utc=DEFAULT_NOW - timedelta(days=3))
+        fine = _booking(name="Fen Fine", start_utc=DEFAULT_NOW - timedelta(days=3, hours=2))
+        db.session.commit()
+    page = text_of(reception.get("/dashboard/phone-calls"))
+    assert "If worse: how long did it last?" in page
+    assert "If they felt worse: how long did it last? (optional)" in page
+    for booking_id, answer in ((worse, "crash"), (fine, "fine")):
+        reception.post(
+            f"/dashboard/phone-calls/{booking_id}",
+            data={
+                "csrf_token": page_token(reception),
+                "kind": "followup",
+                "answer": answer,
+                "sequence": "0",
+                "lasted": "week",
+            },
+        )
+    with app.app_context():
+        assert db.session.get(Booking, worse).followup_lasted == "week"
+        assert db.session.get(Booking, fine).followup_lasted is None  # fine: nothing lasted

@@ -557,6 +557,7 @@ def followup_call_script(facts: SessionFacts) -> list[str]:
     return [
         f"How were you one or two days after your session, {facts.client_first_name}?",
         "Fine, more tired than usual, or a crash?",
+        "If worse: how long did it last? A few hours, a day or two, about a week, or longer?",
         "Feeling worse is useful to know, not a failure. Next time will be gentler.",
         "Please see your GP about any new symptoms.",
     ]

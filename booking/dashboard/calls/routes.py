@@ -10,6 +10,7 @@ from booking.auth.roles import EVERY_ROLE, roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
 from booking.dashboard.calls.forms import PhoneCallForm
+from booking.domain.messages import LASTED_ANSWERS
 from booking.services.messaging import call_requests, phone_calls
 from booking.services.staff import audit
 
@@ -49,6 +50,7 @@ def phone_calls_list() -> str:
         "dashboard/calls/phone_calls.html",
         calls=phone_calls.calls_to_make(now_utc()),
         answers=phone_calls.ANSWERS,
+        lasted_words=LASTED_ANSWERS,
     )
 
 
@@ -68,6 +70,7 @@ def phone_call_done(booking_id: int) -> ResponseReturnValue:
             form.sequence.data,
             audit.actor_for(current_user.id),
             now_utc(),
+            lasted=form.lasted.data or None,
         )
     except LookupError:
         abort(404)

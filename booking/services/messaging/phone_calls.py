@@ -24,6 +24,8 @@ from booking.domain.channels import Channel
 from booking.domain.messages import (
     CHECKIN_ANSWERS,
     FOLLOWUP_ANSWERS,
+    LASTED_ANSWERS,
+    WORSE,
     followup_call_script,
     reminder_call_script,
 )
@@ -189,9 +191,16 @@ def _calls_done(booking: Booking, kind: str, now: datetime) -> None:
 
 @retry_conflicts
 def record_call(
-    booking_id: int, kind: str, answer: str, sequence: int, by: audit.Actor, now: datetime
+    booking_id: int,
+    kind: str,
+    answer: str,
+    sequence: int,
+    by: audit.Actor,
+    now: datetime,
+    lasted: str | None = None,
 ) -> Booking:
-    """Record what the client said (or that nobody answered) for this call.
+    """Record what the client said (or that nobody answered) for this call; after a worse
+    follow-up answer, how long it lasted too (optional, as in the email).
 
     Raises LookupError for an unknown booking and CallProblem when it no longer applies.
     """
@@ -212,6 +221,8 @@ def record_call(
         else:
             setattr(booking, f"{kind}_answer", answer)
             detail = f"{label}: {ANSWERS[kind][answer].lower()}"
+            if kind == "followup" and answer in WORSE and lasted in LASTED_ANSWERS:
+                booking.followup_lasted = lasted
         audit.record_booking_change(by, AuditAction.REMINDED_BY_PHONE, booking, now, detail)
         if answer != NO_ANSWER:
             _calls_done(booking, kind, now)
