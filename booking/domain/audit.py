@@ -30,6 +30,7 @@ class AuditAction(StrEnum):
     CONTACTED_REVIEW = "contacted_review"
     WROTE_SESSION_NOTE = "wrote_session_note"
     REMINDED_BY_PHONE = "reminded_by_phone"
+    DID_TODO = "did_todo"  # an item of the desk's to-do list marked done
     # The diary
     CHANGED_HOURS = "changed_hours"
     ADDED_OPENING = "added_opening"
@@ -66,6 +67,7 @@ AUDIT_WORDS: dict[AuditAction, str] = {
     AuditAction.CONTACTED_REVIEW: "noted a call about the review",
     AuditAction.WROTE_SESSION_NOTE: "wrote a note after a session",
     AuditAction.REMINDED_BY_PHONE: "gave a reminder by phone",
+    AuditAction.DID_TODO: "marked a to-do item done",
     AuditAction.CHANGED_HOURS: "changed weekly opening hours",
     AuditAction.ADDED_OPENING: "added an extra opening",
     AuditAction.REMOVED_OPENING: "removed an extra opening",

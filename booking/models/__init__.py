@@ -10,6 +10,7 @@ from booking.models.outbox import OutboxMessage
 from booking.models.practice import Practitioner, Service
 from booking.models.settings import PracticeSetting
 from booking.models.staff import StaffSession, StaffUser
+from booking.models.todo import TodoDone
 
 __all__ = [
     "AuditEvent",
@@ -29,4 +30,5 @@ __all__ = [
     "SessionNote",
     "StaffSession",
     "StaffUser",
+    "TodoDone",
 ]

@@ -18,6 +18,7 @@ from booking.services.schedule.upcoming import (
     held_soon,
     upcoming_sessions,
 )
+from booking.services.todo import tasks as todo
 
 
 def _by_day(sessions: Iterable[UpcomingSession]) -> list[tuple[date, list[UpcomingSession]]]:
@@ -40,6 +41,8 @@ def home() -> str:
     sessions = upcoming_sessions(now)
     return render_template(
         "dashboard/home/home.html",
+        todo_counts=todo.counts(todo.tasks_for_today(now)),
+        todo_kinds=todo.TaskKind,
         days=_by_day(sessions),
         held_soon=held_soon(sessions, now),
         checkin_words=CHECKIN_ANSWERS,

@@ -1,0 +1,1 @@
+"""The desk's one to-do list for today."""
