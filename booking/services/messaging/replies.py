@@ -166,8 +166,9 @@ class Asking:
 def asking_now(booking: Booking, now: datetime) -> Asking | None:
     """The check-in from the day before a session until it starts; the follow-up from its
     end for two weeks; otherwise nothing."""
-    live = booking.status in (BookingStatus.CONFIRMED, BookingStatus.HELD_FOR_REVIEW)
-    if live and booking.start_utc - CHECKIN_OPENS <= now < booking.start_utc:
+    # A session held for review asks nothing yet: the therapist will call or write first.
+    confirmed = booking.status == BookingStatus.CONFIRMED
+    if confirmed and booking.start_utc - CHECKIN_OPENS <= now < booking.start_utc:
         kind, answered = "checkin", booking.checkin_answer
     elif (
         booking.status in (BookingStatus.CONFIRMED, BookingStatus.ATTENDED)
