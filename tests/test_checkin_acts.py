@@ -22,6 +22,7 @@ from booking.services.messaging import outbox, phone_calls, replies
 from booking.services.staff import audit
 from tests.support import DEFAULT_NOW
 from tests.support.booking import MONDAY, book_as_client, booking_for
+from tests.support.factories import make_service
 from tests.support.pages import csrf_token, text_of
 
 DAY_BEFORE = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # the reminder's moment
@@ -63,6 +64,8 @@ def day_before(freeze):
 
 def test_postponing_cancels_for_free_tells_both_and_offers_times(app, practice, client, day_before):
     token = book_as_client(app)
+    asked = text_of(client.get(_link(app, token, "postpone")))
+    assert "This cancels your session, at no charge." in asked
     done = _answer(app, client, token, "postpone")
     assert done.status_code == 200
     words = text_of(done)
@@ -206,3 +209,25 @@ def test_an_answer_taken_by_phone_acts_the_same(app, practice, day_before):
     after = booking_for(app, token)
     assert after.status == BookingStatus.CANCELLED
     assert after.cancel_reason == checkin.POSTPONED
+
+
+def test_gentler_skips_a_shorter_session_that_does_not_fit_and_acts_once(
+    app, practice, client, day_before
+):
+    with app.app_context():
+        make_service(
+            name="Quiet fifty", slug="quiet-fifty", minutes=50, buffer_before_minutes=120
+        )  # shorter, but its rest time before would start before opening
+        db.session.commit()
+    book_as_client(app)
+    token = book_as_client(app, slug="gentle-massage", start=NEXT_MONDAY)
+    done = _answer(app, client, token, "gentler")
+    assert done.status_code == 200
+    assert "Your session is now shorter: 45 minutes" in text_of(done)
+    # "As planned", then "gentler" again: it shortened once and told the therapist once.
+    _answer(app, client, token, "as_planned")
+    _answer(app, client, token, "gentler")
+    with app.app_context():
+        booking = db.session.get(Booking, booking_for(app, token).id)
+        assert booking.service.minutes == 45 and booking.ical_sequence == 1
+    assert len(_rows(app, "therapist_checkin_gentler")) == 1

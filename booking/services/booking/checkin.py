@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from booking.clock import local_date, practice_zone
 from booking.domain import availability as domain
 from booking.domain.messages import Change, checkin_alert_message
 from booking.extensions import db
-from booking.models import Booking
+from booking.models import Booking, OutboxMessage
 from booking.services.booking import availability
 from booking.services.booking.changes import apply_cancel, shorter_services
 from booking.services.booking.making import paced_for, place
@@ -58,7 +59,7 @@ def act(booking: Booking, answer: str, now: datetime) -> bool:
     shortened = False
     if answer == "postpone":
         apply_cancel(booking, POSTPONED, now)
-    elif answer == "gentler":
+    elif answer == "gentler" and not _asked_gentler_before(booking):
         shortened = _shorten_if_it_fits(booking, now)
         _alert_therapist(booking, "gentler", now, due=now)
     elif answer == "phone":
@@ -66,18 +67,37 @@ def act(booking: Booking, answer: str, now: datetime) -> bool:
     return shortened
 
 
+def _asked_gentler_before(booking: Booking) -> bool:
+    """Whether "shorter and gentler" already acted for this session (then, say, "as planned",
+    then "gentler" again): it shortens once and tells the therapist once."""
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.booking_id == booking.id,
+                OutboxMessage.kind == f"{outbox.CHECKIN_ALERT}gentler",
+            )
+        )
+        is not None
+    )
+
+
 def _shorten_if_it_fits(booking: Booking, now: datetime) -> bool:
-    """Switch to the next shorter session of the same kind at the same time, if it fits."""
-    was = (booking.service, booking.start_utc, booking.ical_sequence)
+    """Switch to the next shorter session of the same kind at the same time, if it fits:
+    checked first, then changed inside a savepoint (so a lost race undoes only itself)."""
+    start = booking.start_utc
     for service in shorter_services(booking):
-        place(booking, service, was[1])
-        booking.ical_sequence = was[2] + 1
+        free = availability.free_practitioners_at(
+            service, [booking.practitioner], start, now, ignore_booking_id=booking.id, staff=True
+        )
+        if booking.practitioner_id not in free:
+            continue  # its rest time would overlap another booking
         try:
             with db.session.begin_nested():
+                place(booking, service, start)
+                booking.ical_sequence += 1
                 db.session.flush()
-        except IntegrityError:  # its rest time overlaps another booking: try the next one
-            place(booking, was[0], was[1])
-            booking.ical_sequence = was[2]
+        except IntegrityError:  # taken meanwhile: back to the session as stored
+            db.session.refresh(booking)
             continue
         notify.booking_changed(booking, Change.SHORTENED, now)
         return True
