@@ -16,6 +16,7 @@ from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Booking, Client, OutboxMessage
 from booking.services.messaging import notify, outbox, sms
+from tests.support import sms as fake_twilio
 from tests.support.booking import MONDAY, book_as_client, booking_for
 from tests.support.intake import GOOD_PAGES, fill_in, intake_link, send
 from tests.support.messages import make_facts
@@ -278,3 +279,58 @@ def test_the_manage_page_asks_the_check_in_the_day_before_and_the_follow_up_afte
     page = client.get(f"/manage/{token}")
     assert "How were you after your session?" in text_of(page)
     assert len(re.findall(r'href="[^"]*/followup/', page.get_data(as_text=True))) == 3
+
+
+def test_a_follow_up_answered_one_way_is_not_asked_again_another(app, practice, texts, inbox):
+    token = book_as_client(app, phone=MOBILE)
+    _choose(app, token, "email,sms")
+    with app.app_context():
+        notify.reroute_reminders(booking_for(app, token).client_id, REMINDER_DUE - timedelta(1))
+        booking = db.session.get(Booking, booking_for(app, token).id)
+        booking.followup_answer = "fine"  # told us by text link before the email went
+        db.session.commit()
+    followups = _rows(app, "client_followup")
+    assert {row.channel for row in followups} == {"email", "sms"}
+    _send_at(app, max(row.due_at for row in followups))
+    assert all(row.dropped_at is not None for row in _rows(app, "client_followup", live=False))
+
+
+def test_reminders_turned_off_then_on_again_are_queued_again(app, practice, texts):
+    token = book_as_client(app, phone=MOBILE)
+    client_id = booking_for(app, token).client_id
+    for channels, wants in (("sms", True), ("sms", False), ("email", True), ("sms", True)):
+        _choose(app, token, channels, wants_reminders=wants)
+        with app.app_context():
+            notify.reroute_reminders(client_id, REMINDER_DUE - timedelta(days=1))
+            db.session.commit()
+    live = _rows(app, "client_reminder")
+    assert [(row.channel, row.recipient) for row in live] == [("sms", MOBILE)]
+    _send_at(app, REMINDER_DUE)
+    assert len(texts.bodies_to(MOBILE)) == 1
+
+
+@pytest.mark.parametrize("name", ["Zoë Brontë-Smith", "Łukasz Wiśniewski", "陈美玲"])
+def test_a_name_outside_the_text_alphabet_never_makes_a_long_text(name):
+    facts = make_facts(practitioner_name=name, manage_url="https://b.example/manage/" + "x" * 43)
+    for text in (sms_reminder(facts, MOBILE), sms_followup(facts, MOBILE)):
+        assert is_gsm(text.text) and sms_segments(text.text) <= 2, text.text
+        assert facts.manage_url in text.text
+    if name.startswith("Zo"):  # an accent the alphabet lacks is dropped, the name kept
+        assert "with Zoe Bronte-Smith" in sms_reminder(facts, MOBILE).text
+
+
+def test_a_landline_gets_a_call_and_bad_credentials_are_tried_again(app, practice, texts):
+    token = book_as_client(app, phone=MOBILE)
+    _choose(app, token, "sms")
+    with app.app_context():
+        notify.reroute_reminders(booking_for(app, token).client_id, REMINDER_DUE - timedelta(1))
+        db.session.commit()
+    app.config["TWILIO_AUTH_TOKEN"] = "wrong"
+    _send_at(app, REMINDER_DUE)
+    [row] = _rows(app, "client_reminder")
+    assert row.failed_at is None and row.last_error == "the SMS provider said 401 (code 20003)"
+    app.config["TWILIO_AUTH_TOKEN"] = fake_twilio.AUTH_TOKEN
+    texts.not_mobile.add(MOBILE)
+    _send_at(app, row.next_attempt_at)
+    [row] = _rows(app, "client_reminder")
+    assert row.channel == Channel.PHONE and row.last_error == sms.NO_TEXTS_HERE

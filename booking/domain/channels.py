@@ -6,6 +6,7 @@ about booking, moving or cancelling always go by email when there is an address.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -92,6 +93,15 @@ _PLAIN = str.maketrans(
 )
 
 
+def _plain_letter(ch: str) -> str:
+    """A letter outside the GSM alphabet without its accent ("ë" to "e"), when that helps."""
+    if ch in _GSM_BASIC or ch in _GSM_EXTENDED:
+        return ch
+    bare = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return bare if bare and all(c in _GSM_BASIC for c in bare) else ch
+
+
 def gsm_text(text: str) -> str:
-    """Typographic punctuation made plain, so a text stays in the cheaper GSM alphabet."""
-    return text.translate(_PLAIN)
+    """Typographic punctuation made plain and accents the GSM alphabet lacks dropped, so a
+    text stays in it: one letter outside it would make every segment 70 characters."""
+    return "".join(_plain_letter(ch) for ch in text.translate(_PLAIN))

@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from booking.domain.channels import Channel, gsm_text
+from booking.domain.channels import SMS_MAX_SEGMENTS, Channel, gsm_text, sms_segments
 from booking.domain.dates import clock_in_words, moment_in_words
 from booking.domain.feed import feed_summary
 from booking.domain.ical import CalendarEntry, invite_calendar
@@ -623,8 +623,13 @@ def _sms_when(facts: SessionFacts) -> str:
     return f"{local:%a} {local.day} {local:%b} {clock_in_words(local.time())}"
 
 
-def _sms(kind: str, number: str, text: str) -> Outgoing:
-    return Outgoing(kind, number, "", gsm_text(text), "", None, None, Channel.SMS)
+def _sms(kind: str, number: str, text: str, shorter: str) -> Outgoing:
+    """A text in the GSM alphabet; `shorter` (without names) when it would take more than two
+    segments, as a name in another script can make it."""
+    body = gsm_text(text)
+    if sms_segments(body) > SMS_MAX_SEGMENTS:
+        body = gsm_text(shorter)
+    return Outgoing(kind, number, "", body, "", None, None, Channel.SMS)
 
 
 def sms_reminder(facts: SessionFacts, number: str) -> Outgoing:
@@ -635,12 +640,14 @@ def sms_reminder(facts: SessionFacts, number: str) -> Outgoing:
             f"{practice}: {who} is still reading your answers before your session tomorrow "
             f"and will call or write first. You need do nothing. {facts.manage_url}"
         )
+        shorter = f"Your therapist will call or write before tomorrow. {facts.manage_url}"
     else:
         text = (
             f"{practice}: a reminder of your session tomorrow, {_sms_when(facts)} with {who}. "
             f"How are you feeling? Tell us, or change it free: {facts.manage_url}"
         )
-    return _sms("client_reminder", number, text)
+        shorter = f"Your session is tomorrow, {_sms_when(facts)}. {facts.manage_url}"
+    return _sms("client_reminder", number, text, shorter)
 
 
 def sms_followup(facts: SessionFacts, number: str) -> Outgoing:
@@ -649,7 +656,7 @@ def sms_followup(facts: SessionFacts, number: str) -> Outgoing:
         f"{_short(facts.practice_name)}: how were you one or two days after your session? "
         f"One tap tells us: {facts.manage_url}"
     )
-    return _sms("client_followup", number, text)
+    return _sms("client_followup", number, text, f"How were you? {facts.manage_url}")
 
 
 def sms_questions_nudge(facts: SessionFacts, number: str, questions_url: str) -> Outgoing:
@@ -658,7 +665,7 @@ def sms_questions_nudge(facts: SessionFacts, number: str, questions_url: str) ->
         f"{_short(facts.practice_name)}: your questions before your session are still "
         f"waiting, at your own pace. No pressure: {questions_url}"
     )
-    return _sms("client_intake_nudge", number, text)
+    return _sms("client_intake_nudge", number, text, f"Your questions: {questions_url}")
 
 
 def phone_task(kind: str, number: str, script: list[str]) -> Outgoing:

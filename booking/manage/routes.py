@@ -249,10 +249,10 @@ def book_again_confirm(token: str) -> ResponseReturnValue:
             now_utc(),
             client_id=booking.client_id,
         )
-    except BadSignature:
+    except BadSignature:  # the page again, with a fresh key and its button
         page["booking_key"] = _again_keys().dumps(bookings.new_manage_token())
-        problem = bookings.BookingError("Please check the time and press the button again.")
-        return render_template("manage/again_confirm.html", problem=problem, **page), 400
+        notice = "Please check the time and press the button again."
+        return render_template("manage/again_confirm.html", notice=notice, **page), 400
     except bookings.BookingError as problem:
         status = 409 if isinstance(problem, bookings.TimeNotOffered) else 422
         return render_template("manage/again_confirm.html", problem=problem, **page), status

@@ -4,7 +4,8 @@ It answers the documented request and response shapes of
 `POST /2010-04-01/Accounts/{AccountSid}/Messages.json` (form-encoded `To`, `From`, `Body`;
 HTTP Basic auth with the account SID and auth token): 201 with the message resource as JSON,
 or Twilio's error shape (`code`, `message`, `more_info`, `status`) for a refused number
-(21211, 400) or a passing outage (500).
+(21211, 400), a landline (21614, 400), wrong credentials (20003, 401) or a passing outage
+(500).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class FakeTwilio:
 
     texts: list[dict[str, str]] = field(default_factory=list)
     invalid_numbers: set[str] = field(default_factory=set)
+    not_mobile: set[str] = field(default_factory=set)  # landlines: 21614
     outages: int = 0  # answer this many requests with 500 first
     url: str = ""
 
@@ -76,6 +78,8 @@ def _handler(state: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 return self._error(
                     400, 21211, f"The 'To' number {form.get('To')} is not a valid phone number."
                 )
+            if form.get("To") in state.not_mobile:
+                return self._error(400, 21614, f"'To' number {form.get('To')} is not a mobile")
             state.texts.append(form)
             sid = "SM" + secrets.token_hex(16)
             self._reply(
@@ -103,5 +107,6 @@ def start() -> tuple[FakeTwilio, ThreadingHTTPServer]:
     state = FakeTwilio()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A short poll, so shutting it down after each test takes no noticeable time.
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return state, server

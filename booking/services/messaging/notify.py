@@ -306,11 +306,10 @@ def reroute_reminders(client_id: int, now: datetime) -> None:
             OutboxMessage.kind.in_(("client_reminder", "client_followup")),
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.dropped_at.is_(None),
-            OutboxMessage.failed_at.is_(None),
         )
     )
     for row in pending:
-        if (row.channel, row.recipient.lower()) not in wanted:
+        if (outbox.queued_channel(row), row.recipient.lower()) not in wanted:
             row.dropped_at = now
     db.session.flush()
     for booking in bookings:

@@ -95,10 +95,34 @@ def queue(
             with db.session.begin_nested():
                 db.session.add(row)
                 db.session.flush()
-        except IntegrityError:  # the same message is already queued
+        except IntegrityError:  # the same message is already queued: keep it, or wake it
+            if _revive(row):
+                added += 1
             continue
         added += 1
     return added
+
+
+def _revive(fresh: OutboxMessage) -> bool:
+    """The same message was queued before and dropped unsent (say reminders were turned off,
+    then on again): it is wanted again, as `fresh` says. One already sent stays sent."""
+    old = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key == fresh.dedupe_key)
+    ).one_or_none()
+    if old is None or old.sent_at is not None or old.dropped_at is None:
+        return False
+    for name in ("subject", "text_body", "html_body", "calendar", "calendar_method", "channel"):
+        setattr(old, name, getattr(fresh, name))
+    old.due_at = old.next_attempt_at = fresh.due_at
+    old.dropped_at = old.failed_at = old.claimed_until = old.claim_token = old.last_error = None
+    old.attempts = 0
+    return True
+
+
+def queued_channel(row: OutboxMessage) -> Channel:
+    """The channel a message was queued for (a text may since have become a call)."""
+    suffix = row.dedupe_key.rpartition(":")[2]
+    return Channel(suffix) if suffix in (Channel.SMS, Channel.PHONE) else Channel.EMAIL
 
 
 # --- The worker -------------------------------------------------------------------------------
@@ -150,6 +174,7 @@ def _claim(now: datetime, limit: int) -> list[tuple[int, str]]:
 FOLLOWUP_TIMELY_FOR = timedelta(days=7)
 # What a client who asked for no reminders never gets (confirmations and changes still go).
 REMINDER_KINDS = frozenset({"client_reminder", "client_followup", "client_intake_nudge"})
+CALLED_KINDS = frozenset({"client_reminder", "client_followup"})  # what the desk can phone
 CHECKIN_ALERT = "therapist_checkin_"  # + the answer: what a check-in answer told the therapist
 
 
@@ -178,9 +203,11 @@ def _still_wanted(row: OutboxMessage, now: datetime) -> bool:
         return now < booking.start_utc  # a reminder after the start helps no one
     if row.kind == "client_intake_nudge":
         return now < booking.start_utc and not _questions_sent(booking.client_id)
-    if row.kind == "client_followup":
-        return booking.status != BookingStatus.NO_SHOW and now < (
-            booking.end_utc + FOLLOWUP_TIMELY_FOR
+    if row.kind == "client_followup":  # once answered (by any way), not asked again
+        return (
+            booking.status != BookingStatus.NO_SHOW
+            and booking.followup_answer is None
+            and now < booking.end_utc + FOLLOWUP_TIMELY_FOR
         )
     return True
 
@@ -320,11 +347,16 @@ def _send_one(
             report.waiting += 1
             return
         if row.channel == Channel.SMS and not (post.texts or sms.configured()):
-            # No provider: the desk phones instead, and sees why on its list.
-            row.channel = Channel.PHONE
+            # No provider: the desk phones instead, and sees why on its list; a questionnaire
+            # nudge is no call (the desk offers the questions when it rings anyway).
             row.last_error = sms.NOT_SET_UP
             row.claimed_until = None
-            report.to_phone += 1
+            if row.kind in CALLED_KINDS:
+                row.channel = Channel.PHONE
+                report.to_phone += 1
+            else:
+                row.dropped_at = now()
+                report.dropped += 1
             return
         channel = row.channel
         recipient, body = row.recipient, row.text_body
@@ -347,7 +379,10 @@ def _send_one(
         else:
             post.send_text(recipient, body)
     except sms.SmsFailed as error:
-        _failed(message_id, token, error.reason, error.permanent, attempts, now, report)
+        if error.phone_instead:
+            _to_phone(message_id, token, sms.NO_TEXTS_HERE, report)
+        else:
+            _failed(message_id, token, error.reason, error.permanent, attempts, now, report)
         return
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
         permanent, reason = _error_words(error)
@@ -363,6 +398,22 @@ def _send_one(
             row.last_error = None
     report.sent += 1
     report.ids.append(message_id)
+
+
+def _to_phone(message_id: int, token: str, reason: str, report: RunReport) -> None:
+    """A text that cannot reach the person becomes a call for the desk, saying why."""
+    with write_transaction():
+        row = _mine(message_id, token)
+        if row is None:
+            return
+        row.last_error = reason
+        row.claimed_until = None
+        if row.kind in CALLED_KINDS:
+            row.channel = Channel.PHONE
+            report.to_phone += 1
+        else:  # a questionnaire nudge is no call
+            row.dropped_at = row.next_attempt_at
+            report.dropped += 1
 
 
 def _failed(

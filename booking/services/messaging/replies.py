@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from booking.clock import practice_zone
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS, LASTED_ANSWERS, WORSE
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
@@ -149,9 +150,6 @@ def record(
     return reply
 
 
-CHECKIN_OPENS = timedelta(hours=36)  # the check-in is asked from the day before
-
-
 @dataclass
 class Asking:
     """The question a client's manage page asks now, as one-tap answer links: a text holds
@@ -164,11 +162,15 @@ class Asking:
 
 
 def asking_now(booking: Booking, now: datetime) -> Asking | None:
-    """The check-in from the day before a session until it starts; the follow-up from its
-    end for two weeks; otherwise nothing."""
+    """The check-in from the start of the day before a session (practice time, so before
+    the texted reminder arrives) until it starts; the follow-up from its end for two weeks;
+    otherwise nothing."""
+    zone = practice_zone()
+    day_before = booking.start_utc.astimezone(zone).date() - timedelta(days=1)
+    opens = datetime.combine(day_before, time(0), tzinfo=zone).astimezone(UTC)
     # A session held for review asks nothing yet: the therapist will call or write first.
     confirmed = booking.status == BookingStatus.CONFIRMED
-    if confirmed and booking.start_utc - CHECKIN_OPENS <= now < booking.start_utc:
+    if confirmed and opens <= now < booking.start_utc:
         kind, answered = "checkin", booking.checkin_answer
     elif (
         booking.status in (BookingStatus.CONFIRMED, BookingStatus.ATTENDED)

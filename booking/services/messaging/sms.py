@@ -22,13 +22,21 @@ TIMEOUT_SECONDS = 20
 NOT_SET_UP = "Texts are not set up here (no SMS provider), so please phone instead."
 
 
-class SmsFailed(Exception):
-    """The provider did not take the text; `permanent` when trying again cannot help."""
+# Twilio's codes that mean this number will never take this text.
+NUMBER_REFUSED = frozenset({21211, 21408, 21610, 21612, 21614})
+NOT_A_MOBILE = 21614  # a landline, say: a call reaches them instead
+NO_TEXTS_HERE = "This number cannot take texts (perhaps a landline), so please phone instead."
 
-    def __init__(self, reason: str, *, permanent: bool) -> None:
+
+class SmsFailed(Exception):
+    """The provider did not take the text; `permanent` when trying again cannot help, and
+    `phone_instead` when a call would reach the person."""
+
+    def __init__(self, reason: str, *, permanent: bool, phone_instead: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
+        self.phone_instead = phone_instead
 
 
 def configured() -> bool:
@@ -53,11 +61,14 @@ class Sender:
         try:
             message = self.client.messages.create(to=number, from_=self.sender, body=body)
         except TwilioRestException as error:
-            # 4xx: this number or text will never be accepted (invalid number, opted out),
-            # except 429, too many requests; 5xx: the provider's trouble, so try again.
-            permanent = 400 <= error.status < 500 and error.status != 429
+            # A refused number (invalid, opted out, not a mobile) never gets better; a 400
+            # about the text neither. Credentials or the account (401, 403), too many
+            # requests (429) and the provider's trouble (5xx) may: try again, with back-off.
+            refused = error.code in NUMBER_REFUSED
             raise SmsFailed(
-                f"the SMS provider said {error.status} (code {error.code})", permanent=permanent
+                f"the SMS provider said {error.status} (code {error.code})",
+                permanent=refused or error.status == 400,
+                phone_instead=error.code == NOT_A_MOBILE,
             ) from None
         except (TwilioException, requests.RequestException) as error:
             raise SmsFailed(
