@@ -334,3 +334,20 @@ def test_a_landline_gets_a_call_and_bad_credentials_are_tried_again(app, practic
     _send_at(app, row.next_attempt_at)
     [row] = _rows(app, "client_reminder")
     assert row.channel == Channel.PHONE and row.last_error == sms.NO_TEXTS_HERE
+
+
+def test_a_public_form_cannot_add_someone_to_a_known_clients_messages(app, practice):
+    book_as_client(app)  # Ann Smith, ann@example.com
+    book_as_client(
+        app,
+        start=MONDAY + timedelta(days=7),
+        slug="gentle-massage",
+        carer_name="Mallory",
+        carer_email="mallory@example.com",
+        carer_copies=True,
+        send_to_carer=True,
+    )
+    with app.app_context():
+        ann = db.session.scalars(select(Client)).one()
+        assert (ann.carer_email, ann.carer_copies, ann.send_to_carer) == (None, False, False)
+    assert all(row.recipient == "ann@example.com" for row in _rows(app, "client_confirmation"))

@@ -54,25 +54,25 @@ def find_client(details: ClientDetails, lock: bool = True) -> Client | None:
     return db.session.scalars(query).first()
 
 
-def client_for(details: ClientDetails) -> Client:
-    """The returning client (blank details filled in, nothing overwritten) or a new one."""
+def client_for(details: ClientDetails, *, trusted: bool = False) -> Client:
+    """The returning client (blank details filled in, nothing overwritten) or a new one.
+
+    Who gets a returning client's messages (a carer's details, "to the carer", copies) is
+    set only for a new client or by staff (`trusted`): an unsigned form that matched an email
+    or phone must not add someone to receive that client's messages and links.
+    """
     client = find_client(details)
+    returning = client is not None
     if client is None:
         by_email = details.email or (details.carer_email and not details.carer_phone)
         client = Client(name=details.name, contact_channel="email" if by_email else "phone")
         db.session.add(client)
-    for name in (
-        "email",
-        "phone",
-        "preferred_name",
-        "carer_name",
-        "carer_relationship",
-        "carer_email",
-        "carer_phone",
-    ):
+    own = ("email", "phone", "preferred_name")
+    carers = ("carer_name", "carer_relationship", "carer_email", "carer_phone")
+    for name in own if returning and not trusted else own + carers:
         if getattr(client, name) is None and getattr(details, name):
             setattr(client, name, getattr(details, name))
-    if details.booked_by_carer:
+    if details.booked_by_carer and (trusted or not returning):
         client.send_to_carer = details.send_to_carer
         client.carer_copies = details.carer_copies
     return client

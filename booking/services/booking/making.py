@@ -272,7 +272,7 @@ def _book(
                     client = chosen_client(client_id)
                 else:
                     assert details is not None
-                    client = client_for(details)
+                    client = client_for(details, trusted=staff is not None)
                 new_client = client.id is None
                 sessions = sessions_of(client)
                 check_client_rules(service, sessions, start)
