@@ -176,3 +176,16 @@ def outbox_run_command(once: bool, interval: float) -> None:
         outbox.run_forever(now_utc, interval)
     except KeyboardInterrupt:
         click.echo("Stopped.")
+
+
+@outbox_group.command("backfill")
+@with_appcontext
+def outbox_backfill_command() -> None:
+    """After upgrading: queue the reminders (calls and texts too) that older bookings lack."""
+    from booking.services.messaging.backfill import queue_missing_reminders
+
+    report = queue_missing_reminders(now_utc())
+    click.echo(
+        f"Reminder ways read for {report.clients} clients; "
+        f"reminders checked for {report.bookings} bookings."
+    )

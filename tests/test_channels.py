@@ -18,6 +18,7 @@ from booking.models import Booking, Client, OutboxMessage
 from booking.services.messaging import notify, outbox, sms
 from tests.support import sms as fake_twilio
 from tests.support.booking import MONDAY, book_as_client, booking_for
+from tests.support.factories import make_booking, make_client
 from tests.support.intake import GOOD_PAGES, fill_in, intake_link, send
 from tests.support.messages import make_facts
 from tests.support.pages import text_of
@@ -351,3 +352,34 @@ def test_a_public_form_cannot_add_someone_to_a_known_clients_messages(app, pract
         ann = db.session.scalars(select(Client)).one()
         assert (ann.carer_email, ann.carer_copies, ann.send_to_carer) == (None, False, False)
     assert all(row.recipient == "ann@example.com" for row in _rows(app, "client_confirmation"))
+
+
+def test_after_an_upgrade_backfill_queues_what_older_bookings_lack(app, practice, runner, freeze):
+    with app.app_context():
+        caller = make_client(name="Old Phone", email=None, phone=MOBILE)
+        make_booking(client=caller, start_utc=MONDAY)  # made before calls were outbox rows
+        db.session.commit()
+    for _ in range(2):  # running it again changes nothing
+        result = runner.invoke(args=["outbox", "backfill"])
+        assert result.exit_code == 0, result.output
+    calls = _rows(app, "client_reminder", "client_followup")
+    assert sorted((row.kind, row.channel) for row in calls) == [
+        ("client_followup", "phone"),
+        ("client_reminder", "phone"),
+    ]
+    freeze(REMINDER_DUE)
+    words = text_of(signed_in_client(app, StaffRole.RECEPTION).get("/dashboard/phone-calls"))
+    assert "Old Phone" in words
+
+
+def test_backfill_reads_the_ways_a_client_chose_before_they_were_kept(
+    app, practice, client, runner
+):
+    token = book_as_client(app, phone=MOBILE)
+    link = intake_link(client, token)
+    fill_in(client, link, consent={**GOOD_PAGES["consent"], "reminders": ["sms"]})
+    send(client, link)
+    _choose(app, token, None)  # as stored before this version
+    assert runner.invoke(args=["outbox", "backfill"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalars(select(Client)).one().reminder_channels == "sms"
