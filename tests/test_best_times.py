@@ -190,3 +190,17 @@ def test_times_pages_for_a_known_client_leave_out_what_pacing_refuses(app, pract
     assert "This day is too close to another of your sessions" in words
     for start in _local_starts(_times_on(page)):
         assert start.date() >= date(2026, 11, 30)  # a week after the first session
+
+
+def test_a_stale_book_again_form_shows_its_button_again(app, practice, client):
+    token = book_as_client(app)
+    page = client.get(f"/manage/{token}/again?from=2026-11-30")  # a week on, for pacing
+    [first, *_] = _times_on(page)
+    confirm = client.get(first.replace("&amp;", "&"))
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', confirm.get_data(as_text=True)))
+    stale = client.post(first.split("?")[0], data=fields | {"booking_key": "tampered"})
+    assert stale.status_code == 400
+    assert "Please check the time and press the button again." in text_of(stale)
+    assert ">Book this time</button>" in stale.get_data(as_text=True)
+    with app.app_context():
+        assert len(db.session.scalars(select(Booking)).all()) == 1  # nothing booked

@@ -45,6 +45,14 @@ def _send_at(app, moment: datetime) -> outbox.RunReport:
         return outbox.run_once(lambda: moment)
 
 
+def _reroute(app, token: str) -> None:
+    """The client's reminders re-routed as their choice now says, the day before the
+    reminder is due (as sending the questionnaire does)."""
+    with app.app_context():
+        notify.reroute_reminders(booking_for(app, token).client_id, REMINDER_DUE - timedelta(1))
+        db.session.commit()
+
+
 def _choose(app, token: str, channels: str, **fields) -> None:
     with app.app_context():
         client = db.session.get(Booking, booking_for(app, token).id).client
@@ -130,9 +138,7 @@ def test_a_client_who_chose_texts_gets_a_text_not_an_email(app, practice, client
 def test_email_and_text_both_go_when_both_are_chosen(app, practice, inbox, texts):
     token = book_as_client(app, phone=MOBILE)
     _choose(app, token, "email,sms")
-    with app.app_context():
-        notify.reroute_reminders(booking_for(app, token).client_id, REMINDER_DUE - timedelta(1))
-        db.session.commit()
+    _reroute(app, token)
     _send_at(app, REMINDER_DUE)
     assert len(texts.bodies_to(MOBILE)) == 1
     assert any(m["Subject"].startswith("Tomorrow") for m in inbox.messages)
@@ -141,9 +147,7 @@ def test_email_and_text_both_go_when_both_are_chosen(app, practice, inbox, texts
 def test_a_refused_number_fails_for_good_and_an_outage_is_tried_again(app, practice, texts):
     token = book_as_client(app, phone=MOBILE)
     _choose(app, token, "sms")
-    with app.app_context():
-        notify.reroute_reminders(booking_for(app, token).client_id, REMINDER_DUE - timedelta(1))
-        db.session.commit()
+    _reroute(app, token)
 
     texts.outages = 1
     report = _send_at(app, REMINDER_DUE)
@@ -189,9 +193,7 @@ def test_without_a_provider_a_text_becomes_a_call_with_the_reason(app, practice,
 def test_quiet_hours_hold_a_text_until_they_end(app, practice, texts):
     token = book_as_client(app, phone=MOBILE)
     _choose(app, token, "sms")
-    with app.app_context():
-        notify.reroute_reminders(booking_for(app, token).client_id, REMINDER_DUE - timedelta(1))
-        db.session.commit()
+    _reroute(app, token)
     [row] = _rows(app, "client_reminder")
     _choose(app, token, "sms", quiet_from_local=time(9), quiet_until_local=time(12))
     report = _send_at(app, row.due_at)
@@ -323,9 +325,7 @@ def test_a_name_outside_the_text_alphabet_never_makes_a_long_text(name):
 def test_a_landline_gets_a_call_and_bad_credentials_are_tried_again(app, practice, texts):
     token = book_as_client(app, phone=MOBILE)
     _choose(app, token, "sms")
-    with app.app_context():
-        notify.reroute_reminders(booking_for(app, token).client_id, REMINDER_DUE - timedelta(1))
-        db.session.commit()
+    _reroute(app, token)
     app.config["TWILIO_AUTH_TOKEN"] = "wrong"
     _send_at(app, REMINDER_DUE)
     [row] = _rows(app, "client_reminder")
