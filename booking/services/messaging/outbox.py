@@ -347,16 +347,7 @@ def _send_one(
             report.waiting += 1
             return
         if row.channel == Channel.SMS and not (post.texts or sms.configured()):
-            # No provider: the desk phones instead, and sees why on its list; a questionnaire
-            # nudge is no call (the desk offers the questions when it rings anyway).
-            row.last_error = sms.NOT_SET_UP
-            row.claimed_until = None
-            if row.kind in CALLED_KINDS:
-                row.channel = Channel.PHONE
-                report.to_phone += 1
-            else:
-                row.dropped_at = now()
-                report.dropped += 1
+            _call_instead(row, sms.NOT_SET_UP, now(), report)  # no provider set up
             return
         channel = row.channel
         recipient, body = row.recipient, row.text_body
@@ -380,7 +371,10 @@ def _send_one(
             post.send_text(recipient, body)
     except sms.SmsFailed as error:
         if error.phone_instead:
-            _to_phone(message_id, token, sms.NO_TEXTS_HERE, report)
+            with write_transaction():
+                row = _mine(message_id, token)
+                if row is not None:
+                    _call_instead(row, sms.NO_TEXTS_HERE, now(), report)
         else:
             _failed(message_id, token, error.reason, error.permanent, attempts, now, report)
         return
@@ -400,20 +394,18 @@ def _send_one(
     report.ids.append(message_id)
 
 
-def _to_phone(message_id: int, token: str, reason: str, report: RunReport) -> None:
-    """A text that cannot reach the person becomes a call for the desk, saying why."""
-    with write_transaction():
-        row = _mine(message_id, token)
-        if row is None:
-            return
-        row.last_error = reason
-        row.claimed_until = None
-        if row.kind in CALLED_KINDS:
-            row.channel = Channel.PHONE
-            report.to_phone += 1
-        else:  # a questionnaire nudge is no call
-            row.dropped_at = row.next_attempt_at
-            report.dropped += 1
+def _call_instead(row: OutboxMessage, reason: str, at: datetime, report: RunReport) -> None:
+    """A text that cannot go (no provider, or a number that takes no texts) becomes a call
+    for the desk, which sees why on its list; a questionnaire nudge is no call (the desk
+    offers the questions when it rings anyway), so it is dropped."""
+    row.last_error = reason
+    row.claimed_until = None
+    if row.kind in CALLED_KINDS:
+        row.channel = Channel.PHONE
+        report.to_phone += 1
+    else:
+        row.dropped_at = at
+        report.dropped += 1
 
 
 def _failed(

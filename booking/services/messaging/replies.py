@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -20,6 +20,7 @@ from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS, LASTED_AN
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking
+from booking.services.booking.availability import local_day_bounds
 from booking.transactions import retry_conflicts, write_transaction
 from booking.web import public_url
 
@@ -167,7 +168,7 @@ def asking_now(booking: Booking, now: datetime) -> Asking | None:
     otherwise nothing."""
     zone = practice_zone()
     day_before = booking.start_utc.astimezone(zone).date() - timedelta(days=1)
-    opens = datetime.combine(day_before, time(0), tzinfo=zone).astimezone(UTC)
+    opens, _ = local_day_bounds(day_before, zone)
     # A session held for review asks nothing yet: the therapist will call or write first.
     confirmed = booking.status == BookingStatus.CONFIRMED
     if confirmed and opens <= now < booking.start_utc:
