@@ -5,7 +5,7 @@ from booking.models.availability import Closure, Opening, OpeningHours
 from booking.models.bookings import Booking
 from booking.models.clients import Client
 from booking.models.intake import CallRequest, Consent, Intake, ScreeningQuestion
-from booking.models.notes import SessionNote
+from booking.models.notes import SessionAdjustment, SessionNote
 from booking.models.outbox import OutboxMessage
 from booking.models.practice import Practitioner, Service
 from booking.models.settings import PracticeSetting
@@ -27,6 +27,7 @@ __all__ = [
     "Practitioner",
     "ScreeningQuestion",
     "Service",
+    "SessionAdjustment",
     "SessionNote",
     "StaffSession",
     "StaffUser",
