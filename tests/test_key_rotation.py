@@ -11,7 +11,7 @@ from booking.encryption import EncryptionKeyError, cipher
 from booking.extensions import db
 from booking.models import Booking, SessionNote
 from booking.services.booking.tokens import give_token, stored_token
-from booking.services.clients.session_notes import notes_for
+from booking.services.sessions.records import notes_for
 from tests.support.factories import make_booking
 
 

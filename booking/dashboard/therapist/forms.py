@@ -7,7 +7,7 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from booking.domain.text import tidy_line, tidy_note
-from booking.services.clients.session_notes import NOTE_LIMIT
+from booking.services.sessions.records import NOTE_LIMIT
 
 
 class SessionNoteForm(FlaskForm):

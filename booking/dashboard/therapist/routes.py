@@ -20,7 +20,7 @@ from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
 from booking.domain.statuses import StaffRole
 from booking.models import Practitioner
 from booking.services.booking.availability import active_practitioners
-from booking.services.clients import session_notes
+from booking.services.sessions import records as session_notes
 from booking.services.schedule.upcoming import therapist_day
 from booking.services.staff import audit
 from booking.web import row_id

@@ -18,7 +18,7 @@ from booking.domain.statuses import BookingStatus, IntakeStatus, ReviewState
 from booking.extensions import db
 from booking.models import Booking, CallRequest, Intake
 from booking.services.booking.availability import local_day_bounds
-from booking.services.clients.session_notes import notes_for
+from booking.services.sessions.records import notes_for
 from booking.services.intake.questionnaire import answers_of, latest_intakes
 from booking.services.intake.screening import screening_conditions
 
