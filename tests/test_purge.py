@@ -18,6 +18,7 @@ from booking.models import (
     Consent,
     Intake,
     OutboxMessage,
+    SessionAdjustment,
     SessionNote,
     StaffSession,
 )
@@ -111,6 +112,12 @@ def _clinical_record(
     if treated is not None and status == BookingStatus.ATTENDED:
         db.session.add(
             SessionNote(booking_id=booking.id, note_encrypted=cipher().encrypt({"n": "x"}))
+        )
+        # The change agreed for that session goes with the clinical record.
+        db.session.add(
+            SessionAdjustment(
+                booking_id=booking.id, direction="same", hands_on_minutes=30, pressure=2
+            )
         )
         db.session.flush()
         db.session.scalars(select(SessionNote)).all()[-1].created_at = treated
@@ -225,6 +232,7 @@ EXPECTED = {
     "intakes": 3,
     "consents": 3,
     "session_notes": 1,
+    "session_adjustments": 1,
     "messages": 3,
     "staff_sessions": 2,
     "call_requests": 1,
@@ -246,7 +254,8 @@ def test_purge_removes_only_what_is_past_its_keeping_time(app, records):
         assert set(db.session.scalars(select(StaffSession.token_hash))) == {"c" * 64}
         assert set(db.session.scalars(select(CallRequest.name))) == {"Recent Call", "Waiting Call"}
         events = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
-    assert _count(app, SessionNote) == 3  # the kept clients' notes
+    assert _count(app, SessionNote) == 3  # the kept clients' records
+    assert _count(app, SessionAdjustment) == 3
     # The audit trail keeps its old event and gains one, with counts only.
     assert [event.action for event in events] == [
         AuditAction.VIEWED_INTAKE,
@@ -254,13 +263,14 @@ def test_purge_removes_only_what_is_past_its_keeping_time(app, records):
     ]
     assert events[1].actor == "system" and events[1].client_id is None
     assert events[1].detail == (
-        "clients: 3, intakes: 3, consents: 3, session notes: 1, messages: 3, "
+        "clients: 3, intakes: 3, consents: 3, session notes: 1, session adjustments: 1, "
+        "messages: 3, "
         "staff sessions: 2, call requests: 1"
     )
     # A second run finds nothing more.
     with app.app_context():
         again = purge_expired(DEFAULT_NOW)
-    assert [count for _, count in again.lines()] == [0] * 7
+    assert [count for _, count in again.lines()] == [0] * 8
 
 
 def test_the_boundary_client_goes_the_next_day(app, records):

@@ -123,7 +123,7 @@ def test_audit_trail_client_filter_with_unicode_digits_is_not_a_500(app, practic
 # --- Audit gaps -------------------------------------------------------------------------------
 
 
-def test_opening_a_session_note_is_audited_as_a_view(app, practice, booked, freeze):
+def test_opening_a_session_record_is_audited_as_a_view(app, practice, booked, freeze):
     from booking.models import AuditEvent
 
     freeze(MONDAY_FIRST_SLOT + timedelta(hours=2))
@@ -133,7 +133,10 @@ def test_opening_a_session_note_is_audited_as_a_view(app, practice, booked, free
         f"/dashboard/today/sessions/{booked}/note",
         data={
             "csrf_token": csrf_token(page),
-            "note": "Migraine after; lighter pressure",
+            "hands_on_minutes": "25",
+            "pressure": "2",
+            "helped": "Migraine after; lighter pressure",
+            "avoid_next": "Migraine: no neck work",
             "seen": "",
         },
     )

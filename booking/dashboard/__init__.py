@@ -31,6 +31,7 @@ from booking.dashboard.hours import routes as hours_routes  # noqa: E402,F401
 from booking.dashboard.reviews import routes as reviews_routes  # noqa: E402,F401
 from booking.dashboard.therapist import feed_routes as therapist_feed_routes  # noqa: E402,F401
 from booking.dashboard.therapist import routes as therapist_routes  # noqa: E402,F401
+from booking.dashboard.timeline import routes as timeline_routes  # noqa: E402,F401
 from booking.dashboard.todo import routes as todo_routes  # noqa: E402,F401
 from booking.dashboard.words import words  # noqa: E402
 

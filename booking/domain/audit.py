@@ -16,7 +16,8 @@ class AuditAction(StrEnum):
     VIEWED_CLIENT = "viewed_client"  # the client page (bookings, practical needs)
     VIEWED_PRACTICAL = "viewed_practical"
     VIEWED_SESSION_PLANS = "viewed_session_plans"  # the therapist's day: plans and flags
-    VIEWED_SESSION_NOTE = "viewed_session_note"
+    VIEWED_SESSION_NOTE = "viewed_session_note"  # a session record
+    VIEWED_TIMELINE = "viewed_timeline"  # a client's sessions, records and responses
     EXPORTED_BOOKINGS = "exported_bookings"
     # Bookings changed by staff
     BOOKED = "booked"
@@ -28,7 +29,8 @@ class AuditAction(StrEnum):
     MARKED_NO_SHOW = "marked_no_show"
     RELEASED_REVIEW = "released_review"
     CONTACTED_REVIEW = "contacted_review"
-    WROTE_SESSION_NOTE = "wrote_session_note"
+    WROTE_SESSION_NOTE = "wrote_session_note"  # a session record
+    AGREED_NEXT_SESSION = "agreed_next_session"  # the change kept for a coming session
     REMINDED_BY_PHONE = "reminded_by_phone"
     DID_TODO = "did_todo"  # an item of the desk's to-do list marked done
     # The diary
@@ -54,7 +56,8 @@ AUDIT_WORDS: dict[AuditAction, str] = {
     AuditAction.VIEWED_CLIENT: "opened the client page",
     AuditAction.VIEWED_PRACTICAL: "opened the practical needs",
     AuditAction.VIEWED_SESSION_PLANS: "opened session plans and flags",
-    AuditAction.VIEWED_SESSION_NOTE: "opened a note written after a session",
+    AuditAction.VIEWED_SESSION_NOTE: "opened the record of a session",
+    AuditAction.VIEWED_TIMELINE: "opened a client's sessions over time",
     AuditAction.EXPORTED_BOOKINGS: "exported bookings",
     AuditAction.BOOKED: "booked a session",
     AuditAction.BOOKED_OUTSIDE_HOURS: "booked a session outside opening hours",
@@ -65,7 +68,8 @@ AUDIT_WORDS: dict[AuditAction, str] = {
     AuditAction.MARKED_NO_SHOW: "marked a session as a no-show",
     AuditAction.RELEASED_REVIEW: "released held sessions after review",
     AuditAction.CONTACTED_REVIEW: "noted a call about the review",
-    AuditAction.WROTE_SESSION_NOTE: "wrote a note after a session",
+    AuditAction.WROTE_SESSION_NOTE: "wrote the record of a session",
+    AuditAction.AGREED_NEXT_SESSION: "agreed a change for a coming session",
     AuditAction.REMINDED_BY_PHONE: "gave a reminder by phone",
     AuditAction.DID_TODO: "marked a to-do item done",
     AuditAction.CHANGED_HOURS: "changed weekly opening hours",

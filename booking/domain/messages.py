@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ class Change(StrEnum):
     BOOKED = "booked"
     MOVED = "moved"
     SHORTENED = "shortened"
+    LENGTHENED = "lengthened"  # only ever when the client said yes to an offer of more
     CANCELLED = "cancelled"
     HELD = "held"  # now waiting for the therapist to confirm
     CONFIRMED = "confirmed"  # the therapist has confirmed a held booking
@@ -65,6 +66,17 @@ class SessionFacts:
     cancelled: bool = False
     # The client said the last session was followed by a crash: suggest (never force) gentler.
     crash_last_time: bool = False
+    offer: MoreOffer | None = None  # a little more massage, if the client would like it
+
+
+@dataclass(frozen=True)
+class MoreOffer:
+    """An offer of a little more hands-on time next session, agreed by the therapist after
+    sessions with no worsening. Only the client's yes changes anything."""
+
+    minutes: int  # hands-on minutes offered
+    last_minutes: int  # hands-on minutes given last time
+    links: dict[str, str] = field(default_factory=dict)  # OFFER_ANSWERS key -> one-tap link
 
 
 @dataclass(frozen=True)
@@ -207,6 +219,7 @@ def _client_lead(facts: SessionFacts, change: Change) -> _Section:
         Change.BOOKED: "Your session is booked.",
         Change.MOVED: "Your session has moved to a new time.",
         Change.SHORTENED: "Your session is now shorter.",
+        Change.LENGTHENED: "Your session is now a little longer, as you asked.",
         Change.HELD: f"Your session is waiting for {who} to confirm it.",
         Change.CONFIRMED: f"{who} has confirmed your session.",
     }[change]
@@ -220,6 +233,7 @@ def _client_subject(facts: SessionFacts, change: Change) -> str:
         Change.BOOKED: "Booked",
         Change.MOVED: "New time",
         Change.SHORTENED: "Shorter session",
+        Change.LENGTHENED: "A little longer session",
         Change.HELD: f"Waiting for {_one_line(facts.practitioner_name)} to confirm",
         Change.CONFIRMED: "Confirmed",
         Change.CANCELLED: "Cancelled",
@@ -274,6 +288,7 @@ def _therapist_message(
         Change.BOOKED: f"New booking for {name}.",
         Change.MOVED: f"{name}'s session has moved to a new time.",
         Change.SHORTENED: f"{name}'s session is now shorter.",
+        Change.LENGTHENED: f"{name} said yes to a little more: the session is now longer.",
         Change.HELD: f"{name}'s session is waiting for you to confirm it.",
         Change.CONFIRMED: f"{name}'s session is confirmed.",
         Change.CANCELLED: f"{name}'s session is cancelled.",
@@ -290,6 +305,7 @@ def _therapist_message(
         Change.BOOKED: "New booking to confirm" if facts.held else "New booking",
         Change.MOVED: "Moved",
         Change.SHORTENED: "Shortened",
+        Change.LENGTHENED: "Longer",
         Change.HELD: "To confirm",
         Change.CONFIRMED: "Confirmed",
         Change.CANCELLED: "Cancelled",
@@ -396,6 +412,7 @@ FOLLOWUP_ANSWERS = {
     "tired": "More tired than usual",
     "crash": "A crash",
 }
+OFFER_ANSWERS = {"yes": "Yes, please", "keep": "Keep it as it is"}
 WORSE = frozenset({"tired", "crash"})  # follow-up answers we then ask how long it lasted
 LASTED_ANSWERS = {
     "hours": "A few hours",
@@ -439,6 +456,18 @@ def reminder_message(
                 "It is your choice; nothing changes unless you ask.",
             )
         )
+    if facts.offer:
+        sections.append(
+            (
+                _offer_question(facts.offer),
+                "It is your choice. Keeping it as it is is just as welcome.",
+                *tuple(
+                    _Link("", words, facts.offer.links[answer])
+                    for answer, words in OFFER_ANSWERS.items()
+                    if answer in facts.offer.links
+                ),
+            )
+        )
     sections.append(
         (
             "How are you feeling about tomorrow? One tap tells us:",
@@ -451,6 +480,14 @@ def reminder_message(
     )
     sections.append(_bad_day(facts))
     return _plain("client_reminder", facts.client_email, subject, sections)
+
+
+def _offer_question(offer: MoreOffer) -> str:
+    more = offer.minutes - offer.last_minutes
+    return (
+        f"Would you like a little more massage tomorrow? About {offer.minutes} minutes "
+        f"hands-on, {more} more than last time."
+    )
 
 
 def _held_lines(facts: SessionFacts) -> tuple[str, ...]:
@@ -544,6 +581,8 @@ def reminder_call_script(facts: SessionFacts, now: datetime) -> list[str]:
         lines += list(_first_visit(facts))
     if facts.crash_last_time:
         lines += list(_CRASH_LAST_TIME)
+    if facts.offer:
+        lines += [_offer_question(facts.offer), "Or would you rather keep it as it is?"]
     lines += [
         "How are you feeling about tomorrow? As planned, shorter and gentler, "
         "a phone call instead, or postpone it?",
@@ -642,9 +681,10 @@ def sms_reminder(facts: SessionFacts, number: str) -> Outgoing:
         )
         shorter = f"Your therapist will call or write before tomorrow. {facts.manage_url}"
     else:
+        question = "Would you like a little more massage? " if facts.offer else ""
         text = (
             f"{practice}: a reminder of your session tomorrow, {_sms_when(facts)} with {who}. "
-            f"How are you feeling? Tell us, or change it free: {facts.manage_url}"
+            f"{question}How are you feeling? Tell us, or change it free: {facts.manage_url}"
         )
         shorter = f"Your session is tomorrow, {_sms_when(facts)}. {facts.manage_url}"
     return _sms("client_reminder", number, text, shorter)

@@ -15,6 +15,7 @@ from booking.replies import bp
 from booking.services.booking import checkin as checkin_actions
 from booking.services.booking import tokens
 from booking.services.messaging import replies
+from booking.services.sessions import loop
 
 
 class AnswerForm(FlaskForm):
@@ -38,6 +39,8 @@ def _answer(kind: str, token: str) -> ResponseReturnValue:
             if kind == "checkin":  # the check-in acts: postpone, shorten, a call instead
                 answered = checkin_actions.answer(token, now)
                 page |= _after_checkin(answered, now)
+            elif kind == "offer":  # a yes to a longer session changes the booking
+                replies.record(kind, token, now, then=loop.act_on_offer)
             else:
                 replies.record(kind, token, now)
         except replies.ReplyProblem as problem:
@@ -79,3 +82,10 @@ def lasted(token: str) -> ResponseReturnValue:
 def followup(token: str) -> ResponseReturnValue:
     """How were you one or two days later?"""
     return _answer("followup", token)
+
+
+@bp.route("/offer/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired one shows the page again
+def offer(token: str) -> ResponseReturnValue:
+    """An offer of a little more massage next session: yes, please, or keep it as it is."""
+    return _answer("offer", token)

@@ -1,32 +1,72 @@
-"""Forms for the therapist's day: the note after a session."""
+"""Forms for the therapist's day: the record after a session, and the change for the next."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, IntegerField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange
 
+from booking.domain.intake import BODY_AREAS, PRESSURES
+from booking.domain.session_record import ARRIVED, MOST_MINUTES, POSITIONS
 from booking.domain.text import tidy_line, tidy_note
 from booking.services.sessions.records import NOTE_LIMIT
+from booking.views.questionnaire import Choices, SeveralChoices
+
+MINUTES_HINT = "Whole minutes, such as 25."
 
 
-class SessionNoteForm(FlaskForm):
-    """A short note after the session, written or changed."""
-
-    note = TextAreaField(
-        "How the session went",
-        description=(
-            f"A few lines for next time: what helped, what to avoid, how they were after. "
-            f"Up to {NOTE_LIMIT:,} characters. Only the therapist and admin can read it."
-        ),
-        filters=[tidy_note],
+def _minutes(label: str, description: str) -> IntegerField:
+    return IntegerField(
+        label,
+        description=description,
+        invalid_value_message=f"Please give the hands-on minutes as a number. {MINUTES_HINT}",
         validators=[
-            DataRequired("Please write the note."),
-            Length(
-                max=NOTE_LIMIT,
-                message=f"Please keep the note to {NOTE_LIMIT:,} characters or fewer.",
+            InputRequired(f"Please give the hands-on minutes as a number. {MINUTES_HINT}"),
+            NumberRange(
+                min=0, max=MOST_MINUTES, message=f"Please give a number from 0 to {MOST_MINUTES}."
             ),
         ],
     )
-    # The version of the note the form was opened with: a newer one is never overwritten.
+
+
+def _pressure() -> Choices:
+    return Choices(
+        "Pressure", PRESSURES, validators=[InputRequired("Please choose the pressure, 1 to 5.")]
+    )
+
+
+def _free_text(label: str, description: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        description=" ".join(filter(None, [description, "Only the therapist and admin read it."])),
+        filters=[tidy_note],
+        validators=[
+            Length(
+                max=NOTE_LIMIT,
+                message=f"Please keep this to {NOTE_LIMIT:,} characters or fewer.",
+            )
+        ],
+    )
+
+
+class SessionRecordForm(FlaskForm):
+    """What was done in the session, filled in from the plan: check it, change what differed."""
+
+    hands_on_minutes = _minutes("Hands-on minutes", "The massage time actually given.")
+    pressure = _pressure()
+    positions = SeveralChoices("Positions", POSITIONS)
+    areas_worked = SeveralChoices("Areas worked", BODY_AREAS)
+    areas_avoided = SeveralChoices("Areas avoided", BODY_AREAS)
+    arrived = Choices("How they arrived", ARRIVED)
+    helped = _free_text("What helped", "And anything else to remember.")
+    avoid_next = _free_text("What to avoid next time", "")
+    # The version of the record the form was opened with: a newer one is never overwritten.
     seen = HiddenField(filters=[tidy_line])
+
+
+class NextSessionForm(FlaskForm):
+    """The suggestion for a coming session, accepted as it is or edited."""
+
+    hands_on_minutes = _minutes("Hands-on minutes next time", MINUTES_HINT)
+    pressure = _pressure()
+    direction = HiddenField(filters=[tidy_line])

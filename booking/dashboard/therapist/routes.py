@@ -1,5 +1,5 @@
 """The therapist's day: today's and the coming week's sessions, each with the client's session
-plan, flags and how they were after earlier sessions; and the short note after a session.
+plan, flags, the last session and a suggestion for this one; and the record after a session.
 
 Clinical pages: the therapist and admin only. A therapist sees their own diary; the admin
 chooses whose.
@@ -14,20 +14,24 @@ from flask_login import current_user
 from booking.auth.roles import CLINICAL_ROLES, roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
-from booking.dashboard.therapist.forms import SessionNoteForm
+from booking.dashboard.therapist.forms import NextSessionForm, SessionRecordForm
 from booking.domain.audit import AuditAction
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
+from booking.domain.session_record import RECORD_LABELS
 from booking.domain.statuses import StaffRole
-from booking.models import Practitioner
+from booking.extensions import db
+from booking.models import Booking, Practitioner
 from booking.services.booking.availability import active_practitioners
-from booking.services.sessions import records as session_notes
 from booking.services.schedule.upcoming import therapist_day
+from booking.services.sessions import loop
+from booking.services.sessions import records as session_notes
+from booking.services.sessions.access import may_read_sessions
 from booking.services.staff import audit
 from booking.web import row_id
 
 CHANGED_MEANWHILE = (
-    "Someone else saved this note while you were writing. Their version is shown above and "
-    "your text is still in the box: save again to replace theirs."
+    "Someone else saved this record while you were writing. Their version is shown above and "
+    "what you entered is still in the form: save again to replace theirs."
 )
 
 
@@ -71,6 +75,7 @@ def today() -> str:
         day=day,
         checkin_words=CHECKIN_ANSWERS,
         followup_words=FOLLOWUP_ANSWERS,
+        labels=RECORD_LABELS,
     )
     if day is not None:
         # Recorded after rendering: committing expires the loaded rows the page reads.
@@ -78,7 +83,7 @@ def today() -> str:
             session.booking.client_id
             for session in [*day.today_sessions, *day.recent]
             + [session for _, sessions in day.upcoming for session in sessions]
-            if session.plan is not None or session.note
+            if session.plan is not None or session.record or session.last_session
         ]
         audit.record_views(
             audit.actor_for(current_user.id),
@@ -90,8 +95,14 @@ def today() -> str:
     return page
 
 
-def _note_page(
-    page: session_notes.NotePage, form: SessionNoteForm, problem: str | None = None
+def _readable(booking_client_id: int) -> None:
+    """A 404 unless the signed-in therapist treats this client (admin sees all)."""
+    if not may_read_sessions(current_user, booking_client_id):
+        abort(404)
+
+
+def _record_page(
+    page: session_notes.RecordPage, form: SessionRecordForm, problem: str | None = None
 ) -> str:
     now = now_utc()
     return render_template(
@@ -102,17 +113,39 @@ def _note_page(
         problem=problem,
         checkin_words=CHECKIN_ANSWERS,
         followup_words=FOLLOWUP_ANSWERS,
+        labels=RECORD_LABELS,
     )
+
+
+def _form_data(page: session_notes.RecordPage) -> dict[str, object]:
+    """The form's starting values: the saved record, else the draft from the plan."""
+    record, draft = page.record, page.draft
+    if record is not None and record.has_details:
+        start: object = record
+    else:
+        start = draft
+    return {
+        "hands_on_minutes": start.hands_on_minutes,
+        "pressure": str(start.pressure) if start.pressure else "",
+        "positions": start.positions,
+        "areas_worked": start.areas_worked,
+        "areas_avoided": start.areas_avoided,
+        "arrived": start.arrived or "",
+        "helped": record.helped if record else "",
+        "avoid_next": record.avoid_next if record else "",
+        "seen": page.version,
+    }
 
 
 @bp.get("/today/sessions/<id:session_id>/note")
 @roles_required(*CLINICAL_ROLES)
 def session_note(session_id: int) -> str:
-    """The note after a session: written, or to write."""
-    page = session_notes.note_page(session_id)
+    """The record after a session: written, or to write (filled in from the plan)."""
+    page = session_notes.record_page(session_id, now_utc())
     if page is None:
         abort(404)
-    if page.note:
+    _readable(page.booking.client_id)
+    if page.record is not None:
         audit.record_view(
             audit.actor_for(current_user.id),
             AuditAction.VIEWED_SESSION_NOTE,
@@ -120,35 +153,87 @@ def session_note(session_id: int) -> str:
             client_id=page.booking.client_id,
             booking_id=page.booking.id,
         )
-    form = SessionNoteForm(formdata=None, data={"note": page.note or "", "seen": page.version})
-    return _note_page(page, form)
+    form = SessionRecordForm(formdata=None, data=_form_data(page))
+    return _record_page(page, form)
 
 
 @bp.post("/today/sessions/<id:session_id>/note")
 @roles_required(*CLINICAL_ROLES)
 def session_note_save(session_id: int) -> ResponseReturnValue:
-    """Save the note after a session (one per session; saving again changes it)."""
-    page = session_notes.note_page(session_id)
+    """Save the record after a session (one per session; saving again changes it)."""
+    page = session_notes.record_page(session_id, now_utc())
     if page is None:
         abort(404)
-    form = SessionNoteForm()
+    _readable(page.booking.client_id)
+    form = SessionRecordForm()
     if not form.validate():
-        return _note_page(page, form), 422
+        return _record_page(page, form), 422
+    record = session_notes.SessionRecord(
+        hands_on_minutes=form.hands_on_minutes.data,
+        pressure=int(form.pressure.data),
+        positions=list(form.positions.data or []),
+        areas_worked=list(form.areas_worked.data or []),
+        areas_avoided=list(form.areas_avoided.data or []),
+        arrived=form.arrived.data or None,
+        helped=form.helped.data or "",
+        avoid_next=form.avoid_next.data or "",
+    )
     try:
-        changed = session_notes.save_note(
-            session_id, form.note.data, form.seen.data or "", current_user.id, now_utc()
+        changed = session_notes.save_record(
+            session_id, record, form.seen.data or "", current_user.id, now_utc()
         )
     except session_notes.UnknownSession:
         abort(404)
     except session_notes.NoteRefused as refused:
-        form.note.errors = [str(refused)]
-        return _note_page(page, form), 422
+        form.hands_on_minutes.errors = [str(refused)]
+        return _record_page(page, form), 422
     except session_notes.NoteChangedMeanwhile:
-        page = session_notes.note_page(session_id) or abort(404)
-        form.seen.data = page.version  # saving again now replaces the newer note on purpose
-        return _note_page(page, form, CHANGED_MEANWHILE), 409
-    flash("Note saved." if changed else "The note was already saved as it is.", "info")
-    day = {"practitioner": page.booking.practitioner_id}
+        page = session_notes.record_page(session_id, now_utc()) or abort(404)
+        form.seen.data = page.version  # saving again now replaces the newer record on purpose
+        return _record_page(page, form, CHANGED_MEANWHILE), 409
+    flash("Record saved." if changed else "The record was already saved as it is.", "info")
+    return redirect(_day_of(page.booking, session_id), code=303)
+
+
+def _day_of(booking: Booking, session_id: int) -> str:
+    day = {"practitioner": booking.practitioner_id}
     if current_user.role != StaffRole.ADMIN:
         day = {}
-    return redirect(url_for("dashboard.today", **day, _anchor=f"session-{session_id}"), code=303)
+    return url_for("dashboard.today", **day, _anchor=f"session-{session_id}")
+
+
+@bp.post("/today/sessions/<id:session_id>/next")
+@roles_required(*CLINICAL_ROLES)
+def agree_next(session_id: int) -> ResponseReturnValue:
+    """Keep the suggestion for a coming session, as it is or edited. Never applied by itself:
+    more than last time becomes an offer to the client."""
+    booking = db.session.get(Booking, session_id) or abort(404)
+    _readable(booking.client_id)
+    form = NextSessionForm()
+    back = request.form.get("back") == "timeline"
+    target = (
+        url_for("dashboard.client_timeline", client_id=booking.client_id, _anchor="next")
+        if back
+        else _day_of(booking, session_id)
+    )
+    if not form.validate():
+        problems = [errors[0] for errors in form.errors.values() if errors]
+        flash(problems[0] if problems else "Please check the minutes and pressure.", "error")
+        return redirect(target, code=303)
+    try:
+        agreed = loop.agree(
+            session_id,
+            form.hands_on_minutes.data,
+            int(form.pressure.data),
+            form.direction.data or "same",
+            current_user.id,
+            now_utc(),
+        )
+    except loop.AgreeRefused as refused:
+        flash(str(refused), "error")
+        return redirect(target, code=303)
+    if agreed.offered_from_minutes is not None:
+        flash("Kept. The client is asked in their reminder; only their yes changes it.", "info")
+    else:
+        flash("Kept for the session.", "info")
+    return redirect(target, code=303)

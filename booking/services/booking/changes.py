@@ -1,4 +1,5 @@
-"""Changing a booking: cancel, move or shorten, by the client's link or (apply_*) the desk."""
+"""Changing a booking: cancel, move, shorten (or lengthen, on a yes to an offer), by the
+client's link or (apply_*) the desk."""
 
 from __future__ import annotations
 
@@ -195,3 +196,35 @@ def shorten(token: str, service_slug: str, now: datetime) -> Booking:
             ) from None
         notify.booking_changed(booking, Change.SHORTENED, now, token)
     return booking
+
+
+def apply_lengthen(booking: Booking, service: Service, now: datetime) -> None:
+    """Switch a locked, changeable booking to a longer session at the same start (inside the
+    caller's transaction): only after the client said yes to the therapist's offer of more.
+
+    No minimum notice applies (it is the same session, offered by the practice), but the
+    longer time must be free with the same therapist: TimeNotOffered says so kindly.
+    """
+    free = availability.free_practitioners_at(
+        service,
+        [booking.practitioner],
+        booking.start_utc,
+        now,
+        ignore_booking_id=booking.id,
+        staff=True,
+    )
+    if booking.practitioner_id not in free:
+        raise TimeNotOffered(
+            "The longer session does not fit at that time, so your session stays as it is. "
+            "You can still ask for a little more on the day, if there is time."
+        )
+    place(booking, service, booking.start_utc)
+    booking.ical_sequence += 1
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise TimeNotOffered(
+            "The longer session no longer fits at that time, so your session stays as it is."
+        ) from None
+    notify.booking_changed(booking, Change.LENGTHENED, now)

@@ -13,6 +13,7 @@ from booking.clock import practice_zone
 from booking.domain.channels import Channel, parse_channels, reminder_channels
 from booking.domain.messages import (
     Change,
+    MoreOffer,
     SessionFacts,
     booking_messages,
     followup_call_script,
@@ -29,7 +30,7 @@ from booking.domain.reminders import followup_delay, followup_due, reminder_due
 from booking.domain.statuses import BookingStatus
 from booking.domain.text import first_name
 from booking.extensions import db
-from booking.models import Booking, Client, OutboxMessage
+from booking.models import Booking, Client, OutboxMessage, SessionAdjustment
 from booking.services.booking import tokens
 from booking.services.messaging import outbox, replies
 from booking.services.practice.settings import current as current_settings
@@ -188,10 +189,52 @@ def queue_reminders(booking: Booking, now: datetime, facts: SessionFacts | None 
     Each carries the booking's SEQUENCE: when it changes again, these are superseded and
     dropped unsent (the change queues new ones). None for a client who asked for none.
     """
+    _queue_reminders(booking, now, facts, follow_up=True)
+
+
+def ask_in_reminder(booking: Booking, now: datetime) -> None:
+    """Write the day-before reminder again (inside the caller's transaction), so it carries
+    what changed for the session without changing the booking: an offer of a little more.
+    An unsent reminder is replaced; one already sent stays (the manage page asks instead)."""
+    unsent = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.booking_id == booking.id,
+            OutboxMessage.kind == "client_reminder",
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.dropped_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+        )
+    ).all()
+    if not unsent:
+        return
+    for row in unsent:
+        row.dropped_at = now
+    db.session.flush()
+    _queue_reminders(booking, now, None, follow_up=False)
+
+
+def _offer_of(booking: Booking) -> MoreOffer | None:
+    """The offer of more the therapist agreed for this session, while the client has not
+    answered it."""
+    agreed = db.session.scalars(
+        select(SessionAdjustment).where(SessionAdjustment.booking_id == booking.id)
+    ).one_or_none()
+    if agreed is None or agreed.client_answer is not None or agreed.offered_from_minutes is None:
+        return None
+    if agreed.hands_on_minutes <= agreed.offered_from_minutes:
+        return None
+    links = replies.answer_links("offer", booking)
+    return MoreOffer(agreed.hands_on_minutes, agreed.offered_from_minutes, links)
+
+
+def _queue_reminders(
+    booking: Booking, now: datetime, facts: SessionFacts | None, *, follow_up: bool
+) -> None:
     routes = reminder_routes(booking.client)
     if not routes:
         return
     facts = facts or session_facts(booking, tokens.manage_link_token(booking))
+    facts = replace(facts, offer=_offer_of(booking))
     zone = practice_zone()
     practice = current_settings()  # admin's values, else the configured defaults
     quiet = practice.quiet_hours_for(booking.client.quiet_hours)
@@ -214,7 +257,7 @@ def queue_reminders(booking: Booking, now: datetime, facts: SessionFacts | None 
             followup = phone_task("client_followup", to, followup_call_script(facts))
         if reminder is not None and reminder_at > now:  # booked the same day: no reminder
             outbox.queue([reminder], now, booking=booking, due_at=reminder_at)
-        if followup is not None:
+        if followup is not None and follow_up:
             outbox.queue([followup], now, booking=booking, due_at=followup_at)
 
 

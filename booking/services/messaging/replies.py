@@ -1,4 +1,5 @@
-"""One-tap answers from emails: the day-before check-in and the follow-up after a session.
+"""One-tap answers from emails: the day-before check-in, the follow-up after a session, and
+the answer to an offer of a little more.
 
 A link names the booking, the booking's SEQUENCE when the message was written, and the answer;
 it is signed, so it cannot be altered. Opening it shows a confirmation page; only the button
@@ -16,20 +17,33 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from booking.clock import practice_zone
-from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS, LASTED_ANSWERS, WORSE
+from booking.domain.messages import (
+    CHECKIN_ANSWERS,
+    FOLLOWUP_ANSWERS,
+    LASTED_ANSWERS,
+    OFFER_ANSWERS,
+    WORSE,
+)
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
-from booking.models import Booking
+from booking.models import Booking, SessionAdjustment
 from booking.services.booking.availability import local_day_bounds
 from booking.transactions import retry_conflicts, write_transaction
 from booking.web import public_url
 
 # "lasted" is the follow-up's second question, asked after a worse answer: how long it lasted.
-ANSWERS = {"checkin": CHECKIN_ANSWERS, "followup": FOLLOWUP_ANSWERS, "lasted": LASTED_ANSWERS}
+# "offer" answers the therapist's offer of a little more next session (kept on the adjustment).
+ANSWERS = {
+    "checkin": CHECKIN_ANSWERS,
+    "followup": FOLLOWUP_ANSWERS,
+    "lasted": LASTED_ANSWERS,
+    "offer": OFFER_ANSWERS,
+}
 ENDPOINTS = {
     "checkin": "replies.checkin",
     "followup": "replies.followup",
     "lasted": "replies.lasted",
+    "offer": "replies.offer",
 }
 FOLLOWUP_OPEN_FOR = timedelta(days=14)
 
@@ -91,9 +105,19 @@ _RECORDED_IN = {
 }
 
 
+def agreed_for(booking: Booking) -> SessionAdjustment | None:
+    """The change the therapist agreed for this session, if any."""
+    return db.session.scalars(
+        select(SessionAdjustment).where(SessionAdjustment.booking_id == booking.id)
+    ).one_or_none()
+
+
 def _already(kind: str, booking: Booking, answer: str) -> bool:
     """Whether this very answer is the one on file: pressing it again (a double press, or
     the link opened once more after it acted) shows the thank-you page, changing nothing."""
+    if kind == "offer":
+        agreed = agreed_for(booking)
+        return agreed is not None and agreed.client_answer == answer
     return getattr(booking, _RECORDED_IN[kind]) == answer
 
 
@@ -107,11 +131,22 @@ def _problem(kind: str, booking: Booking, sequence: object, now: datetime) -> st
         )
     if kind == "checkin" and booking.start_utc <= now:
         return "This session has already started, so the check-in is closed."
+    if kind == "offer":
+        return _offer_problem(booking, now)
     after = kind in ("followup", "lasted")
     if after and not (booking.end_utc <= now <= booking.end_utc + FOLLOWUP_OPEN_FOR):
         return "This question opens after your session, and stays open for two weeks."
     if kind == "lasted" and booking.followup_answer not in WORSE:
         return "This question is for when you felt worse after your session."
+    return None
+
+
+def _offer_problem(booking: Booking, now: datetime) -> str | None:
+    if booking.start_utc <= now:
+        return "This session has already started, so the question is closed."
+    agreed = agreed_for(booking)
+    if agreed is None or agreed.offered_from_minutes is None or agreed.client_answer:
+        return "There is nothing to answer for this session now. Your session stays as it is."
     return None
 
 
@@ -144,8 +179,13 @@ def record(
             reply.booking.followup_answer = reply.answer
             if reply.answer not in WORSE:
                 reply.booking.followup_lasted = None  # "fine" now: nothing lasted
-        else:
+        elif kind == "lasted":
             reply.booking.followup_lasted = reply.answer
+        else:
+            agreed = agreed_for(reply.booking)
+            assert agreed is not None  # _offer_problem said so
+            agreed.client_answer = reply.answer
+            agreed.answered_at = now
         if then is not None:
             then(reply.booking, reply.answer, now)
     return reply
@@ -181,3 +221,31 @@ def asking_now(booking: Booking, now: datetime) -> Asking | None:
     else:
         return None
     return Asking(kind, answer_links(kind, booking), ANSWERS[kind], answered)
+
+
+@dataclass
+class Offer:
+    """An offer of a little more massage, as the manage page asks it."""
+
+    minutes: int  # hands-on minutes offered
+    last_minutes: int
+    links: dict[str, str]  # answer -> link
+    words: dict[str, str]
+
+
+def offer_now(booking: Booking, now: datetime) -> Offer | None:
+    """The therapist's offer of more for this session, while the client has not answered it
+    and the session is still to come."""
+    if booking.start_utc <= now or booking.status == BookingStatus.CANCELLED:
+        return None
+    agreed = agreed_for(booking)
+    if agreed is None or agreed.offered_from_minutes is None or agreed.client_answer:
+        return None
+    if agreed.hands_on_minutes <= agreed.offered_from_minutes:
+        return None
+    return Offer(
+        agreed.hands_on_minutes,
+        agreed.offered_from_minutes,
+        answer_links("offer", booking),
+        OFFER_ANSWERS,
+    )

@@ -17,11 +17,11 @@ BATCH = 200
 def rotate_encryption() -> int:
     """Re-encrypt every encrypted value with the newest key; returns how many were rewritten.
 
-    Every encrypted column is covered: intake answers and review notes, the therapist's
-    session notes and the bookings' manage tokens (a column left out would be unreadable once
-    the old key is removed). Runs in
-    batches of one transaction each, so a long run holds no lock for long; a second run after
-    an interruption simply finishes the job (rotating twice is harmless).
+    Every encrypted column is covered: intake answers and review notes, both texts of the
+    therapist's session records, and the bookings' manage tokens (a column left out would be
+    unreadable once the old key is removed). Runs in batches of one transaction each, so a long
+    run holds no lock for long; a second run after an interruption simply finishes the job
+    (rotating twice is harmless).
     """
     return (
         _rotate_rows(Intake, _rotate_intake)
@@ -40,7 +40,10 @@ def _rotate_intake(intake: Intake) -> int:
 
 def _rotate_note(note: SessionNote) -> int:
     note.note_encrypted = cipher().rotate(note.note_encrypted)
-    return 1
+    if not note.avoid_next_encrypted:
+        return 1
+    note.avoid_next_encrypted = cipher().rotate(note.avoid_next_encrypted)
+    return 2
 
 
 def _rotate_manage_token(booking: Booking) -> int:

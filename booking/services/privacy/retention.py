@@ -28,6 +28,7 @@ from booking.models import (
     Consent,
     Intake,
     OutboxMessage,
+    SessionAdjustment,
     SessionNote,
     StaffSession,
 )
@@ -41,7 +42,8 @@ REPORT_LABELS = {
     "clients": "Clients whose clinical records were past keeping",
     "intakes": "Intake questionnaires",
     "consents": "Consents",
-    "session_notes": "Session notes",
+    "session_notes": "Session records",
+    "session_adjustments": "Changes agreed for coming sessions",
     "messages": "Sent, failed or dropped messages older than 90 days",
     "staff_sessions": "Ended staff sign-ins older than 30 days",
     "call_requests": "Call requests handled more than a year ago",
@@ -56,6 +58,7 @@ class PurgeReport:
     intakes: int = 0
     consents: int = 0
     session_notes: int = 0
+    session_adjustments: int = 0
     messages: int = 0
     staff_sessions: int = 0
     call_requests: int = 0
@@ -149,8 +152,8 @@ def expired_clients(now: datetime, zone: ZoneInfo) -> list[int]:
     return expired
 
 
-def _notes_of(client_ids: Sequence[int]):
-    return SessionNote.booking_id.in_(
+def _of_sessions(model: type[SessionNote] | type[SessionAdjustment], client_ids: Sequence[int]):
+    return model.booking_id.in_(
         select(Booking.id).where(Booking.client_id.in_(client_ids)).scalar_subquery()
     )
 
@@ -174,7 +177,12 @@ def _purge_clinical(client_ids: Sequence[int], report: PurgeReport, dry_run: boo
     for start in range(0, len(client_ids), BATCH):
         batch = client_ids[start : start + BATCH]
         with _transaction(dry_run):
-            report.session_notes += _run(delete(SessionNote).where(_notes_of(batch)), dry_run)
+            report.session_notes += _run(
+                delete(SessionNote).where(_of_sessions(SessionNote, batch)), dry_run
+            )
+            report.session_adjustments += _run(
+                delete(SessionAdjustment).where(_of_sessions(SessionAdjustment, batch)), dry_run
+            )
             report.consents += _run(delete(Consent).where(Consent.client_id.in_(batch)), dry_run)
             report.intakes += _run(delete(Intake).where(Intake.client_id.in_(batch)), dry_run)
         report.clients += len(batch)

@@ -14,13 +14,15 @@ from sqlalchemy.orm import joinedload
 
 from booking.clock import local_date, practice_zone
 from booking.domain.intake_rules import SessionPlan, session_plan
+from booking.domain.next_session import Suggestion
 from booking.domain.statuses import BookingStatus, IntakeStatus, ReviewState
 from booking.extensions import db
-from booking.models import Booking, CallRequest, Intake
+from booking.models import Booking, CallRequest, Intake, SessionAdjustment
 from booking.services.booking.availability import local_day_bounds
-from booking.services.sessions.records import notes_for
 from booking.services.intake.questionnaire import answers_of, latest_intakes
 from booking.services.intake.screening import screening_conditions
+from booking.services.sessions import loop
+from booking.services.sessions.records import SessionRecord
 
 UPCOMING_DAYS = 14
 
@@ -201,8 +203,12 @@ class PreparedSession:
     intake: IntakeProgress
     plan: SessionPlan | None  # None until the client has answered anything
     earlier_followups: list[EarlierFollowUp]  # the latest first, sessions before this one
-    note: str | None
+    record: SessionRecord | None  # what the therapist recorded after it
     started: bool
+    last_session: loop.Held | None = None  # the client's session before this one
+    suggestion: Suggestion | None = None  # for a session still to come
+    agreed: SessionAdjustment | None = None  # the change the therapist kept for it
+    allowed_minutes: int | None = None  # the most hands-on time it may grow to
 
     @property
     def crash_last_time(self) -> bool:
@@ -223,8 +229,8 @@ class TherapistDay:
 
 
 def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
-    """A practitioner's day and week with plans, flags, follow-ups and notes: five queries,
-    however many sessions."""
+    """A practitioner's day and week with plans, flags, follow-ups, records, the last session
+    and the suggestion for the next: nine queries, however many sessions."""
     zone = practice_zone()
     today = local_date(now)
     start, _ = local_day_bounds(today - timedelta(days=LOOK_BACK_DAYS), zone)
@@ -251,7 +257,10 @@ def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
         for client_id, intake in intakes.items()
     }
     followups = _followups_by_client(clients, now)
-    notes = notes_for({booking.id for booking in bookings})
+    held = loop.histories(clients, now)
+    records = {h.booking_id: h.record for history in held.values() for h in history if h.record}
+    agreed = loop.adjustments_for({booking.id for booking in bookings if booking.start_utc > now})
+    services = loop.offered_services() if agreed or any(held.values()) else []
 
     def prepared(booking: Booking) -> PreparedSession:
         intake = intakes.get(booking.client_id)
@@ -260,6 +269,9 @@ def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
             for followup in followups.get(booking.client_id, [])
             if followup.session_end_utc <= booking.start_utc
         ]
+        history = held.get(booking.client_id, [])
+        before = loop.before(history, booking)
+        coming = booking.start_utc > now
         return PreparedSession(
             booking=booking,
             intake=(
@@ -269,8 +281,12 @@ def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
             ),
             plan=plans.get(booking.client_id),
             earlier_followups=earlier[:FOLLOWUPS_SHOWN],
-            note=notes.get(booking.id),
+            record=records.get(booking.id),
             started=booking.start_utc <= now,
+            last_session=before[-1] if before else None,
+            suggestion=loop.suggestion_for(booking, history, services) if coming else None,
+            agreed=agreed.get(booking.id),
+            allowed_minutes=loop.allowed_minutes(booking, services) if coming else None,
         )
 
     sessions = [prepared(booking) for booking in bookings]

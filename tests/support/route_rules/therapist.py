@@ -9,14 +9,18 @@ from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import Booking
 from booking.services.practice import services_admin, settings
+from booking.services.staff.accounts import add_staff, find_staff
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_service
 from tests.support.route_rules.roles import ADMIN_ONLY, CLINICAL
+from tests.support.staff import EMAILS, PASSWORD
 
 RULES: dict[str, frozenset[StaffRole]] = {
     "dashboard.today": CLINICAL,
     "dashboard.session_note": CLINICAL,
     "dashboard.session_note_save": CLINICAL,
+    "dashboard.agree_next": CLINICAL,
+    "dashboard.client_timeline": CLINICAL,
     "dashboard.services_list": ADMIN_ONLY,
     "dashboard.service_new": ADMIN_ONLY,
     "dashboard.service_add": ADMIN_ONLY,
@@ -31,6 +35,8 @@ _SEEN: dict[str, str] = {}
 ID_ROUTES: list[tuple[str, StaffRole]] = [
     ("dashboard.session_note", StaffRole.THERAPIST),
     ("dashboard.session_note_save", StaffRole.THERAPIST),
+    ("dashboard.agree_next", StaffRole.THERAPIST),
+    ("dashboard.client_timeline", StaffRole.THERAPIST),
     ("dashboard.service_edit", StaffRole.ADMIN),
     ("dashboard.service_save", StaffRole.ADMIN),
 ]
@@ -42,6 +48,11 @@ def seed(world) -> None:
     # With a therapist of its own, so it can never overlap another area's seeded bookings.
     past = make_booking(client=booking.client, start_utc=DEFAULT_NOW - timedelta(days=1))
     world.ids["session_id"] = past.id
+    # The therapist account sees this client's sessions: it is the client's therapist.
+    therapist = find_staff(EMAILS[StaffRole.THERAPIST]) or add_staff(
+        EMAILS[StaffRole.THERAPIST], StaffRole.THERAPIST, PASSWORD
+    )
+    therapist.practitioner = past.practitioner
     service = make_service(name="Quiet massage", slug="quiet-massage", description="")
     world.ids["service_id"] = service.id
     _SEEN["service"] = services_admin.version_of(service)
@@ -51,7 +62,14 @@ def seed(world) -> None:
 def form(endpoint: str, world, token: str) -> dict[str, str]:
     """A valid form for each POST route."""
     if endpoint == "dashboard.session_note_save":
-        return {"note": "Settled well; lighter on the shoulders next time.", "seen": ""}
+        return {
+            "hands_on_minutes": "25",
+            "pressure": "2",
+            "helped": "Settled well; lighter on the shoulders next time.",
+            "seen": "",
+        }
+    if endpoint == "dashboard.agree_next":
+        return {"hands_on_minutes": "25", "pressure": "2", "direction": "same"}
     if endpoint in ("dashboard.service_add", "dashboard.service_save"):
         return {
             "name": "Quiet massage",
