@@ -158,7 +158,7 @@ def test_booking_another_session_from_the_link_opens_on_best_times_and_types_not
     token = book_as_client(app)
     _prefer(app, token, ["thu"], ["afternoon"])
     manage = client.get(f"/manage/{token}")
-    again = re.search(r'href="([^"]+)">Book another session</a>', manage.get_data(as_text=True))
+    again = re.search(r'href="([^"]+)">Book the same again</a>', manage.get_data(as_text=True))
     page = client.get(again[1])
     assert "Times that usually suit you" in text_of(page)
     follow_on = re.search(r'href="([^"]+service=gentle-massage[^"]*)"', page.get_data(as_text=True))

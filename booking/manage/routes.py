@@ -17,6 +17,7 @@ from booking.services import booking as bookings
 from booking.services.intake import questionnaire as intakes
 from booking.services.messaging import notify, replies
 from booking.services.practice.catalogue import bookable_services
+from booking.services.sessions.timeline import own_sessions
 from booking.views.times import parse_day, parse_start, times_context
 
 
@@ -30,11 +31,13 @@ def _booking_or_404(token: str) -> Booking:
 
 def _page_context(booking: Booking) -> dict[str, object]:
     now = now_utc()
+    changeable = bookings.is_changeable(booking, now)
     return {
         "booking": booking,
-        "changeable": bookings.is_changeable(booking, now),
+        "changeable": changeable,
         "questions": intakes.questions_link(booking, now),
         "asking": replies.asking_now(booking, now),
+        "offer": replies.offer_now(booking, now) if changeable else None,
     }
 
 
@@ -43,8 +46,14 @@ def show(token: str) -> str:
     """The booking, and what the client can do with it."""
     booking = _booking_or_404(token)
     shorter = bookings.shorter_services(booking)
+    coming, been = own_sessions(booking, now_utc())
     return render_template(
-        "manage/show.html", token=token, shorter=shorter, **_page_context(booking)
+        "manage/show.html",
+        token=token,
+        shorter=shorter,
+        coming=coming,
+        been=been,
+        **_page_context(booking),
     )
 
 
