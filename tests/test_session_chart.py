@@ -102,9 +102,9 @@ def test_shapes_cover_every_follow_up_answer_and_differ_from_each_other():
     assert [mark.word for mark in chart.key] == ["fine", "more tired", "crash", "no answer yet"]
 
 
-def test_an_unknown_answer_is_an_error_not_a_silent_blank():
-    with pytest.raises(ValueError, match="maybe"):
-        session_chart([session(response="maybe")])
+def test_an_unknown_answer_is_drawn_as_no_answer_as_the_rules_read_it():
+    [column] = session_chart([session(response="maybe")]).columns
+    assert (column.mark.kind, column.word) == ("none", "no answer yet")
 
 
 def test_at_most_twelve_columns_keeping_the_latest_in_date_order():

@@ -484,7 +484,10 @@ def test_no_record_before_the_session_has_started(app, therapist, day):
     assert refused.status_code == 422
     assert "You can write the record once the session has started." in text_of(refused)
     assert "Written too early." in refused.get_data(as_text=True)  # nothing typed is lost
-    cancelled = post_record(therapist, day.cancelled_id, "Never happened.")
+    # A client whose only session with this therapist was cancelled is not theirs to read.
+    assert post_record(therapist, day.cancelled_id, "Never happened.").status_code == 404
+    admin = signed_in_client(app, StaffRole.ADMIN)
+    cancelled = post_record(admin, day.cancelled_id, "Never happened.")
     assert cancelled.status_code == 422
     assert "This session was cancelled, so there is nothing to record." in text_of(cancelled)
     assert stored_notes(app) == []

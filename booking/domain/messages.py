@@ -75,7 +75,7 @@ class MoreOffer:
     sessions with no worsening. Only the client's yes changes anything."""
 
     minutes: int  # hands-on minutes offered
-    last_minutes: int  # hands-on minutes given last time
+    from_minutes: int  # instead of these (last time's, or what the session allows)
     links: dict[str, str] = field(default_factory=dict)  # OFFER_ANSWERS key -> one-tap link
 
 
@@ -483,10 +483,9 @@ def reminder_message(
 
 
 def _offer_question(offer: MoreOffer) -> str:
-    more = offer.minutes - offer.last_minutes
     return (
         f"Would you like a little more massage tomorrow? About {offer.minutes} minutes "
-        f"hands-on, {more} more than last time."
+        f"hands-on instead of {offer.from_minutes}."
     )
 
 

@@ -283,9 +283,9 @@ def _mark_y(split_date: bool) -> float:
 
 
 def _mark(x: float, y: float, response: str | None) -> Mark:
-    if response not in RESPONSES:
-        raise ValueError(f"Unknown follow-up answer: {response!r}")
-    kind, shape, word = RESPONSES[response]
+    # An answer this chart does not know (say, one added later) is drawn as "no answer yet",
+    # like next_session's rules read it: a page never fails over a picture.
+    kind, shape, word = RESPONSES.get(response, RESPONSES[None])
     return Mark(x, y, kind, shape, _shape_path(shape, x, y, MARK_RADIUS), word)
 
 

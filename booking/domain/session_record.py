@@ -76,14 +76,27 @@ def draft_record(
     base = last_time if last_time and last_time.pressure else planned
     avoided = [key for key, _ in BODY_AREAS if key in {*planned.areas_avoided, *base.areas_avoided}]
     worked = base.areas_worked or planned.areas_worked
+    ruled_out = _ruled_out(plan)
+    positions = [key for key in base.positions or planned.positions if key not in ruled_out]
     return RecordDraft(
         hands_on_minutes=hands_on_minutes,
         pressure=pressure or base.pressure or planned.pressure or PRESSURE_KEYS[0],
-        positions=base.positions or planned.positions,
+        positions=positions,
         areas_worked=[key for key in worked if key not in avoided],
         areas_avoided=avoided,
         arrived=_arrived(checkin),
     )
+
+
+def _ruled_out(plan: SessionPlan | None) -> set[str]:
+    """Positions the plan now says not to offer, whatever was done last time."""
+    lines = set(plan.positioning) if plan else set()
+    ruled_out = set()
+    if "No face-down" in lines:
+        ruled_out.add("face_down")
+    if "Lying flat is hard" in lines:
+        ruled_out.add("back")
+    return ruled_out
 
 
 def _from_plan(plan: SessionPlan) -> RecordDraft:

@@ -190,6 +190,11 @@ def _again_service(booking: Booking) -> tuple[Service, list[Service]]:
     by_slug = {service.slug: service for service in offered}
     asked = by_slug.get(request.values.get("service", ""))
     same = by_slug.get(booking.service.slug)
+    if same is not None and same.first_visit and booking.start_utc <= now_utc():
+        # After a first visit, "the same again" is the ordinary session of the same kind.
+        same = next(
+            (s for s in offered if not s.first_visit and s.home_visit == same.home_visit), same
+        )
     return asked or same or offered[0], offered
 
 

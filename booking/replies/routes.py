@@ -41,6 +41,8 @@ def _answer(kind: str, token: str) -> ResponseReturnValue:
                 page |= _after_checkin(answered, now)
             elif kind == "offer":  # a yes to a longer session changes the booking
                 replies.record(kind, token, now, then=loop.act_on_offer)
+                # A longer session has a new SEQUENCE: the check-in asked afresh, right here.
+                page["asking"] = replies.asking_now(reply.booking, now)
             else:
                 replies.record(kind, token, now)
         except replies.ReplyProblem as problem:

@@ -14,3 +14,4 @@ class PhoneCallForm(FlaskForm):
     answer = StringField(validators=[InputRequired(), Length(max=20)])
     sequence = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=1_000_000)])
     lasted = StringField(validators=[Optional(), Length(max=20)])  # after a worse follow-up
+    offer = StringField(validators=[Optional(), Length(max=20)])  # to an offer of more

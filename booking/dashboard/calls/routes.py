@@ -10,7 +10,7 @@ from booking.auth.roles import EVERY_ROLE, roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
 from booking.dashboard.calls.forms import PhoneCallForm
-from booking.domain.messages import LASTED_ANSWERS
+from booking.domain.messages import LASTED_ANSWERS, OFFER_ANSWERS
 from booking.services.messaging import call_requests, phone_calls
 from booking.services.staff import audit
 
@@ -51,6 +51,7 @@ def phone_calls_list() -> str:
         calls=phone_calls.calls_to_make(now_utc()),
         answers=phone_calls.ANSWERS,
         lasted_words=LASTED_ANSWERS,
+        offer_words=OFFER_ANSWERS,
     )
 
 
@@ -71,6 +72,7 @@ def phone_call_done(booking_id: int) -> ResponseReturnValue:
             audit.actor_for(current_user.id),
             now_utc(),
             lasted=form.lasted.data or None,
+            offer=form.offer.data or None,
         )
     except LookupError:
         abort(404)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from booking.domain.intake import BODY_AREAS, PRESSURES
@@ -13,13 +14,25 @@ from booking.services.sessions.records import NOTE_LIMIT
 from booking.views.questionnaire import Choices, SeveralChoices
 
 MINUTES_HINT = "Whole minutes, such as 25."
+NOT_A_NUMBER = f"Please give the hands-on minutes as a number. {MINUTES_HINT}"
 
 
-def _minutes(label: str, description: str) -> IntegerField:
-    return IntegerField(
+class Minutes(IntegerField):
+    """Whole minutes; anything longer than a few digits is a slip, refused before it is
+    converted (a huge number would otherwise overflow the range check)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and len(valuelist[0].strip()) > 6:
+            self.data = None
+            raise ValueError(f"Please give a number from 0 to {MOST_MINUTES}.")
+        super().process_formdata(valuelist)
+
+
+def _minutes(label: str, description: str) -> Minutes:
+    return Minutes(
         label,
         description=description,
-        invalid_value_message=f"Please give the hands-on minutes as a number. {MINUTES_HINT}",
+        invalid_value_message=NOT_A_NUMBER,
         validators=[
             InputRequired(f"Please give the hands-on minutes as a number. {MINUTES_HINT}"),
             NumberRange(
@@ -67,6 +80,11 @@ class SessionRecordForm(FlaskForm):
 class NextSessionForm(FlaskForm):
     """The suggestion for a coming session, accepted as it is or edited."""
 
-    hands_on_minutes = _minutes("Hands-on minutes next time", MINUTES_HINT)
-    pressure = _pressure()
+    hands_on_minutes = _minutes("Hands-on minutes", MINUTES_HINT)
+    pressure = SelectField(
+        "Pressure",
+        choices=[SelectChoice(key, words) for key, words in PRESSURES],
+        invalid_choice_message="Please choose the pressure, 1 to 5.",
+        validators=[InputRequired("Please choose the pressure, 1 to 5.")],
+    )
     direction = HiddenField(filters=[tidy_line])

@@ -185,7 +185,9 @@ def session_note_save(session_id: int) -> ResponseReturnValue:
     except session_notes.UnknownSession:
         abort(404)
     except session_notes.NoteRefused as refused:
-        form.hands_on_minutes.errors = [str(refused)]
+        if refused.field is None:
+            return _record_page(page, form, str(refused)), 422
+        getattr(form, refused.field).errors = [str(refused)]
         return _record_page(page, form), 422
     except session_notes.NoteChangedMeanwhile:
         page = session_notes.record_page(session_id, now_utc()) or abort(404)
@@ -202,38 +204,60 @@ def _day_of(booking: Booking, session_id: int) -> str:
     return url_for("dashboard.today", **day, _anchor=f"session-{session_id}")
 
 
-@bp.post("/today/sessions/<id:session_id>/next")
-@roles_required(*CLINICAL_ROLES)
-def agree_next(session_id: int) -> ResponseReturnValue:
-    """Keep the suggestion for a coming session, as it is or edited. Never applied by itself:
-    more than last time becomes an offer to the client."""
-    booking = db.session.get(Booking, session_id) or abort(404)
-    _readable(booking.client_id)
-    form = NextSessionForm()
-    back = request.form.get("back") == "timeline"
-    target = (
-        url_for("dashboard.client_timeline", client_id=booking.client_id, _anchor="next")
-        if back
-        else _day_of(booking, session_id)
+def _next_page(next_up: loop.NextSession, form: NextSessionForm, back: str) -> str:
+    return render_template(
+        "dashboard/therapist/next_session.html",
+        next_up=next_up,
+        form=form,
+        back=back,
+        labels=RECORD_LABELS,
     )
+
+
+@bp.route("/today/sessions/<id:booking_id>/next", methods=["GET", "POST"])
+@roles_required(*CLINICAL_ROLES)
+def agree_next(booking_id: int) -> ResponseReturnValue:
+    """Keep the suggestion for a coming session, as it is or edited (the day card and the
+    timeline post here; a problem is shown on this page, next to the field, with what was
+    typed). Never applied by itself: more than planned becomes an offer to the client."""
+    now = now_utc()
+    booking = db.session.get(Booking, booking_id) or abort(404)
+    _readable(booking.client_id)
+    next_up = loop.next_session(booking, now)
+    back = "timeline" if request.values.get("back") == "timeline" else "day"
+    if request.method == "GET":
+        start = next_up.agreed or next_up.suggestion
+        data = {"direction": getattr(next_up.suggestion, "direction", "same")}
+        if start is not None:
+            data |= {"hands_on_minutes": start.hands_on_minutes, "pressure": str(start.pressure)}
+        return _next_page(next_up, NextSessionForm(formdata=None, data=data), back)
+    form = NextSessionForm()
     if not form.validate():
-        problems = [errors[0] for errors in form.errors.values() if errors]
-        flash(problems[0] if problems else "Please check the minutes and pressure.", "error")
-        return redirect(target, code=303)
+        return _next_page(next_up, form, back), 422
     try:
-        agreed = loop.agree(
-            session_id,
+        kept = loop.agree(
+            booking_id,
             form.hands_on_minutes.data,
             int(form.pressure.data),
             form.direction.data or "same",
             current_user.id,
-            now_utc(),
+            now,
         )
     except loop.AgreeRefused as refused:
-        flash(str(refused), "error")
-        return redirect(target, code=303)
-    if agreed.offered_from_minutes is not None:
+        getattr(form, refused.field).errors = [str(refused)]
+        return _next_page(next_up, form, back), 422
+    if not kept.offered:
+        flash("Kept for the session.", "info")
+    elif kept.in_reminder:
         flash("Kept. The client is asked in their reminder; only their yes changes it.", "info")
     else:
-        flash("Kept for the session.", "info")
+        flash(
+            "Kept. Their reminder has gone (or they get none), so their booking page asks "
+            "instead; only their yes changes it. You can ask them on the day too.",
+            "info",
+        )
+    if back == "timeline":
+        target = url_for("dashboard.client_timeline", client_id=booking.client_id, _anchor="next")
+    else:
+        target = _day_of(booking, booking_id)
     return redirect(target, code=303)

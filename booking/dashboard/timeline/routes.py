@@ -15,6 +15,7 @@ from booking.dashboard import bp
 from booking.domain.audit import AuditAction
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
 from booking.domain.session_record import RECORD_LABELS
+from booking.services.clients.records import find_client
 from booking.services.sessions.access import may_read_sessions
 from booking.services.sessions.timeline import timeline
 from booking.services.staff import audit
@@ -25,7 +26,7 @@ from booking.services.staff import audit
 def client_timeline(client_id: int) -> str:
     """Every session of one client, oldest first, and what they suggest for the next."""
     now = now_utc()
-    if not may_read_sessions(current_user, client_id):
+    if not may_read_sessions(current_user, client_id) or find_client(client_id) is None:
         abort(404)
     # Recorded first: its commit would otherwise expire everything the page loaded.
     audit.record_view(

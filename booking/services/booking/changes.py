@@ -184,16 +184,12 @@ def shorten(token: str, service_slug: str, now: datetime) -> Booking:
         service = choices.get(service_slug)
         if service is None:
             raise UnknownService("Please choose one of the shorter sessions listed.")
-        place(booking, service, booking.start_utc)
-        booking.ical_sequence += 1
-        try:
-            with db.session.begin_nested():
-                db.session.flush()
-        except IntegrityError:
-            raise TimeNotOffered(
-                "That shorter session needs a little more rest time before it than is free. "
-                "Please call us and we will sort it out."
-            ) from None
+        _switch_service(
+            booking,
+            service,
+            "That shorter session needs a little more rest time before it than is free. "
+            "Please call us and we will sort it out.",
+        )
         notify.booking_changed(booking, Change.SHORTENED, now, token)
     return booking
 
@@ -218,13 +214,21 @@ def apply_lengthen(booking: Booking, service: Service, now: datetime) -> None:
             "The longer session does not fit at that time, so your session stays as it is. "
             "You can still ask for a little more on the day, if there is time."
         )
+    _switch_service(
+        booking,
+        service,
+        "The longer session no longer fits at that time, so your session stays as it is.",
+    )
+    notify.booking_changed(booking, Change.LENGTHENED, now)
+
+
+def _switch_service(booking: Booking, service: Service, when_it_does_not_fit: str) -> None:
+    """Make the booking this session at the same start; the database refuses an overlap with
+    another booking's rest time, which is TimeNotOffered with the words given."""
     place(booking, service, booking.start_utc)
     booking.ical_sequence += 1
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise TimeNotOffered(
-            "The longer session no longer fits at that time, so your session stays as it is."
-        ) from None
-    notify.booking_changed(booking, Change.LENGTHENED, now)
+        raise TimeNotOffered(when_it_does_not_fit) from None

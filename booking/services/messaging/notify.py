@@ -30,10 +30,11 @@ from booking.domain.reminders import followup_delay, followup_due, reminder_due
 from booking.domain.statuses import BookingStatus
 from booking.domain.text import first_name
 from booking.extensions import db
-from booking.models import Booking, Client, OutboxMessage, SessionAdjustment
+from booking.models import Booking, Client, OutboxMessage
 from booking.services.booking import tokens
 from booking.services.messaging import outbox, replies
 from booking.services.practice.settings import current as current_settings
+from booking.services.sessions.agreed import agreed_for_all, why_offer_closed
 from booking.web import public_url
 
 
@@ -192,10 +193,11 @@ def queue_reminders(booking: Booking, now: datetime, facts: SessionFacts | None 
     _queue_reminders(booking, now, facts, follow_up=True)
 
 
-def ask_in_reminder(booking: Booking, now: datetime) -> None:
+def ask_in_reminder(booking: Booking, now: datetime) -> bool:
     """Write the day-before reminder again (inside the caller's transaction), so it carries
     what changed for the session without changing the booking: an offer of a little more.
-    An unsent reminder is replaced; one already sent stays (the manage page asks instead)."""
+    True if a reminder still to send now asks it; False when it has gone, or the client gets
+    none (their manage page asks all the same)."""
     unsent = db.session.scalars(
         select(OutboxMessage).where(
             OutboxMessage.booking_id == booking.id,
@@ -206,25 +208,26 @@ def ask_in_reminder(booking: Booking, now: datetime) -> None:
         )
     ).all()
     if not unsent:
-        return
+        return False
     for row in unsent:
         row.dropped_at = now
     db.session.flush()
     _queue_reminders(booking, now, None, follow_up=False)
+    return True
 
 
-def _offer_of(booking: Booking) -> MoreOffer | None:
-    """The offer of more the therapist agreed for this session, while the client has not
-    answered it."""
-    agreed = db.session.scalars(
-        select(SessionAdjustment).where(SessionAdjustment.booking_id == booking.id)
-    ).one_or_none()
-    if agreed is None or agreed.client_answer is not None or agreed.offered_from_minutes is None:
-        return None
-    if agreed.hands_on_minutes <= agreed.offered_from_minutes:
-        return None
-    links = replies.answer_links("offer", booking)
-    return MoreOffer(agreed.hands_on_minutes, agreed.offered_from_minutes, links)
+def offers_for(bookings: list[Booking], now: datetime) -> dict[int, MoreOffer]:
+    """The offers of more still waiting for these clients' answers, by booking id: one query."""
+    agreed = agreed_for_all(booking.id for booking in bookings)
+    offers = {}
+    for booking in bookings:
+        offer = agreed.get(booking.id)
+        if offer is None or why_offer_closed(booking, offer, now):
+            continue
+        assert offer.offered_from_minutes is not None  # an open offer has one
+        links = replies.answer_links("offer", booking)
+        offers[booking.id] = MoreOffer(offer.hands_on_minutes, offer.offered_from_minutes, links)
+    return offers
 
 
 def _queue_reminders(
@@ -234,7 +237,7 @@ def _queue_reminders(
     if not routes:
         return
     facts = facts or session_facts(booking, tokens.manage_link_token(booking))
-    facts = replace(facts, offer=_offer_of(booking))
+    facts = replace(facts, offer=offers_for([booking], now).get(booking.id))
     zone = practice_zone()
     practice = current_settings()  # admin's values, else the configured defaults
     quiet = practice.quiet_hours_for(booking.client.quiet_hours)

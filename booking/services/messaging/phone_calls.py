@@ -12,7 +12,7 @@ the booking (and acts) exactly as a one-tap answer from an email would.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -25,7 +25,9 @@ from booking.domain.messages import (
     CHECKIN_ANSWERS,
     FOLLOWUP_ANSWERS,
     LASTED_ANSWERS,
+    OFFER_ANSWERS,
     WORSE,
+    MoreOffer,
     followup_call_script,
     reminder_call_script,
 )
@@ -37,6 +39,7 @@ from booking.services.booking.availability import local_day_bounds
 from booking.services.messaging import notify
 from booking.services.messaging.notify import session_facts
 from booking.services.practice.settings import current as current_settings
+from booking.services.sessions import loop
 from booking.services.staff import audit
 from booking.transactions import retry_conflicts, write_transaction
 
@@ -62,6 +65,7 @@ class PhoneCall:
     quiet_hours: tuple[time | None, time | None]
     tries: list[AuditEvent]  # earlier calls with no answer, newest first
     why: str | None = None  # e.g. a text became this call: no SMS provider is set up
+    offer: MoreOffer | None = None  # an offer of more to ask about, on a check-in call
 
 
 CALL_KINDS = {"client_reminder": "checkin", "client_followup": "followup"}
@@ -135,11 +139,13 @@ def calls_to_make(now: datetime) -> list[PhoneCall]:
         wanted.append((kind, row, booking))
     checkins = [booking for kind, _, booking in wanted if kind == "checkin"]
     crashed = notify.crashed_before(checkins)
+    offers = notify.offers_for(checkins, now)
     tries = _tries([booking.id for _, _, booking in wanted])
     practice = current_settings()
     calls = []
     for kind, row, booking in wanted:
         facts = session_facts(booking, crash_last_time=crashed.get(booking.id, False))
+        facts = replace(facts, offer=offers.get(booking.id))
         script = (
             reminder_call_script(facts, now) if kind == "checkin" else followup_call_script(facts)
         )
@@ -154,6 +160,7 @@ def calls_to_make(now: datetime) -> list[PhoneCall]:
                 practice.quiet_hours_for(client.quiet_hours),
                 tries[booking.id],
                 row.last_error,
+                facts.offer if kind == "checkin" else None,
             )
         )
     return calls
@@ -198,11 +205,14 @@ def record_call(
     by: audit.Actor,
     now: datetime,
     lasted: str | None = None,
+    offer: str | None = None,
 ) -> Booking:
     """Record what the client said (or that nobody answered) for this call; after a worse
-    follow-up answer, how long it lasted too (optional, as in the email).
+    follow-up answer, how long it lasted too (optional, as in the email); on a check-in call,
+    their answer to an offer of a little more (optional), which acts as the email's does.
 
-    Raises LookupError for an unknown booking and CallProblem when it no longer applies.
+    Raises LookupError for an unknown booking and CallProblem when it no longer applies (a yes
+    to more that no longer fits is CallProblem too, after the check-in answer is kept).
     """
     if kind not in ANSWERS or (answer not in ANSWERS[kind] and answer != NO_ANSWER):
         raise CallProblem("Please choose what the client said.")
@@ -216,6 +226,7 @@ def record_call(
         if problem:
             raise CallProblem(problem)
         label = "check-in" if kind == "checkin" else "follow-up"
+        not_kept = None
         if answer == NO_ANSWER:
             detail = f"{label}: no answer"
         else:
@@ -228,4 +239,8 @@ def record_call(
             _calls_done(booking, kind, now)
             if kind == "checkin":  # acts as an answer by email does
                 checkin.act(booking, answer, now)
+            if kind == "checkin" and offer in OFFER_ANSWERS:
+                not_kept = loop.answer_offer_by_phone(booking, offer, now)
+    if not_kept:
+        raise CallProblem(f"The check-in answer is recorded. About more massage: {not_kept}")
     return booking

@@ -26,8 +26,14 @@ from booking.domain.messages import (
 )
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
-from booking.models import Booking, SessionAdjustment
+from booking.models import Booking
 from booking.services.booking.availability import local_day_bounds
+from booking.services.sessions.agreed import (
+    agreed_for,
+    note_answer,
+    offer_version,
+    why_offer_closed,
+)
 from booking.transactions import retry_conflicts, write_transaction
 from booking.web import public_url
 
@@ -61,12 +67,17 @@ def _signer(kind: str) -> URLSafeSerializer:
 
 
 def answer_links(kind: str, booking: Booking) -> dict[str, str]:
-    """A signed link for each answer, for the message about this booking as it is now."""
+    """A signed link for each answer, for the message about this booking as it is now.
+
+    A link carries the booking's SEQUENCE (a change makes it stale), or for an offer, the
+    offer's own version: a yes answers the offer the client read, never a later one."""
     endpoint = ENDPOINTS[kind]
+    version: object = booking.ical_sequence
+    if kind == "offer":
+        agreed = agreed_for(booking.id)
+        version = offer_version(agreed) if agreed else ""
     return {
-        answer: public_url(
-            endpoint, token=_signer(kind).dumps([booking.id, booking.ical_sequence, answer])
-        )
+        answer: public_url(endpoint, token=_signer(kind).dumps([booking.id, version, answer]))
         for answer in ANSWERS[kind]
     }
 
@@ -105,23 +116,18 @@ _RECORDED_IN = {
 }
 
 
-def agreed_for(booking: Booking) -> SessionAdjustment | None:
-    """The change the therapist agreed for this session, if any."""
-    return db.session.scalars(
-        select(SessionAdjustment).where(SessionAdjustment.booking_id == booking.id)
-    ).one_or_none()
-
-
 def _already(kind: str, booking: Booking, answer: str) -> bool:
     """Whether this very answer is the one on file: pressing it again (a double press, or
     the link opened once more after it acted) shows the thank-you page, changing nothing."""
     if kind == "offer":
-        agreed = agreed_for(booking)
+        agreed = agreed_for(booking.id)
         return agreed is not None and agreed.client_answer == answer
     return getattr(booking, _RECORDED_IN[kind]) == answer
 
 
 def _problem(kind: str, booking: Booking, sequence: object, now: datetime) -> str | None:
+    if kind == "offer":
+        return _offer_problem(booking, sequence, now)
     if booking.status == BookingStatus.CANCELLED:
         return "This session was cancelled, so there is nothing to answer."
     if sequence != booking.ical_sequence:
@@ -131,8 +137,6 @@ def _problem(kind: str, booking: Booking, sequence: object, now: datetime) -> st
         )
     if kind == "checkin" and booking.start_utc <= now:
         return "This session has already started, so the check-in is closed."
-    if kind == "offer":
-        return _offer_problem(booking, now)
     after = kind in ("followup", "lasted")
     if after and not (booking.end_utc <= now <= booking.end_utc + FOLLOWUP_OPEN_FOR):
         return "This question opens after your session, and stays open for two weeks."
@@ -141,13 +145,15 @@ def _problem(kind: str, booking: Booking, sequence: object, now: datetime) -> st
     return None
 
 
-def _offer_problem(booking: Booking, now: datetime) -> str | None:
-    if booking.start_utc <= now:
-        return "This session has already started, so the question is closed."
-    agreed = agreed_for(booking)
-    if agreed is None or agreed.offered_from_minutes is None or agreed.client_answer:
-        return "There is nothing to answer for this session now. Your session stays as it is."
-    return None
+def _offer_problem(booking: Booking, version: object, now: datetime) -> str | None:
+    agreed = agreed_for(booking.id)
+    problem = why_offer_closed(booking, agreed, now)
+    if problem is None and agreed is not None and version != offer_version(agreed):
+        return (
+            "This question is from an older message: your therapist has changed it since. "
+            "Please use the newest message, or your booking page."
+        )
+    return problem
 
 
 @retry_conflicts
@@ -182,10 +188,9 @@ def record(
         elif kind == "lasted":
             reply.booking.followup_lasted = reply.answer
         else:
-            agreed = agreed_for(reply.booking)
+            agreed = agreed_for(reply.booking.id)
             assert agreed is not None  # _offer_problem said so
-            agreed.client_answer = reply.answer
-            agreed.answered_at = now
+            note_answer(agreed, reply.answer, now)
         if then is not None:
             then(reply.booking, reply.answer, now)
     return reply
@@ -228,21 +233,17 @@ class Offer:
     """An offer of a little more massage, as the manage page asks it."""
 
     minutes: int  # hands-on minutes offered
-    last_minutes: int
+    from_minutes: int  # instead of these
     links: dict[str, str]  # answer -> link
     words: dict[str, str]
 
 
 def offer_now(booking: Booking, now: datetime) -> Offer | None:
-    """The therapist's offer of more for this session, while the client has not answered it
-    and the session is still to come."""
-    if booking.start_utc <= now or booking.status == BookingStatus.CANCELLED:
+    """The therapist's offer of more for this session, while it waits for the client."""
+    agreed = agreed_for(booking.id)
+    if agreed is None or why_offer_closed(booking, agreed, now):
         return None
-    agreed = agreed_for(booking)
-    if agreed is None or agreed.offered_from_minutes is None or agreed.client_answer:
-        return None
-    if agreed.hands_on_minutes <= agreed.offered_from_minutes:
-        return None
+    assert agreed.offered_from_minutes is not None  # an open offer has one
     return Offer(
         agreed.hands_on_minutes,
         agreed.offered_from_minutes,

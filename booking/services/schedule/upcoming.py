@@ -22,7 +22,8 @@ from booking.services.booking.availability import local_day_bounds
 from booking.services.intake.questionnaire import answers_of, latest_intakes
 from booking.services.intake.screening import screening_conditions
 from booking.services.sessions import loop
-from booking.services.sessions.records import SessionRecord
+from booking.services.sessions.agreed import agreed_for_all
+from booking.services.sessions.records import SessionRecord, records_for
 
 UPCOMING_DAYS = 14
 
@@ -206,6 +207,7 @@ class PreparedSession:
     record: SessionRecord | None  # what the therapist recorded after it
     started: bool
     last_session: loop.Held | None = None  # the client's session before this one
+    last_record: SessionRecord | None = None  # what was recorded for it
     suggestion: Suggestion | None = None  # for a session still to come
     agreed: SessionAdjustment | None = None  # the change the therapist kept for it
     allowed_minutes: int | None = None  # the most hands-on time it may grow to
@@ -230,7 +232,7 @@ class TherapistDay:
 
 def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
     """A practitioner's day and week with plans, flags, follow-ups, records, the last session
-    and the suggestion for the next: nine queries, however many sessions."""
+    and the suggestion for the next: ten queries at most, however many sessions."""
     zone = practice_zone()
     today = local_date(now)
     start, _ = local_day_bounds(today - timedelta(days=LOOK_BACK_DAYS), zone)
@@ -258,8 +260,11 @@ def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
     }
     followups = _followups_by_client(clients, now)
     held = loop.histories(clients, now)
-    records = {h.booking_id: h.record for history in held.values() for h in history if h.record}
-    agreed = loop.adjustments_for({booking.id for booking in bookings if booking.start_utc > now})
+    last = {booking.id: _last_of(held, booking) for booking in bookings}
+    # Decrypted: only the records shown (these sessions' own, and each one's last time).
+    shown = {booking.id for booking in bookings} | {h.booking_id for h in last.values() if h}
+    records = records_for(shown)
+    agreed = agreed_for_all(booking.id for booking in bookings if booking.start_utc > now)
     services = loop.offered_services() if agreed or any(held.values()) else []
 
     def prepared(booking: Booking) -> PreparedSession:
@@ -270,7 +275,7 @@ def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
             if followup.session_end_utc <= booking.start_utc
         ]
         history = held.get(booking.client_id, [])
-        before = loop.before(history, booking)
+        previous = last[booking.id]
         coming = booking.start_utc > now
         return PreparedSession(
             booking=booking,
@@ -283,7 +288,8 @@ def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
             earlier_followups=earlier[:FOLLOWUPS_SHOWN],
             record=records.get(booking.id),
             started=booking.start_utc <= now,
-            last_session=before[-1] if before else None,
+            last_session=previous,
+            last_record=records.get(previous.booking_id) if previous else None,
             suggestion=loop.suggestion_for(booking, history, services) if coming else None,
             agreed=agreed.get(booking.id),
             allowed_minutes=loop.allowed_minutes(booking, services) if coming else None,
@@ -302,6 +308,11 @@ def therapist_day(practitioner_id: int, now: datetime) -> TherapistDay:
         held_soon=held_soon(sessions, now),
         recent=[s for s in reversed(sessions) if s.booking.start_utc < today_start],
     )
+
+
+def _last_of(held: dict[int, list[loop.Held]], booking: Booking) -> loop.Held | None:
+    earlier = loop.before(held.get(booking.client_id, []), booking)
+    return earlier[-1] if earlier else None
 
 
 def _followups_by_client(client_ids: set[int], now: datetime) -> dict[int, list[EarlierFollowUp]]:

@@ -1,8 +1,9 @@
 """Each session shapes the next: a client's history, the suggestion it gives, and the change the
-therapist agrees for a coming session (never applied by itself).
+therapist keeps for a coming session (never applied by itself).
 
 The rules are pure (booking/domain/next_session.py); this module reads what they need in a few
-queries however many sessions are shown, and keeps what the therapist accepts.
+queries however many sessions are shown (the minutes and pressure are stored plainly, so no
+record is decrypted for a suggestion), and keeps what the therapist accepts.
 """
 
 from __future__ import annotations
@@ -19,59 +20,60 @@ from booking.domain.next_session import Direction, PastSession, Suggestion, sugg
 from booking.domain.session_record import MOST_MINUTES, PRESSURE_KEYS
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
-from booking.models import Booking, Service, SessionAdjustment
+from booking.models import Booking, Service, SessionAdjustment, SessionNote
 from booking.services.booking.changes import apply_lengthen, is_changeable
 from booking.services.booking.errors import BookingError
 from booking.services.messaging import notify, replies
-from booking.services.sessions.records import SessionRecord, booked_hands_on, records_for
+from booking.services.sessions.agreed import agreed_for, note_answer, why_offer_closed
+from booking.services.sessions.records import SessionRecord, booked_hands_on
 from booking.services.staff import audit
 from booking.transactions import retry_conflicts, write_transaction
+
+# Sessions that took place, or were due to: a no-show or a cancelled one tells us nothing.
+HELD_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED)
 
 
 class AgreeRefused(Exception):
     """The change cannot be kept as asked; the message says why in plain words."""
 
+    def __init__(self, message: str, field: str = "hands_on_minutes") -> None:
+        super().__init__(message)
+        self.field = field
+
 
 @dataclass(frozen=True)
 class Held:
-    """One session that took place (or was due to), with what was done and how it went."""
+    """One session that took place (or started), with what was done and how it went."""
 
     booking_id: int
     start_utc: datetime
     end_utc: datetime
-    service_id: int
     followup: str | None
     lasted: str | None
-    checkin: str | None
-    record: SessionRecord | None
+    hands_on_minutes: int | None  # from the record; None without one
+    pressure: int | None
 
     @classmethod
     def of(cls, booking: Booking, record: SessionRecord | None) -> Held:
-        """A loaded booking as a session held."""
+        """A loaded booking and its record as a session held."""
+        details = record if record is not None and record.has_details else None
         return cls(
             booking.id,
             booking.start_utc,
             booking.end_utc,
-            booking.service_id,
             booking.followup_answer,
             booking.followup_lasted,
-            booking.checkin_answer,
-            record,
+            details.hands_on_minutes if details else None,
+            details.pressure if details else None,
         )
 
     def as_past(self) -> PastSession:
-        record = self.record if self.record and self.record.has_details else None
-        return PastSession(
-            hands_on_minutes=record.hands_on_minutes if record else None,
-            pressure=record.pressure if record else None,
-            followup=self.followup,
-            lasted=self.lasted,
-        )
+        return PastSession(self.hands_on_minutes, self.pressure, self.followup, self.lasted)
 
 
 def histories(client_ids: Iterable[int], now: datetime) -> dict[int, list[Held]]:
-    """Every session these clients have had (started, not cancelled), oldest first, with its
-    record: two queries, however many clients."""
+    """Every session these clients have had, oldest first, with what was recorded: one query,
+    however many clients and sessions."""
     ids = set(client_ids)
     if not ids:
         return {}
@@ -81,31 +83,31 @@ def histories(client_ids: Iterable[int], now: datetime) -> dict[int, list[Held]]
             Booking.client_id,
             Booking.start_utc,
             Booking.end_utc,
-            Booking.service_id,
             Booking.followup_answer,
             Booking.followup_lasted,
-            Booking.checkin_answer,
+            SessionNote.hands_on_minutes,
+            SessionNote.pressure,
         )
+        .outerjoin(SessionNote, SessionNote.booking_id == Booking.id)
         .where(
             Booking.client_id.in_(ids),
             Booking.start_utc <= now,
-            Booking.status != BookingStatus.CANCELLED,
+            Booking.status.in_(HELD_STATUSES),
         )
         .order_by(Booking.start_utc, Booking.id)
-    ).all()
-    records = records_for({row.id for row in rows})
+    )
     found: dict[int, list[Held]] = defaultdict(list)
     for row in rows:
+        recorded = row.hands_on_minutes is not None and row.pressure is not None
         found[row.client_id].append(
             Held(
                 row.id,
                 row.start_utc,
                 row.end_utc,
-                row.service_id,
                 row.followup_answer,
                 row.followup_lasted,
-                row.checkin_answer,
-                records.get(row.id),
+                row.hands_on_minutes if recorded else None,
+                row.pressure if recorded else None,
             )
         )
     return found
@@ -116,13 +118,9 @@ def before(history: list[Held], booking: Booking) -> list[Held]:
     return [held for held in history if held.end_utc <= booking.start_utc]
 
 
-def last_given(found: dict[int, list[Held]], booking: Booking) -> int | None:
-    """The hands-on minutes recorded for the client's latest session before this booking."""
-    recorded = [
-        held.record.hands_on_minutes
-        for held in before(found.get(booking.client_id, []), booking)
-        if held.record and held.record.has_details
-    ]
+def last_given(history: list[Held], booking: Booking) -> int | None:
+    """The hands-on minutes recorded for the latest session before this booking."""
+    recorded = [held.hands_on_minutes for held in before(history, booking) if held.hands_on_minutes]
     return recorded[-1] if recorded else None
 
 
@@ -135,15 +133,22 @@ def _allowance(service: Service) -> int:
     return service.hands_on_minutes or service.minutes
 
 
-def allowed_minutes(booking: Booking, services: list[Service]) -> int:
-    """The most hands-on time the next session may have: what the booked session allows, or a
-    longer session of the same kind (home visit or not) offered to the client."""
-    same_kind = [
+def _longer_kinds(booking: Booking, services: list[Service]) -> list[Service]:
+    """Sessions of the same kind (home visit or not, never a first visit) longer than this."""
+    return [
         service
         for service in services
-        if service.home_visit == booking.service.home_visit and not service.first_visit
+        if service.home_visit == booking.service.home_visit
+        and not service.first_visit
+        and service.minutes > booking.service.minutes
     ]
-    return max([booked_hands_on(booking), *(_allowance(service) for service in same_kind)])
+
+
+def allowed_minutes(booking: Booking, services: list[Service]) -> int:
+    """The most hands-on time the session may have: what the booked session allows, or a
+    longer session of the same kind, offered to the client."""
+    longer = _longer_kinds(booking, services)
+    return max([booked_hands_on(booking), *(_allowance(service) for service in longer)])
 
 
 def suggestion_for(
@@ -159,41 +164,48 @@ def longer_service_for(booking: Booking, minutes: int, services: list[Service]) 
     does not; None when the booked one already allows them."""
     if minutes <= booked_hands_on(booking):
         return None
-    longer = [
-        service
-        for service in services
-        if service.home_visit == booking.service.home_visit
-        and not service.first_visit
-        and service.minutes > booking.service.minutes
-        and _allowance(service) >= minutes
-    ]
-    if not longer:
-        raise AgreeRefused(
-            f"No session offered is long enough for {minutes} minutes hands-on: "
-            f"the most is {allowed_minutes(booking, services)}."
-        )
-    return min(longer, key=lambda service: (service.minutes, service.id))
+    longer = [s for s in _longer_kinds(booking, services) if _allowance(s) >= minutes]
+    return min(longer, key=lambda service: (service.minutes, service.id), default=None)
 
 
-def adjustments_for(booking_ids: set[int]) -> dict[int, SessionAdjustment]:
-    """The changes agreed for these bookings, by booking id: one query."""
-    if not booking_ids:
-        return {}
-    rows = db.session.scalars(
-        select(SessionAdjustment).where(SessionAdjustment.booking_id.in_(booking_ids))
+@dataclass(frozen=True)
+class NextSession:
+    """A coming session with what its history suggests and what was kept for it."""
+
+    booking: Booking
+    suggestion: Suggestion | None
+    agreed: SessionAdjustment | None
+    allowed_minutes: int
+
+
+def next_session(booking: Booking, now: datetime) -> NextSession:
+    """The suggestion and the kept change for one coming session: three queries."""
+    services = offered_services()
+    history = histories([booking.client_id], now).get(booking.client_id, [])
+    return NextSession(
+        booking,
+        suggestion_for(booking, history, services),
+        agreed_for(booking.id),
+        allowed_minutes(booking, services),
     )
-    return {row.booking_id: row for row in rows}
 
 
-def pending_offer(booking: Booking, agreed: SessionAdjustment | None, now: datetime) -> bool:
-    """Whether the client has an offer of more to answer for this session."""
-    return (
-        agreed is not None
-        and agreed.offered_from_minutes is not None
-        and agreed.hands_on_minutes > agreed.offered_from_minutes
-        and agreed.client_answer is None
-        and is_changeable(booking, now)
-    )
+@dataclass(frozen=True)
+class Kept:
+    """What agreeing did: the change kept, and whether the client is asked in a reminder."""
+
+    agreed: SessionAdjustment
+    offered: bool  # more than planned: only the client's yes makes it real
+    in_reminder: bool  # a reminder still to send asks it (else their manage page does)
+
+
+def _check(hands_on_minutes: int, pressure: int, direction: str) -> None:
+    if direction not in set(Direction):
+        raise AgreeRefused("Please keep the suggestion as shown, or change its numbers.")
+    if not 0 < hands_on_minutes <= MOST_MINUTES:
+        raise AgreeRefused("Please give the hands-on minutes as a number, such as 30.")
+    if pressure not in PRESSURE_KEYS:
+        raise AgreeRefused("Please choose the pressure, from 1 to 5.", "pressure")
 
 
 @retry_conflicts
@@ -204,16 +216,11 @@ def agree(
     direction: str,
     staff_user_id: int,
     now: datetime,
-) -> SessionAdjustment:
+) -> Kept:
     """Keep the therapist's change for a coming session (accepted or edited from the
-    suggestion). More than last time becomes an offer in the client's next reminder; only
-    their yes changes the booking. Agreeing again replaces the change and asks again."""
-    if direction not in set(Direction):
-        raise AgreeRefused("Please choose from the suggestion shown.")
-    if not 0 < hands_on_minutes <= MOST_MINUTES:
-        raise AgreeRefused("Please give the hands-on minutes as a number, such as 30.")
-    if pressure not in PRESSURE_KEYS:
-        raise AgreeRefused("Please choose the pressure, from 1 to 5.")
+    suggestion). More than planned becomes an offer in the client's next reminder; only their
+    yes changes anything. Once the client has answered an offer, no second one is made."""
+    _check(hands_on_minutes, pressure, direction)
     with write_transaction():
         booking = db.session.scalars(
             select(Booking).where(Booking.id == booking_id).with_for_update()
@@ -223,39 +230,45 @@ def agree(
         if not is_changeable(booking, now):
             raise AgreeRefused("This session has started or was cancelled: nothing to plan.")
         services = offered_services()
-        if hands_on_minutes > allowed_minutes(booking, services):
+        most = allowed_minutes(booking, services)
+        if hands_on_minutes > most:
             raise AgreeRefused(
-                f"Please keep to {allowed_minutes(booking, services)} minutes hands-on or "
-                "fewer: that is the most this session, or a longer one, allows."
+                f"Please keep to {most} minutes hands-on or fewer: that is the most this "
+                "session, or a longer one of the same kind, allows."
             )
-        longer = longer_service_for(booking, hands_on_minutes, services)
-        last_minutes = last_given(histories([booking.client_id], now), booking)
-        agreed = db.session.scalars(
-            select(SessionAdjustment).where(SessionAdjustment.booking_id == booking_id)
-        ).one_or_none()
+        # More than planned: more than last time (or than the booking allows, if less).
+        last = last_given(histories([booking.client_id], now).get(booking.client_id, []), booking)
+        planned = min(last, booked_hands_on(booking)) if last else booked_hands_on(booking)
+        more = hands_on_minutes > planned
+        agreed = agreed_for(booking_id)
+        answered = agreed is not None and agreed.client_answer is not None
+        if more and answered:
+            raise AgreeRefused(
+                "The client has already answered an offer for this session. You can talk "
+                "about more on the day, or offer it for the next session."
+            )
         if agreed is None:
             agreed = SessionAdjustment(booking_id=booking_id, created_at=now)
             db.session.add(agreed)
         agreed.direction = direction
         agreed.hands_on_minutes = hands_on_minutes
         agreed.pressure = pressure
-        more = last_minutes is not None and hands_on_minutes > last_minutes
-        agreed.offered_from_minutes = last_minutes if more else None
-        agreed.longer_service_id = longer.id if longer else None
-        agreed.client_answer = None
-        agreed.answered_at = None
+        if not answered:  # a yes (or keep) already given stands as it was
+            longer = longer_service_for(booking, hands_on_minutes, services)
+            agreed.offered_from_minutes = planned if more else None
+            agreed.longer_service_id = longer.id if longer else None
         agreed.decided_by_id = staff_user_id
         agreed.updated_at = now
+        db.session.flush()
         audit.record_booking_change(
             audit.actor_for(staff_user_id),
             AuditAction.AGREED_NEXT_SESSION,
             booking,
             now,
-            detail="an offer of more for the client" if more else "kept for the session",
+            detail="an offer of more, for the client to answer" if more else "kept",
         )
-        if more:
-            notify.ask_in_reminder(booking, now)
-    return agreed
+        in_reminder = notify.ask_in_reminder(booking, now) if more else False
+    return Kept(agreed, more, in_reminder)
 
 
 def act_on_offer(booking: Booking, answer: str, now: datetime) -> None:
@@ -264,7 +277,7 @@ def act_on_offer(booking: Booking, answer: str, now: datetime) -> None:
     anything else changes nothing but the answer on file."""
     if answer != "yes":
         return
-    agreed = replies.agreed_for(booking)
+    agreed = agreed_for(booking.id)
     if agreed is None or agreed.longer_service_id is None:
         return  # more hands-on time within the session as booked
     service = db.session.get(Service, agreed.longer_service_id)
@@ -277,3 +290,20 @@ def act_on_offer(booking: Booking, answer: str, now: datetime) -> None:
         apply_lengthen(booking, service, now)
     except BookingError as problem:
         raise replies.ReplyProblem(str(problem)) from None
+
+
+def answer_offer_by_phone(booking: Booking, answer: str, now: datetime) -> str | None:
+    """The client's answer to an offer of more, given on the reminder call (inside the call's
+    transaction, after the check-in answer). Returns why it was not kept, or None. A yes that
+    no longer fits changes nothing and says so; the check-in answer stands either way."""
+    agreed = agreed_for(booking.id)
+    closed = why_offer_closed(booking, agreed, now)
+    if agreed is None or closed:
+        return closed
+    try:
+        with db.session.begin_nested():
+            note_answer(agreed, answer, now)
+            act_on_offer(booking, answer, now)
+    except replies.ReplyProblem as problem:
+        return problem.reason
+    return None

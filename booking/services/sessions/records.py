@@ -37,6 +37,7 @@ from booking.extensions import db
 from booking.models import Booking, SessionAdjustment, SessionNote, StaffUser
 from booking.services.intake.questionnaire import answers_of, latest_intake
 from booking.services.intake.screening import screening_conditions
+from booking.services.sessions.agreed import agreed_for
 from booking.services.staff import audit
 from booking.transactions import retry_conflicts, write_transaction
 
@@ -44,7 +45,12 @@ NOTE_LIMIT = 2000
 
 
 class NoteRefused(Exception):
-    """The record cannot be saved as asked; the message says why in plain words."""
+    """The record cannot be saved as asked; the message says why in plain words, and `field`
+    names the form field it is about (None: the whole record)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class UnknownSession(LookupError):
@@ -158,15 +164,17 @@ def record_page(booking_id: int, now: datetime) -> RecordPage | None:
     if booking is None:
         return None
     plan = plan_for(booking.client_id, local_date(now))
-    agreed = db.session.scalars(
-        select(SessionAdjustment).where(SessionAdjustment.booking_id == booking_id)
-    ).one_or_none()
+    agreed = agreed_for(booking_id)
+    last_time = _last_time(booking)
+    minutes = planned_minutes(booking, agreed)
+    if agreed is None and last_time and last_time.hands_on_minutes:
+        minutes = min(minutes, last_time.hands_on_minutes)  # as last time, never more
     draft = draft_record(
         plan,
-        hands_on_minutes=planned_minutes(booking, agreed),
+        hands_on_minutes=minutes,
         pressure=agreed.pressure if agreed else None,
         checkin=booking.checkin_answer,
-        last_time=_last_time(booking),
+        last_time=last_time,
     )
     row = db.session.execute(
         select(SessionNote, StaffUser.email)
@@ -183,7 +191,8 @@ def record_page(booking_id: int, now: datetime) -> RecordPage | None:
 
 def planned_minutes(booking: Booking, agreed: SessionAdjustment | None) -> int:
     """The hands-on time planned before the session: what was agreed (an offer of more only
-    once the client said yes; until then, as last time), else what the booking allows."""
+    once the client said yes; until then, what it was offered instead of), else the most the
+    booking allows."""
     allowed = booked_hands_on(booking)
     if agreed is None:
         return allowed
@@ -229,14 +238,16 @@ def _checked(record: SessionRecord) -> SessionRecord:
     """The record, or NoteRefused saying what to change (the form checks the same first)."""
     minutes = record.hands_on_minutes
     if minutes is None or not 0 <= minutes <= MOST_MINUTES:
-        raise NoteRefused(f"Please give the hands-on minutes, from 0 to {MOST_MINUTES}.")
+        raise NoteRefused(
+            f"Please give the hands-on minutes, from 0 to {MOST_MINUTES}.", "hands_on_minutes"
+        )
     if record.pressure not in PRESSURE_KEYS:
-        raise NoteRefused("Please choose the pressure, from 1 to 5.")
+        raise NoteRefused("Please choose the pressure, from 1 to 5.", "pressure")
     if record.arrived is not None and record.arrived not in dict(ARRIVED):
-        raise NoteRefused("Please choose how they arrived from the list.")
-    for text in (record.helped, record.avoid_next):
+        raise NoteRefused("Please choose how they arrived from the list.", "arrived")
+    for name, text in (("helped", record.helped), ("avoid_next", record.avoid_next)):
         if len(text) > NOTE_LIMIT:
-            raise NoteRefused(f"Please keep each note to {NOTE_LIMIT:,} characters or fewer.")
+            raise NoteRefused(f"Please keep this to {NOTE_LIMIT:,} characters or fewer.", name)
     return record
 
 

@@ -16,7 +16,11 @@ from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import Booking, Client, SessionAdjustment
 from booking.services.sessions import loop
+from booking.services.sessions.agreed import agreed_for_all
 from booking.services.sessions.records import SessionRecord, planned_minutes, records_for
+
+# Sessions that took place (or were due to) and those still to come; never a no-show.
+SHOWN = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.HELD_FOR_REVIEW)
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class TimelineEntry:
 
     number: int  # the client's first session is 1
     booking: Booking
-    planned_minutes: int  # hands-on: agreed beforehand, else what the booking allows
+    planned_minutes: int  # hands-on: agreed beforehand, else the most the booking allows
     planned_pressure: int | None  # agreed beforehand
     record: SessionRecord | None
     agreed: SessionAdjustment | None
@@ -57,14 +61,14 @@ def timeline(client_id: int, now: datetime) -> Timeline | None:
         db.session.scalars(
             select(Booking)
             .options(joinedload(Booking.service), joinedload(Booking.practitioner))
-            .where(Booking.client_id == client_id, Booking.status != BookingStatus.CANCELLED)
+            .where(Booking.client_id == client_id, Booking.status.in_(SHOWN))
             .order_by(Booking.start_utc, Booking.id)
         )
     )
-    taken = [booking for booking in bookings if booking.start_utc <= now]
-    coming = [booking for booking in bookings if booking.start_utc > now]
+    taken = [b for b in bookings if b.start_utc <= now and b.status in loop.HELD_STATUSES]
+    coming = [b for b in bookings if b.start_utc > now and b.status != BookingStatus.ATTENDED]
     records = records_for({booking.id for booking in taken})
-    agreed = loop.adjustments_for({booking.id for booking in bookings})
+    agreed = agreed_for_all(booking.id for booking in bookings)
     entries = [
         TimelineEntry(
             number=number,
