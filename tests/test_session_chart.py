@@ -193,7 +193,7 @@ def test_no_sessions_make_an_empty_chart():
 
 def render(app: Flask, chart, id_: str = "c1") -> str:
     with app.test_request_context():
-        template = app.jinja_env.get_template("dashboard/clients/_chart.html")
+        template = app.jinja_env.get_template("dashboard/timeline/_chart.html")
         return str(template.module.session_chart(chart, id_))
 
 
