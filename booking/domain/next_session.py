@@ -121,6 +121,12 @@ def _base(record: PastSession, allowed_minutes: int) -> _Base:
     )
 
 
+def may_offer_more(history: Sequence[PastSession]) -> bool:
+    """Whether a longer session may be offered at all: only after two or more sessions in a
+    row with no worsening reported (DOMAIN.md booking rule 2), whoever suggests it."""
+    return _good_run(history) >= GOOD_RUN
+
+
 def _good_run(history: Sequence[PastSession]) -> int:
     """How many of the latest sessions in a row were answered with no worsening."""
     run = 0

@@ -26,6 +26,7 @@ from booking.services.schedule.upcoming import therapist_day
 from booking.services.sessions import loop
 from booking.services.sessions import records as session_notes
 from booking.services.sessions.access import may_read_sessions
+from booking.services.sessions.agreed import WANTS_LESS
 from booking.services.staff import audit
 from booking.web import row_id
 
@@ -76,6 +77,7 @@ def today() -> str:
         checkin_words=CHECKIN_ANSWERS,
         followup_words=FOLLOWUP_ANSWERS,
         labels=RECORD_LABELS,
+        wants_less=WANTS_LESS,
     )
     if day is not None:
         # Recorded after rendering: committing expires the loaded rows the page reads.
@@ -114,6 +116,7 @@ def _record_page(
         checkin_words=CHECKIN_ANSWERS,
         followup_words=FOLLOWUP_ANSWERS,
         labels=RECORD_LABELS,
+        wants_less=WANTS_LESS,
     )
 
 
@@ -211,6 +214,7 @@ def _next_page(next_up: loop.NextSession, form: NextSessionForm, back: str) -> s
         form=form,
         back=back,
         labels=RECORD_LABELS,
+        wants_less=WANTS_LESS,
     )
 
 

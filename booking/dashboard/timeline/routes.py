@@ -17,6 +17,7 @@ from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
 from booking.domain.session_record import RECORD_LABELS
 from booking.services.clients.records import find_client
 from booking.services.sessions.access import may_read_sessions
+from booking.services.sessions.agreed import WANTS_LESS
 from booking.services.sessions.timeline import timeline
 from booking.services.staff import audit
 
@@ -42,4 +43,5 @@ def client_timeline(client_id: int) -> str:
         checkin_words=CHECKIN_ANSWERS,
         followup_words=FOLLOWUP_ANSWERS,
         labels=RECORD_LABELS,
+        wants_less=WANTS_LESS,
     )

@@ -212,7 +212,7 @@ def ask_in_reminder(booking: Booking, now: datetime) -> bool:
     for row in unsent:
         row.dropped_at = now
     db.session.flush()
-    _queue_reminders(booking, now, None, follow_up=False)
+    _queue_reminders(booking, now, None, follow_up=False, rewrite=True)
     return True
 
 
@@ -231,8 +231,16 @@ def offers_for(bookings: list[Booking], now: datetime) -> dict[int, MoreOffer]:
 
 
 def _queue_reminders(
-    booking: Booking, now: datetime, facts: SessionFacts | None, *, follow_up: bool
+    booking: Booking,
+    now: datetime,
+    facts: SessionFacts | None,
+    *,
+    follow_up: bool,
+    rewrite: bool = False,
 ) -> None:
+    """The reminders (and the follow-up) by each of the client's routes. A `rewrite` replaces
+    reminders that were waiting: one already due (an email held by quiet hours, a call not
+    made yet) is due at once, never lost."""
     routes = reminder_routes(booking.client)
     if not routes:
         return
@@ -258,8 +266,8 @@ def _queue_reminders(
         else:
             reminder = phone_task("client_reminder", to, reminder_call_script(facts, now))
             followup = phone_task("client_followup", to, followup_call_script(facts))
-        if reminder is not None and reminder_at > now:  # booked the same day: no reminder
-            outbox.queue([reminder], now, booking=booking, due_at=reminder_at)
+        if reminder is not None and (reminder_at > now or rewrite):  # booked today: none
+            outbox.queue([reminder], now, booking=booking, due_at=max(reminder_at, now))
         if followup is not None and follow_up:
             outbox.queue([followup], now, booking=booking, due_at=followup_at)
 

@@ -242,5 +242,5 @@ def record_call(
             if kind == "checkin" and offer in OFFER_ANSWERS:
                 not_kept = loop.answer_offer_by_phone(booking, offer, now)
     if not_kept:
-        raise CallProblem(f"The check-in answer is recorded. About more massage: {not_kept}")
+        raise CallProblem(f"The check-in answer is recorded, but {not_kept}")
     return booking

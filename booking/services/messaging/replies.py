@@ -1,8 +1,9 @@
 """One-tap answers from emails: the day-before check-in, the follow-up after a session, and
 the answer to an offer of a little more.
 
-A link names the booking, the booking's SEQUENCE when the message was written, and the answer;
-it is signed, so it cannot be altered. Opening it shows a confirmation page; only the button
+A link names the booking, a version and the answer: the booking's SEQUENCE when the message
+was written (for an offer, the offer's own version, so a changed offer makes it stale). It is
+signed, so it cannot be altered. Opening it shows a confirmation page; only the button
 there records anything (a link checker or a preview that opens it changes nothing).
 """
 
@@ -75,7 +76,7 @@ def answer_links(kind: str, booking: Booking) -> dict[str, str]:
     version: object = booking.ical_sequence
     if kind == "offer":
         agreed = agreed_for(booking.id)
-        version = offer_version(agreed) if agreed else ""
+        version = offer_version(agreed, booking) if agreed else ""
     return {
         answer: public_url(endpoint, token=_signer(kind).dumps([booking.id, version, answer]))
         for answer in ANSWERS[kind]
@@ -97,7 +98,7 @@ def read(kind: str, token: str, now: datetime) -> Reply | None:
     if not token or len(token) > 300:
         return None
     try:
-        booking_id, sequence, answer = _signer(kind).loads(token)
+        booking_id, version, answer = _signer(kind).loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
     if not isinstance(booking_id, int) or answer not in ANSWERS[kind]:
@@ -105,7 +106,7 @@ def read(kind: str, token: str, now: datetime) -> Reply | None:
     booking = db.session.get(Booking, booking_id)
     if booking is None:
         return None
-    problem = None if _already(kind, booking, answer) else _problem(kind, booking, sequence, now)
+    problem = None if _already(kind, booking, answer) else _problem(kind, booking, version, now)
     return Reply(booking, answer, ANSWERS[kind][answer], problem)
 
 
@@ -148,7 +149,7 @@ def _problem(kind: str, booking: Booking, sequence: object, now: datetime) -> st
 def _offer_problem(booking: Booking, version: object, now: datetime) -> str | None:
     agreed = agreed_for(booking.id)
     problem = why_offer_closed(booking, agreed, now)
-    if problem is None and agreed is not None and version != offer_version(agreed):
+    if problem is None and agreed is not None and version != offer_version(agreed, booking):
         return (
             "This question is from an older message: your therapist has changed it since. "
             "Please use the newest message, or your booking page."

@@ -50,7 +50,14 @@ def why_offer_closed(
 ) -> str | None:
     """Why the client cannot answer an offer of more for this session now, in their words;
     None while it waits for their answer."""
-    if not is_offer(agreed) or (agreed and agreed.client_answer):
+    if agreed is not None and agreed.client_answer == "yes":
+        return (
+            "You said yes to a little more, so that is kept for you. If you would rather have "
+            "less after all, you can change the session free on your booking page."
+        )
+    if agreed is not None and agreed.client_answer:
+        return "You chose to keep your session as it is, and so it stays."
+    if not is_offer(agreed):
         return "There is nothing to answer for this session now. Your session stays as it is."
     if booking.status != BookingStatus.CONFIRMED or booking.start_utc <= now:
         return "This session has started or changed, so the question is closed."
@@ -59,9 +66,11 @@ def why_offer_closed(
     return None
 
 
-def offer_version(agreed: SessionAdjustment) -> str:
-    """Changes whenever the therapist changes the offer: a link to an older offer is stale."""
+def offer_version(agreed: SessionAdjustment, booking: Booking) -> str:
+    """Changes whenever the therapist changes the offer, or the session becomes another one:
+    a link to an older offer is stale."""
     parts = (
+        booking.service_id,
         agreed.id,
         agreed.hands_on_minutes,
         agreed.pressure,

@@ -16,7 +16,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from booking.domain.audit import AuditAction
-from booking.domain.next_session import Direction, PastSession, Suggestion, suggest_next
+from booking.domain.next_session import (
+    Direction,
+    PastSession,
+    Suggestion,
+    may_offer_more,
+    suggest_next,
+)
 from booking.domain.session_record import MOST_MINUTES, PRESSURE_KEYS
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
@@ -120,7 +126,8 @@ def before(history: list[Held], booking: Booking) -> list[Held]:
 
 def last_given(history: list[Held], booking: Booking) -> int | None:
     """The hands-on minutes recorded for the latest session before this booking."""
-    recorded = [held.hands_on_minutes for held in before(history, booking) if held.hands_on_minutes]
+    earlier = before(history, booking)
+    recorded = [held.hands_on_minutes for held in earlier if held.hands_on_minutes is not None]
     return recorded[-1] if recorded else None
 
 
@@ -237,15 +244,24 @@ def agree(
                 "session, or a longer one of the same kind, allows."
             )
         # More than planned: more than last time (or than the booking allows, if less).
-        last = last_given(histories([booking.client_id], now).get(booking.client_id, []), booking)
-        planned = min(last, booked_hands_on(booking)) if last else booked_hands_on(booking)
+        history = histories([booking.client_id], now).get(booking.client_id, [])
+        last = last_given(history, booking)
+        planned = booked_hands_on(booking) if last is None else min(last, booked_hands_on(booking))
         more = hands_on_minutes > planned
         agreed = agreed_for(booking_id)
         answered = agreed is not None and agreed.client_answer is not None
-        if more and answered:
+        if answered:
+            assert agreed is not None
+            ceiling = agreed.hands_on_minutes if agreed.client_answer == "yes" else planned
+            if hands_on_minutes > ceiling:
+                raise AgreeRefused(
+                    "The client has already answered an offer for this session. You can talk "
+                    "about more on the day, or offer it for the next session."
+                )
+        elif more and not may_offer_more([held.as_past() for held in before(history, booking)]):
             raise AgreeRefused(
-                "The client has already answered an offer for this session. You can talk "
-                "about more on the day, or offer it for the next session."
+                "More time is offered only after two sessions in a row without feeling worse. "
+                f"Please keep to {planned} minutes or fewer this time."
             )
         if agreed is None:
             agreed = SessionAdjustment(booking_id=booking_id, created_at=now)
@@ -267,43 +283,55 @@ def agree(
             now,
             detail="an offer of more, for the client to answer" if more else "kept",
         )
-        in_reminder = notify.ask_in_reminder(booking, now) if more else False
-    return Kept(agreed, more, in_reminder)
+        offered = more and not answered
+        in_reminder = notify.ask_in_reminder(booking, now) if offered else False
+    return Kept(agreed, offered, in_reminder)
 
 
 def act_on_offer(booking: Booking, answer: str, now: datetime) -> None:
     """The client's answer to an offer of more, in the answer's own transaction: a yes that
-    needs a longer session changes the booking (or, if that no longer fits, nothing at all);
-    anything else changes nothing but the answer on file."""
+    needs a longer session than the one booked now changes the booking (or, if that no longer
+    fits, nothing at all); anything else changes nothing but the answer on file."""
     if answer != "yes":
         return
     agreed = agreed_for(booking.id)
-    if agreed is None or agreed.longer_service_id is None:
-        return  # more hands-on time within the session as booked
-    service = db.session.get(Service, agreed.longer_service_id)
-    if service is None or not service.active:
+    if agreed is None:
+        return
+    # Worked out afresh: the client may have changed the session since the offer was made.
+    longer = longer_service_for(booking, agreed.hands_on_minutes, offered_services())
+    if longer is None and agreed.hands_on_minutes > booked_hands_on(booking):
         raise replies.ReplyProblem(
-            "That longer session is no longer offered, so your session stays as it is. "
+            "A longer session is not offered just now, so your session stays as it is. "
             "You can still ask for a little more on the day, if there is time."
         )
+    if longer is None:
+        return  # more hands-on time within the session as booked
     try:
-        apply_lengthen(booking, service, now)
+        apply_lengthen(booking, longer, now)
     except BookingError as problem:
         raise replies.ReplyProblem(str(problem)) from None
 
 
 def answer_offer_by_phone(booking: Booking, answer: str, now: datetime) -> str | None:
     """The client's answer to an offer of more, given on the reminder call (inside the call's
-    transaction, after the check-in answer). Returns why it was not kept, or None. A yes that
-    no longer fits changes nothing and says so; the check-in answer stands either way."""
+    transaction, after the check-in answer). Returns, for the desk, why a yes changed nothing;
+    None when it was kept (or there was nothing to keep: a "keep it as it is" to an offer that
+    had closed). The check-in answer stands either way."""
     agreed = agreed_for(booking.id)
-    closed = why_offer_closed(booking, agreed, now)
-    if agreed is None or closed:
-        return closed
+    if agreed is None or why_offer_closed(booking, agreed, now):
+        if answer != "yes":
+            return None
+        return (
+            "the offer of more was no longer open (answered already, or the check-in asked "
+            "for less), so the session stays as it is."
+        )
     try:
         with db.session.begin_nested():
             note_answer(agreed, answer, now)
             act_on_offer(booking, answer, now)
-    except replies.ReplyProblem as problem:
-        return problem.reason
+    except replies.ReplyProblem:
+        return (
+            "a longer session does not fit at that time, so the session stays as it is. "
+            "Please tell the therapist."
+        )
     return None

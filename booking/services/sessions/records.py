@@ -167,7 +167,7 @@ def record_page(booking_id: int, now: datetime) -> RecordPage | None:
     agreed = agreed_for(booking_id)
     last_time = _last_time(booking)
     minutes = planned_minutes(booking, agreed)
-    if agreed is None and last_time and last_time.hands_on_minutes:
+    if agreed is None and last_time and last_time.hands_on_minutes is not None:
         minutes = min(minutes, last_time.hands_on_minutes)  # as last time, never more
     draft = draft_record(
         plan,
@@ -197,7 +197,7 @@ def planned_minutes(booking: Booking, agreed: SessionAdjustment | None) -> int:
     if agreed is None:
         return allowed
     if agreed.offered_from_minutes is not None and agreed.client_answer != "yes":
-        return min(agreed.offered_from_minutes, allowed)
+        return min(agreed.offered_from_minutes, agreed.hands_on_minutes, allowed)
     return min(agreed.hands_on_minutes, allowed)
 
 
