@@ -63,3 +63,18 @@ def outbox_retry(message_id: int) -> ResponseReturnValue:
         "info",
     )
     return redirect(url_for("dashboard.outbox_failed"), code=303)
+
+
+@bp.post("/outbox/retry-all")
+@roles_required(*OUTBOX_ROLES)
+def outbox_retry_all() -> ResponseReturnValue:
+    """After an outage: send every failed message again, in one press."""
+    form = FlaskForm()
+    if not form.validate():
+        abort(400)
+    count = outbox.retry_all_failed(current_user.id, now_utc())
+    if count:
+        flash(f"{count} messages will be sent again within a few minutes.", "info")
+    else:
+        flash("There was nothing waiting to send again.", "info")
+    return redirect(url_for("dashboard.outbox_failed"), code=303)

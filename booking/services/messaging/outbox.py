@@ -1,15 +1,22 @@
 """The outbox: queue messages with the change that causes them; a worker sends each once.
 
 A web request never talks to SMTP. `queue()` adds rows inside the caller's transaction, so a
-booking and its messages commit together or not at all. `run_once()` claims due rows (with
-`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers share the work; SQLite's write lock
-lets one claim at a time), re-checks that each is still wanted, sends it, and marks it sent.
+booking and its messages commit together or not at all. `run_once()` lists due rows, then
+claims each one just before sending it (with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
+several workers share the work; SQLite's write lock lets one claim at a time), re-checks that
+it is still wanted, sends it, and marks it sent. A worker that dies holds only the message it
+was sending, for at most `CLAIM_SECONDS`.
 
 Exactly once, and the one gap SMTP leaves: a message is marked sent only after the server
 accepted it. If the worker dies between the server's "250 OK" and that mark, the claim runs
-out (`CLAIM_SECONDS`) and the message is sent again, with the same Message-ID, so mail
-programs can tell it is a repeat. That is at most one extra copy per crash, and only for the
-message in flight at that moment.
+out and the message is sent again, with the same Message-ID, so mail programs can tell it is
+a repeat. That is at most one extra copy per crash, and only for the message in flight.
+
+How long a message keeps trying (`_worth_trying`): with back-off from one minute to an hour,
+a reminder, check-in or follow-up for as long as it still makes sense (until the session
+starts; a follow-up for a week after), and anything else (a confirmation, a change, a
+cancellation, the therapist's invite) for `KEEP_TRYING_FOR` after it was due. A refusal that
+will not change (an address that does not exist, a message too large) fails at once.
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ import contextlib
 import logging
 import secrets
 import smtplib
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -43,8 +49,10 @@ from booking.transactions import write_transaction
 
 log = logging.getLogger(__name__)
 
-CLAIM_SECONDS = 300  # a claimed message is someone's for this long
-MAX_ATTEMPTS = 8
+# A claimed message is someone's for this long: longer than one send may take (the SMTP and
+# SMS time-outs), short enough that a crashed worker delays its message by about a minute.
+CLAIM_SECONDS = 60
+KEEP_TRYING_FOR = timedelta(days=3)  # a confirmation, change or cancellation, after it was due
 BATCH = 20
 # Waits between attempts: 1, 2, 4 ... minutes, at most an hour.
 FIRST_RETRY = timedelta(minutes=1)
@@ -144,11 +152,11 @@ class RunReport:
         return bool(self.sent or self.retrying or self.failed or self.dropped)
 
 
-def _claim(now: datetime, limit: int) -> list[tuple[int, str]]:
-    """Take up to `limit` due messages for this worker; others skip them."""
-    with write_transaction():
-        rows = db.session.scalars(
-            select(OutboxMessage)
+def _due(now: datetime, limit: int) -> list[int]:
+    """Up to `limit` messages due to go now that nobody holds, oldest due first."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.id)
             .where(
                 OutboxMessage.sent_at.is_(None),
                 OutboxMessage.failed_at.is_(None),
@@ -159,14 +167,41 @@ def _claim(now: datetime, limit: int) -> list[tuple[int, str]]:
             )
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
-        claimed = []
-        for row in rows:
-            row.claim_token = secrets.token_hex(16)
-            row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
-            row.attempts += 1
-            claimed.append((row.id, row.claim_token))
+        )
+    )
+
+
+def _claim_one(message_id: int, now: datetime) -> OutboxMessage | None:
+    """Take this message for this worker (inside the caller's transaction), or None when it
+    was sent, given up, or taken by another worker meanwhile."""
+    row = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            OutboxMessage.dropped_at.is_(None),
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .with_for_update(skip_locked=True)
+    ).one_or_none()
+    if row is None:
+        return None
+    row.claim_token = secrets.token_hex(16)
+    row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+    row.attempts += 1
+    return row
+
+
+def _claim(now: datetime, limit: int) -> list[tuple[int, str]]:
+    """Take up to `limit` due messages at once (for tests and tools; the worker claims one
+    at a time, just before sending)."""
+    claimed = []
+    for message_id in _due(now, limit):
+        with write_transaction():
+            row = _claim_one(message_id, now)
+            if row is not None:
+                claimed.append((row.id, row.claim_token))
     return claimed
 
 
@@ -317,23 +352,22 @@ def run_once(
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     post = _Post(sender, connect, texts)
     try:
-        while claimed := _claim(now(), limit):
-            for message_id, token in claimed:
-                _send_one(message_id, token, now, post, report)
-            if len(claimed) < limit:
+        while due := _due(now(), limit):
+            for message_id in due:
+                _send_one(message_id, now, post, report)
+            if len(due) < limit:
                 break
     finally:
         post.close()
     return report
 
 
-def _send_one(
-    message_id: int, token: str, now: Callable[[], datetime], post: _Post, report: RunReport
-) -> None:
+def _send_one(message_id: int, now: Callable[[], datetime], post: _Post, report: RunReport) -> None:
     with write_transaction():
-        row = _mine(message_id, token)
+        row = _claim_one(message_id, now())
         if row is None:
             return
+        token = row.claim_token
         if not _still_wanted(row, now()):
             row.dropped_at = now()
             row.claimed_until = None
@@ -363,7 +397,10 @@ def _send_one(
                 method=row.calendar_method,
             )
             email = imip_email(outgoing, post.sender, row.message_id, now())
-        attempts = row.attempts
+        # A reminder's usefulness is _still_wanted's to judge at each try (it is dropped
+        # once its moment has passed); anything else keeps trying for KEEP_TRYING_FOR.
+        timely = row.kind in REMINDER_KINDS or row.kind.startswith(CHECKIN_ALERT)
+        give_up_at = None if timely else row.due_at + KEEP_TRYING_FOR
     try:
         if email is not None:
             post.send_email(email)
@@ -376,11 +413,11 @@ def _send_one(
                 if row is not None:
                     _call_instead(row, sms.NO_TEXTS_HERE, now(), report)
         else:
-            _failed(message_id, token, error.reason, error.permanent, attempts, now, report)
+            _failed(message_id, token, error.reason, error.permanent, give_up_at, now, report)
         return
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
         permanent, reason = _error_words(error)
-        _failed(message_id, token, reason, permanent, attempts, now, report)
+        _failed(message_id, token, reason, permanent, give_up_at, now, report)
         if not isinstance(error, smtplib.SMTPResponseException):
             post.drop_connection()
         return
@@ -413,11 +450,11 @@ def _failed(
     token: str,
     reason: str,
     permanent: bool,
-    attempts: int,
+    give_up_at: datetime | None,
     now: Callable[[], datetime],
     report: RunReport,
 ) -> None:
-    give_up = permanent or attempts >= MAX_ATTEMPTS
+    give_up = permanent or (give_up_at is not None and now() >= give_up_at)
     _record_failure(message_id, token, reason, give_up, now())
     if give_up:
         report.failed += 1
@@ -438,24 +475,6 @@ def _record_failure(message_id: int, token: str, reason: str, give_up: bool, at:
             row.failed_at = at
         else:
             row.next_attempt_at = at + _retry_after(row.attempts)
-
-
-def run_forever(now: Callable[[], datetime], interval_seconds: float = 10.0) -> None:
-    """The worker loop: a pass, then a short rest; stops on Ctrl+C."""
-    while True:
-        try:
-            report = run_once(now)
-            if report:
-                log.info(
-                    "outbox: %s sent, %s retrying, %s failed, %s dropped",
-                    report.sent,
-                    report.retrying,
-                    report.failed,
-                    report.dropped,
-                )
-        finally:
-            db.session.remove()  # a fresh transaction (and snapshot) every pass
-        time.sleep(interval_seconds)
 
 
 def failed_messages(limit: int = 100) -> list[OutboxMessage]:
@@ -484,20 +503,39 @@ def retry_failed(message_id: int, staff_user_id: int, now: datetime) -> bool:
         row = db.session.get(OutboxMessage, message_id, with_for_update=True)
         if row is None:
             raise UnknownMessage(message_id)
-        if row.failed_at is None or row.sent_at is not None:
-            return False
-        row.failed_at = None
-        row.attempts = 0
-        row.next_attempt_at = now
-        row.claimed_until = None
-        row.claim_token = None
-        booking = db.session.get(Booking, row.booking_id) if row.booking_id else None
-        audit.record(
-            audit.actor_for(staff_user_id),
-            AuditAction.RETRIED_MESSAGE,
-            now,
-            client_id=booking.client_id if booking is not None else None,
-            booking_id=row.booking_id,
-            detail=f"{row.kind}; last error: {row.last_error or 'none'}",
-        )
+        return _fresh_start(row, staff_user_id, now)
+
+
+def retry_all_failed(staff_user_id: int, now: datetime) -> int:
+    """ "Send all again" after an outage: every failed message gets a fresh start, each one
+    audited. Returns how many; one transaction, however many."""
+    with write_transaction():
+        rows = db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.failed_at.is_not(None), OutboxMessage.sent_at.is_(None))
+            .order_by(OutboxMessage.id)
+            .with_for_update()
+        ).all()
+        return sum(_fresh_start(row, staff_user_id, now) for row in rows)
+
+
+def _fresh_start(row: OutboxMessage, staff_user_id: int, now: datetime) -> bool:
+    if row.failed_at is None or row.sent_at is not None:
+        return False
+    row.failed_at = None
+    row.attempts = 0
+    # Counted again from now: a message given up after days of trying gets days once more.
+    row.due_at = max(row.due_at, now) if row.kind not in REMINDER_KINDS else row.due_at
+    row.next_attempt_at = now
+    row.claimed_until = None
+    row.claim_token = None
+    booking = db.session.get(Booking, row.booking_id) if row.booking_id else None
+    audit.record(
+        audit.actor_for(staff_user_id),
+        AuditAction.RETRIED_MESSAGE,
+        now,
+        client_id=booking.client_id if booking is not None else None,
+        booking_id=row.booking_id,
+        detail=f"{row.kind}; last error: {row.last_error or 'none'}",
+    )
     return True

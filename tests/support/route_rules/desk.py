@@ -27,6 +27,7 @@ RULES: dict[str, frozenset[StaffRole]] = {
     "dashboard.client_page": EVERYONE,
     "dashboard.outbox_failed": DESK,
     "dashboard.outbox_retry": DESK,
+    "dashboard.outbox_retry_all": DESK,
     "dashboard.export_bookings": DESK,
 }
 ANSWERED_IN_PLACE: set[str] = set()
