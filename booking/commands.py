@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 
 import click
 from flask import Flask, current_app
@@ -171,11 +174,16 @@ def outbox_run_command(once: bool, interval: float) -> None:
             f"{report.to_phone} texts to phone instead."
         )
         return
+    from booking.services.messaging.worker import run_worker
+
     click.echo("Sending outbox messages; press Ctrl+C to stop.")
-    try:
-        outbox.run_forever(now_utc, interval)
-    except KeyboardInterrupt:
-        click.echo("Stopped.")
+    stop = threading.Event()
+    # systemd (and most supervisors) stop a service with SIGTERM: finish the message in
+    # hand, then stop, as on Ctrl+C.
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        run_worker(now_utc, interval, stop=stop)
+    click.echo("Stopped.")
 
 
 @outbox_group.command("backfill")

@@ -3,6 +3,7 @@ PostgreSQL too. In CI (CI=true) a missing PostgreSQL is a failure, not a skip.""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -21,10 +22,21 @@ from booking.extensions import db
 from booking.models.audit import SQLITE_GUARDS
 from booking.services.demo import seed_demo
 from config import TestingConfig
-from tests.support import DEFAULT_NOW, missing, postgres_url
+from tests.support import DEFAULT_NOW, IN_CI, missing, postgres_url
 from tests.support import sms as fake_twilio
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.mail import Inbox, free_port
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow tests (they start servers of their own) run in CI, or with RUN_SLOW=1, so that a
+    developer's `make test` stays within a few minutes."""
+    if IN_CI or os.environ.get("RUN_SLOW"):
+        return
+    later = pytest.mark.skip(reason="slow: runs in CI, or locally with RUN_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(later)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -188,6 +200,7 @@ def inbox(app):
         handler, hostname="127.0.0.1", port=free_port(), data_size_limit=200_000
     )
     controller.start()
+    handler.port = controller.port
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
     yield handler
     controller.stop()

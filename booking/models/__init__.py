@@ -6,7 +6,7 @@ from booking.models.bookings import Booking
 from booking.models.clients import Client
 from booking.models.intake import CallRequest, Consent, Intake, ScreeningQuestion
 from booking.models.notes import SessionAdjustment, SessionNote
-from booking.models.outbox import OutboxMessage
+from booking.models.outbox import OutboxMessage, WorkerHeartbeat
 from booking.models.practice import Practitioner, Service
 from booking.models.settings import PracticeSetting
 from booking.models.staff import StaffSession, StaffUser
@@ -32,4 +32,5 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "TodoDone",
+    "WorkerHeartbeat",
 ]

@@ -52,3 +52,14 @@ class OutboxMessage(db.Model):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind}>"
+
+
+class WorkerHeartbeat(db.Model):
+    """When each outbox worker (host and process) was last seen, for `/healthz/outbox`."""
+
+    __tablename__ = "worker_heartbeats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)  # host:process id
+    started_at: Mapped[datetime]
+    seen_at: Mapped[datetime]

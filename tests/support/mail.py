@@ -14,9 +14,13 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.refuse: set[str] = set()
+        self.defer = False  # answer every recipient "try again later", as a busy server does
+        self.port = 0  # set by the fixture that starts the server
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.defer:
+            return "451 4.3.0 Please try again later"
         if address in self.refuse:
             return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)
