@@ -106,6 +106,17 @@ def parse_keys(raw: str) -> list[Fernet]:
     return keys
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def log_level(raw: str) -> str:
+    """A logging level name; anything else stops start-up with one line."""
+    level = raw.strip().upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {raw!r}.")
+    return level
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -137,6 +148,7 @@ class Config:
         self.SMS_FROM = env.get("SMS_FROM") or None
         self.SMS_API_BASE_URL = env.get("SMS_API_BASE_URL") or None
         self.REDIS_URL = env.get("REDIS_URL") or None
+        self.LOG_LEVEL = log_level(env.get("LOG_LEVEL", "INFO"))
         self.FIELD_ENCRYPTION_KEY = env.get("FIELD_ENCRYPTION_KEY") or None
         # A client's intake link keeps working for this long after they last used it.
         self.INTAKE_LINK_DAYS = number("INTAKE_LINK_DAYS", 30, minimum=14)

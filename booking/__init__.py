@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from booking.logs import configure_logging
 from config import Config, ConfigError, config_from_environment
 
 
@@ -20,6 +21,7 @@ def create_app(
     elif isinstance(config, type):
         config = config()
     app.config.from_object(config)
+    configure_logging(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
