@@ -174,9 +174,10 @@ class Config:
         self.RATELIMIT_ENABLED = True
         self.RATELIMIT_KEY_PREFIX = "booking"
         self.RATELIMIT_HEADERS_ENABLED = False
-        # If Redis stops answering, count in memory meanwhile rather than refuse every sign-in.
-        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-        self.RATELIMIT_SWALLOW_ERRORS = True
+        # If Redis stops answering, sign-in pauses with a clear message (auth/routes.py) rather
+        # than count in each process's memory, which lets several times the guesses through.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = False
+        self.RATELIMIT_SWALLOW_ERRORS = False
         self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
         # How many proxies in front of the app add X-Forwarded-For/-Proto/-Host (0: none, as
         # with `flask run`). Sign-in throttling counts per client address, so behind a proxy

@@ -5,7 +5,10 @@ never tells which emails exist."""
 from __future__ import annotations
 
 import re
+import shutil
 import socket
+import subprocess
+import time
 import uuid
 from types import SimpleNamespace
 
@@ -13,6 +16,7 @@ import pytest
 
 from booking.domain.statuses import StaffRole
 from booking.extensions import limiter
+from tests.support.mail import free_port
 from tests.support.pages import csrf_token, text_of
 from tests.support.staff import EMAILS, PASSWORD, add_staff_member, sign_in
 
@@ -184,3 +188,46 @@ def test_an_oversized_sign_in_is_refused_without_upsetting_the_count(app, client
     data = {"csrf_token": csrf_token(page), "email": "x" * (2 * 1024 * 1024), "password": "p"}
     assert client.post("/login", data=data).status_code == 413
     assert _try(client, THERAPIST, PASSWORD).status_code == 303
+
+
+@pytest.mark.slow
+def test_with_redis_down_sign_in_pauses_for_everyone_then_counts_again(make_app, _schema):
+    """Counting in each process's memory would let several times the guesses through (one
+    allowance per worker), so while Redis is away nobody signs in, with a calm message."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed here")
+    port = free_port()
+    command = [server, "--port", str(port), "--save", "", "--appendonly", "no"]
+    redis_process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    try:
+        _wait_until_listening(port)
+        app = make_app(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0")
+        add_staff_member(app, StaffRole.RECEPTION)
+        reception = EMAILS[StaffRole.RECEPTION]
+        client = app.test_client()
+        assert _try(client, reception).status_code == 422  # counted in Redis
+        redis_process.terminate()
+        redis_process.wait(10)
+        paused = _try(client, reception, PASSWORD)
+        assert paused.status_code == 503
+        assert paused.headers["Retry-After"] == "30"
+        assert "Signing in is paused for a moment" in text_of(paused)
+        assert reception in paused.get_data(as_text=True)  # what was typed is kept
+        assert client.get("/login").status_code == 200  # the page itself still opens
+        redis_process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        _wait_until_listening(port)
+        assert _try(client, reception, PASSWORD).status_code == 303
+    finally:
+        redis_process.terminate()
+        redis_process.wait(10)
+
+
+def _wait_until_listening(port: int) -> None:
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"nothing listens on port {port}")

@@ -5,9 +5,19 @@ from __future__ import annotations
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
+from redis.exceptions import RedisError
 from werkzeug.exceptions import TooManyRequests
 
 from booking.auth import bp, throttle
@@ -81,6 +91,24 @@ def too_many_tries(_error: TooManyRequests) -> ResponseReturnValue:
     form.next.data = safe_next(form.next.data) or ""
     page = render_template("auth/login.html", form=form, problem=TOO_MANY_TRIES)
     return page, 429
+
+
+# While the shared count of sign-in tries (Redis) cannot be reached, nobody can be counted,
+# so nobody signs in: a password guesser gets no unlimited window, and staff get a clear wait.
+COUNT_UNAVAILABLE = SimpleNamespace(
+    message="Signing in is paused for a moment while part of the system restarts. Please try "
+    "again in a minute. If it goes on, please tell whoever looks after the system."
+)
+
+
+@bp.errorhandler(RedisError)
+def count_unavailable(_error: RedisError) -> ResponseReturnValue:
+    """The sign-in form again, with what was typed (never the password), and a calm wait."""
+    current_app.logger.warning("sign-in paused: the sign-in try count (Redis) cannot be reached")
+    form = SignInForm()
+    form.next.data = safe_next(form.next.data) or ""
+    page = render_template("auth/login.html", form=form, problem=COUNT_UNAVAILABLE)
+    return page, 503, {"Retry-After": "30"}
 
 
 @bp.post("/logout")
