@@ -3,7 +3,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from booking.clock import now_utc
 from booking.health import bp
-from booking.services.health import database_problem
+from booking.services.health import CANNOT_WRITE, database_problem
 from booking.services.messaging.worker import outbox_health
 
 
@@ -13,7 +13,9 @@ def healthz() -> tuple[dict[str, str], int]:
     problem = database_problem()
     if problem is None:
         return {"status": "ok"}, 200
-    current_app.logger.warning("health check: the database did not answer: %s", problem)
+    current_app.logger.warning("health check: %s", problem)
+    if problem.startswith(CANNOT_WRITE):  # it answers, but a booking would not save
+        return {"status": "unavailable", "problem": CANNOT_WRITE}, 503
     return {"status": "unavailable"}, 503
 
 
