@@ -22,6 +22,7 @@ from booking.services.messaging import outbox, worker
 from tests.support import DEFAULT_NOW, sqlite_only
 from tests.support.booking import MONDAY, book_as_client
 from tests.support.factories import make_failed_message
+from tests.support.mail import free_port
 from tests.support.pages import csrf_token, text_of
 from tests.support.postgres_cluster import throwaway_cluster
 from tests.support.staff import signed_in_client
@@ -225,3 +226,20 @@ def test_send_all_again_gives_every_failed_message_a_fresh_start(app, freeze):
         ).all()
         assert len(retried) == 2
     assert "Every message has gone" in text_of(desk.get("/dashboard/outbox"))
+
+
+def test_with_the_mail_server_down_messages_wait_then_go_when_it_is_back(app, inbox, caplog):
+    caplog.set_level(logging.INFO)
+    with app.app_context():
+        outbox.queue([_confirmation(1)], DEFAULT_NOW)
+        db.session.commit()
+        app.config["MAIL_PORT"] = free_port()  # nothing listens there: connection refused
+        report = outbox.run_once(lambda: DEFAULT_NOW)
+        assert (report.retrying, report.failed) == (1, 0)
+        app.config["MAIL_PORT"] = inbox.port
+        assert outbox.run_once(lambda: DEFAULT_NOW + timedelta(minutes=2)).sent == 1
+    [row] = _rows(app)
+    assert row.sent_at is not None and row.attempts == 2
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("booking")]
+    assert any("could not reach the mail server (ConnectionRefusedError)" in m for m in ours)
+    assert not any("client1@example.com" in m for m in ours)  # no addresses in our log
