@@ -4,13 +4,21 @@ that dies holding a message. And /healthz/outbox, for an uptime monitor."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from alembic import command
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from booking.domain.audit import AuditAction
@@ -26,6 +34,8 @@ from tests.support.mail import free_port
 from tests.support.pages import csrf_token, text_of
 from tests.support.postgres_cluster import throwaway_cluster
 from tests.support.staff import signed_in_client
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _confirmation(n: int) -> Outgoing:
@@ -243,3 +253,63 @@ def test_with_the_mail_server_down_messages_wait_then_go_when_it_is_back(app, in
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("booking")]
     assert any("could not reach the mail server (ConnectionRefusedError)" in m for m in ours)
     assert not any("client1@example.com" in m for m in ours)  # no addresses in our log
+
+
+class _StuckServer:
+    """An SMTP server that takes a message's text and never answers: a send in flight."""
+
+    def __init__(self) -> None:
+        self.receiving = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.receiving.set()
+        await asyncio.sleep(60)
+        return "250 OK"
+
+
+@pytest.mark.slow
+@sqlite_only  # the worker process shares this test's SQLite file
+def test_a_worker_killed_mid_send_holds_only_that_message_for_a_minute(app, database_url, inbox):
+    start = datetime.now(UTC)
+    with app.app_context():
+        for n in range(1, 4):
+            outbox.queue([_confirmation(n)], start)
+        db.session.commit()
+    stuck = _StuckServer()
+    controller = Controller(stuck, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    environ = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(Path(database_url.removeprefix("sqlite:///")).parent),
+        "SECRET_KEY": "a-test-secret-that-is-long-enough-for-the-worker-0123456789",
+        "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "DATABASE_URL": database_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(controller.port),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "run", "--interval", "0.2"],
+        cwd=ROOT,
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert stuck.receiving.wait(60), "the worker never started sending"
+        process.send_signal(signal.SIGKILL)  # dies with a message in flight
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        controller.stop()
+    rows = _rows(app)
+    held = [row for row in rows if row.claimed_until is not None]
+    assert len(held) == 1 and all(row.sent_at is None for row in rows)
+    assert held[0].claimed_until - start <= timedelta(seconds=outbox.CLAIM_SECONDS + 30)
+    # Another worker sends the rest at once, and the held one once its minute has run out.
+    with app.app_context():
+        soon = held[0].claimed_until - timedelta(seconds=1)
+        assert outbox.run_once(lambda: soon).sent == 2
+        later = held[0].claimed_until + timedelta(seconds=1)
+        assert outbox.run_once(lambda: later).ids == [held[0].id]
+    assert len(inbox.messages) == 3
