@@ -313,3 +313,34 @@ def test_a_worker_killed_mid_send_holds_only_that_message_for_a_minute(app, data
         later = held[0].claimed_until + timedelta(seconds=1)
         assert outbox.run_once(lambda: later).ids == [held[0].id]
     assert len(inbox.messages) == 3
+
+
+class _DroppingServer:
+    """An SMTP server that hangs up in the middle of a message, as an overloaded one does."""
+
+    def __init__(self) -> None:
+        self.dropped = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.dropped += 1
+        server.transport.close()
+        return "421 Closing"
+
+
+def test_a_server_that_hangs_up_mid_message_is_tried_again_later(app, inbox):
+    dropping = _DroppingServer()
+    controller = Controller(dropping, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        with app.app_context():
+            outbox.queue([_confirmation(1)], DEFAULT_NOW)
+            db.session.commit()
+            app.config["MAIL_PORT"] = controller.port
+            report = outbox.run_once(lambda: DEFAULT_NOW)
+            assert (report.retrying, report.failed, dropping.dropped) == (1, 0, 1)
+    finally:
+        controller.stop()
+    with app.app_context():
+        app.config["MAIL_PORT"] = inbox.port
+        assert outbox.run_once(lambda: DEFAULT_NOW + timedelta(minutes=2)).sent == 1
+    assert inbox.recipients() == ["client1@example.com"]
