@@ -268,8 +268,12 @@ class _StuckServer:
 
 
 @pytest.mark.slow
-@sqlite_only  # the worker process shares this test's SQLite file
-def test_a_worker_killed_mid_send_holds_only_that_message_for_a_minute(app, database_url, inbox):
+@sqlite_only  # the worker process and this test share a database file of the test's own
+def test_a_worker_killed_mid_send_holds_only_that_message_for_a_minute(make_app, inbox, tmp_path):
+    url = f"sqlite:///{tmp_path / 'worker.db'}"
+    app = make_app(SQLALCHEMY_DATABASE_URI=url, MAIL_SERVER="127.0.0.1", MAIL_PORT=inbox.port)
+    with app.app_context():
+        command.upgrade(app.extensions["migrate"].migrate.get_config(), "head")
     start = datetime.now(UTC)
     with app.app_context():
         for n in range(1, 4):
@@ -280,38 +284,47 @@ def test_a_worker_killed_mid_send_holds_only_that_message_for_a_minute(app, data
     controller.start()
     environ = {
         "PATH": os.environ.get("PATH", ""),
-        "HOME": str(Path(database_url.removeprefix("sqlite:///")).parent),
+        "HOME": str(tmp_path),
         "SECRET_KEY": "a-test-secret-that-is-long-enough-for-the-worker-0123456789",
         "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": url,
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(controller.port),
     }
+    log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "run", "--interval", "0.2"],
         cwd=ROOT,
         env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
+
+    def held() -> list[OutboxMessage]:
+        return [row for row in _rows(app) if row.claimed_until is not None]
+
     try:
-        assert stuck.receiving.wait(60), "the worker never started sending"
+        assert stuck.receiving.wait(60), (tmp_path / "worker.log").read_text()
+        assert _wait_for(lambda: len(held()) == 1, 10), _rows(app)  # mid-send, claimed
         process.send_signal(signal.SIGKILL)  # dies with a message in flight
         process.wait(10)
     finally:
         if process.poll() is None:
             process.kill()
         controller.stop()
+        log.close()
     rows = _rows(app)
-    held = [row for row in rows if row.claimed_until is not None]
-    assert len(held) == 1 and all(row.sent_at is None for row in rows)
-    assert held[0].claimed_until - start <= timedelta(seconds=outbox.CLAIM_SECONDS + 30)
+    [kept] = [row for row in rows if row.claimed_until is not None]
+    assert all(row.sent_at is None for row in rows)
+    assert kept.claimed_until - start <= timedelta(seconds=outbox.CLAIM_SECONDS + 30)
     # Another worker sends the rest at once, and the held one once its minute has run out.
     with app.app_context():
-        soon = held[0].claimed_until - timedelta(seconds=1)
+        soon = kept.claimed_until - timedelta(seconds=1)
         assert outbox.run_once(lambda: soon).sent == 2
-        later = held[0].claimed_until + timedelta(seconds=1)
-        assert outbox.run_once(lambda: later).ids == [held[0].id]
+        later = kept.claimed_until + timedelta(seconds=1)
+        assert outbox.run_once(lambda: later).ids == [kept.id]
+        db.session.remove()
+        db.engine.dispose()
     assert len(inbox.messages) == 3
 
 
