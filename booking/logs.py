@@ -16,8 +16,9 @@ import sys
 from flask import Flask
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-# A path segment of 20 or more URL-safe characters is a token (ids and words are shorter).
-TOKEN = re.compile(r"/[A-Za-z0-9_\-.~]{20,}")
+# A path segment of 32 or more URL-safe characters is a token: every private link's token is
+# at least 43 (secrets.token_urlsafe(32), or signed and longer); ids and slugs are shorter.
+TOKEN = re.compile(r"/[A-Za-z0-9_\-.~]{32,}")
 
 
 class HideTokens(logging.Filter):

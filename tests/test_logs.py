@@ -30,6 +30,9 @@ def test_ordinary_paths_stay_readable():
     assert _line("GET /book/gentle-massage?from=2026-11-23") == (
         "GET /book/gentle-massage?from=2026-11-23"
     )
+    assert _line("GET /book/first-gentle-session/details") == (
+        "GET /book/first-gentle-session/details"
+    )
 
 
 def test_the_level_comes_from_the_environment_and_a_wrong_one_is_refused():
