@@ -432,7 +432,7 @@ FAR_FUTURE = at("2100-01-01 00:00")
         pytest.param(
             [("2026-01-14 10:07", "2026-01-14 13:00")], SessionShape(30), 45, None, None,
             ["10:30", "11:15", "12:00"],
-            id="45-minute-grid-counted-from-1970",
+            id="45-minute-grid-counted-from-local-midnight",
         ),
         pytest.param(
             [("2026-01-14 10:00", "2026-01-14 11:00")], SessionShape(60), 15, None, None,
@@ -490,6 +490,7 @@ def test_start_times(free, shape, step, earliest, latest, expected):
         step,
         at(earliest) if earliest else FAR_PAST,
         at(latest) if latest else FAR_FUTURE,
+        LONDON,
     )
     assert [moment.strftime("%H:%M") for moment in result] == expected
     assert all(moment.tzinfo is not None for moment in result)
@@ -647,6 +648,80 @@ def test_practitioner_slots_on_clock_change_days(rule, day, expected):
         at(f"{day} 00:00") + timedelta(days=1),
     )  # fmt: skip
     assert starts(slots) == expected
+
+
+# --- The step grid: counted from each local midnight, whatever the clocks do ---------------
+
+
+def local_starts(slots: list[Slot], zone: ZoneInfo) -> list[str]:
+    return [slot.start.astimezone(zone).strftime("%a %H:%M") for slot in slots]
+
+
+@pytest.mark.parametrize(
+    ("step", "expected_each_day"),
+    [
+        pytest.param(40, ["09:20", "10:00", "10:40", "11:20"], id="40-minutes"),
+        pytest.param(45, ["09:00", "09:45", "10:30", "11:15"], id="45-minutes"),
+        pytest.param(50, ["09:10", "10:00", "10:50"], id="50-minutes"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("zone_name", "friday", "monday"),
+    [
+        pytest.param("Europe/London", date(2027, 3, 26), date(2027, 3, 29), id="clocks-go-forward"),
+        pytest.param("Europe/London", date(2027, 10, 29), date(2027, 11, 1), id="clocks-go-back"),
+        pytest.param(
+            "Australia/Adelaide", date(2027, 4, 2), date(2027, 4, 5), id="half-hour-zone-autumn"
+        ),
+        pytest.param("Asia/Kolkata", date(2027, 3, 26), date(2027, 3, 29), id="half-hour-no-dst"),
+    ],
+)
+def test_grid_keeps_the_same_wall_clock_times_across_a_clock_change(
+    step, expected_each_day, zone_name, friday, monday
+):
+    zone = ZoneInfo(zone_name)
+    calendar = Calendar(1, zone, [hours(FRI, "09:00", "12:00"), hours(MON, "09:00", "12:00")])
+    window = BookingWindow(step, timedelta(0), timedelta(days=30))
+    first = datetime.combine(friday, time(0), tzinfo=zone)
+    last = datetime.combine(monday + timedelta(days=1), time(0), tzinfo=zone)
+    slots = practitioner_slots(
+        calendar, SessionShape(40), window, first - timedelta(days=1), first, last
+    )
+    assert local_starts(slots, zone) == [f"Fri {t}" for t in expected_each_day] + [
+        f"Mon {t}" for t in expected_each_day
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "step", "expected"),
+    [
+        pytest.param(
+            "2027-03-28", 40, ["00:00", "00:40", "02:00", "02:40", "03:20"],
+            id="spring-01:20-does-not-exist",
+        ),
+        pytest.param(
+            "2027-10-31", 40, ["00:00", "00:40", "01:20", "01:20", "02:00", "02:40", "03:20"],
+            id="autumn-01:20-happens-twice",
+        ),
+        pytest.param(
+            "2027-03-28", 45, ["00:00", "00:45", "02:15", "03:00"],
+            id="spring-45",
+        ),
+    ],
+)  # fmt: skip
+def test_grid_on_the_days_the_clocks_change(day, step, expected):
+    calendar = Calendar(1, LONDON, [hours(SUN, "00:00", "04:00")])
+    window = BookingWindow(step, timedelta(0), timedelta(days=30))
+    first = datetime.combine(date.fromisoformat(day), time(0), tzinfo=LONDON)
+    slots = practitioner_slots(
+        calendar,
+        SessionShape(30),
+        window,
+        first - timedelta(days=1),
+        first,
+        first + timedelta(days=1),
+    )
+    assert [s.start.astimezone(LONDON).strftime("%H:%M") for s in slots] == expected
 
 
 # --- merge_practitioners and available_slots -------------------------------------------------

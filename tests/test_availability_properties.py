@@ -8,8 +8,8 @@ free is the same for every instant in it and the minute walk is exact. (`now` so
 seconds; it is only ever compared with, never walked.)
 
 Dates are drawn mostly from the days the clocks change (last Sundays of March and October in
-Europe/London, plus New York and Lord Howe, which moves by only half an hour), and wall-clock
-times mostly from 00:00-03:00, where the changes happen.
+Europe/London, plus New York, Lord Howe, which moves by only half an hour, and Adelaide, half an
+hour off the hour), and wall-clock times mostly from 00:00-03:00, where the changes happen.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ from booking.domain.availability import (
 
 MINUTE = timedelta(minutes=1)
 SECOND = timedelta(seconds=1)
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
 LORD_HOWE = ZoneInfo("Australia/Lord_Howe")
+ADELAIDE = ZoneInfo("Australia/Adelaide")  # +9:30, +10:30 in summer
 
 
 def _clock_change_days(zone: ZoneInfo, first: date, last: date) -> list[date]:
@@ -61,7 +61,7 @@ def _clock_change_days(zone: ZoneInfo, first: date, last: date) -> list[date]:
 
 CHANGE_DAYS = {
     zone: _clock_change_days(zone, date(2024, 1, 1), date(2027, 12, 31))
-    for zone in (LONDON, NEW_YORK, LORD_HOWE)
+    for zone in (LONDON, NEW_YORK, LORD_HOWE, ADELAIDE)
 }
 # Named London clock-change Sundays, drawn more often than the rest.
 LONDON_CHANGES = [
@@ -74,7 +74,7 @@ LONDON_CHANGES = [
 assert set(LONDON_CHANGES) <= set(CHANGE_DAYS[LONDON])
 
 # London most of the time, the others for generality.
-zones = st.sampled_from([LONDON, LONDON, LONDON, LONDON, NEW_YORK, LORD_HOWE])
+zones = st.sampled_from([LONDON, LONDON, LONDON, LONDON, NEW_YORK, LORD_HOWE, ADELAIDE])
 
 
 @st.composite
@@ -181,7 +181,7 @@ def scenarios(draw: st.DrawFn, practitioners: int = 1):
     now += draw(st.sampled_from([0, 0, 0, 1, 30, 59])) * SECOND
     max_advance = (end - now) + draw(st.integers(-12 * 4, 12 * 4)) * QUARTER
     window = BookingWindow(
-        step_minutes=draw(st.sampled_from([5, 10, 15, 20, 30, 45, 60])),
+        step_minutes=draw(st.sampled_from([5, 10, 15, 20, 30, 40, 45, 50, 60])),
         min_notice=min_notice,
         max_advance=max(max_advance, timedelta(0)),
     )
@@ -229,11 +229,18 @@ def reference_slots(
     slots = []
     for k in range(int((end - start) / MINUTE)):
         moment = start + k * MINUTE
-        on_grid = (moment - EPOCH) % step == timedelta(0)
+        on_grid = on_local_grid(moment, calendar.zone, step)
         # free[k] is the minute at moment - before; the blocked span is before + length long.
         if on_grid and earliest <= moment <= latest and all(free[k : k + before + length]):
             slots.append((moment, moment + shape.minutes * MINUTE, (calendar.practitioner_id,)))
     return slots
+
+
+def on_local_grid(moment: datetime, zone: ZoneInfo, step: timedelta) -> bool:
+    """Whether the wall clock shows a whole number of steps since local midnight."""
+    local = moment.astimezone(zone)
+    since_midnight = timedelta(hours=local.hour, minutes=local.minute, seconds=local.second)
+    return local.microsecond == 0 and since_midnight % step == timedelta(0)
 
 
 def as_tuples(slots: Iterable[Slot]) -> list[tuple[datetime, datetime, tuple[int, ...]]]:

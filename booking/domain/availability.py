@@ -13,10 +13,12 @@ missing one never produces a slot at a time that does not exist.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 _SECOND = timedelta(seconds=1)
@@ -258,10 +260,103 @@ def free_time(calendar: Calendar, first_day: date, last_day: date) -> list[Span]
     return subtract(open_time(calendar, first_day, last_day), taken)
 
 
-def _grid_at_or_after(moment: datetime, step: timedelta) -> datetime:
-    """The first step-grid instant at or after `moment` (the grid is counted from 1970 UTC)."""
-    remainder = (moment - _EPOCH) % step
-    return moment if not remainder else moment + (step - remainder)
+# --- The step grid: each local day's own clock ----------------------------------------------
+#
+# Start times sit on the wall clock of the day they fall on: with a 45-minute step they are
+# 09:00, 09:45 ... in winter and in summer alike, counted from each local midnight. Slot
+# finding works in whole UTC seconds since 1970 (plain ints): a bookable period holds
+# thousands of bookings, and ints sort, compare and subtract many times faster than
+# datetimes. Everything is converted back to aware datetimes at the edges.
+
+
+def _seconds(moment: datetime) -> int:
+    """Whole UTC seconds since 1970, rounded down."""
+    return (moment - _EPOCH) // _SECOND
+
+
+def _seconds_up(moment: datetime) -> int:
+    """Whole UTC seconds since 1970, rounded up."""
+    return -((_EPOCH - moment) // _SECOND)
+
+
+def _instant(seconds: int) -> datetime:
+    return _EPOCH + timedelta(seconds=seconds)
+
+
+@dataclass(frozen=True)
+class _Day:
+    """One local date: when it starts and ends (UTC seconds), and its grid when the clocks
+    change that day (None: the offset holds all day, so the grid is start + k * step)."""
+
+    day: date
+    start: int
+    end: int
+    changing_grid: tuple[int, ...] | None
+
+
+@lru_cache(maxsize=64)
+def _days(zone: ZoneInfo, first_day: date, last_day: date, step_seconds: int) -> tuple[_Day, ...]:
+    """The local dates first_day..last_day with their step grids (pure, so kept a while)."""
+    days = []
+    day = first_day
+    midnight = datetime.combine(day, time(0), tzinfo=zone)
+    while day <= last_day:
+        following = day + timedelta(days=1)
+        next_midnight = datetime.combine(following, time(0), tzinfo=zone)
+        start, end = _seconds(midnight), _seconds(next_midnight)
+        steady = midnight.utcoffset() == next_midnight.utcoffset()
+        grid = None if steady else _changing_day_grid(day, zone, step_seconds)
+        days.append(_Day(day, start, end, grid))
+        day, midnight = following, next_midnight
+    return tuple(days)
+
+
+def _changing_day_grid(day: date, zone: ZoneInfo, step_seconds: int) -> tuple[int, ...]:
+    """Grid instants on a day the clocks change: each wall-clock time k * step after
+    midnight that exists, once for each time it happens (twice in a repeated hour)."""
+    instants = set()
+    midnight = datetime.combine(day, time(0))
+    for offset in range(0, 24 * 3600, step_seconds):
+        wall = midnight + timedelta(seconds=offset)
+        for fold in (0, 1):
+            moment = wall.replace(tzinfo=zone, fold=fold)
+            if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall:
+                instants.add(_seconds(moment))
+    return tuple(sorted(instants))
+
+
+def _grid_starts(
+    free: Iterable[tuple[int, int]],
+    before: int,
+    after: int,
+    earliest: int,
+    latest: int,
+    days: Sequence[_Day],
+    step: int,
+) -> list[int]:
+    """Grid instants in [earliest, latest] where `before` seconds of rest, then `after`
+    seconds of session and rest, fit inside one free span. `free` is sorted; `days` covers
+    every start it could give."""
+    starts: list[int] = []
+    index = 0
+    for span_start, span_end in free:
+        first = max(span_start + before, earliest)
+        last = min(span_end - after, latest)
+        if first > last:
+            continue
+        while index < len(days) and days[index].end <= first:
+            index += 1
+        probe = index
+        while probe < len(days) and days[probe].start <= last:
+            day = days[probe]
+            low, high = max(first, day.start), min(last, day.end - 1)
+            if day.changing_grid is None:
+                steps_in = -(-(low - day.start) // step)
+                starts.extend(range(day.start + steps_in * step, high + 1, step))
+            else:
+                starts.extend(t for t in day.changing_grid if low <= t <= high)
+            probe += 1
+    return starts
 
 
 def start_times(
@@ -270,20 +365,124 @@ def start_times(
     step_minutes: int,
     earliest: datetime,
     latest: datetime,
+    zone: ZoneInfo,
 ) -> list[datetime]:
-    """Grid times in [earliest, latest] whose session and buffers fit inside one free span."""
-    step = timedelta(minutes=step_minutes)
-    before = timedelta(minutes=shape.buffer_before_minutes)
-    after = timedelta(minutes=shape.minutes + shape.buffer_after_minutes)
-    starts: list[datetime] = []
-    for span in free:
-        first = max(span.start + before, earliest)
-        last = min(span.end - after, latest)
-        moment = _grid_at_or_after(first, step)
-        while moment <= last:
-            starts.append(moment)
-            moment += step
-    return starts
+    """Grid times in [earliest, latest] whose session and buffers fit inside one free span;
+    the grid counts `step_minutes` from each local midnight in `zone`."""
+    spans = [(_seconds_up(span.start), _seconds(span.end)) for span in merge(free)]
+    if not spans or latest < earliest:
+        return []
+    before = shape.buffer_before_minutes * 60
+    after = (shape.minutes + shape.buffer_after_minutes) * 60
+    step = step_minutes * 60
+    low = max(spans[0][0] + before, _seconds_up(earliest))
+    high = min(spans[-1][1] - after, _seconds(latest))
+    if high < low:
+        return []
+    days = _days(zone, _local_day(low, zone), _local_day(high, zone), step)
+    return [_instant(t) for t in _grid_starts(spans, before, after, low, high, days, step)]
+
+
+def _local_day(seconds: int, zone: ZoneInfo) -> date:
+    return _instant(seconds).astimezone(zone).date()
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping (start, end) pairs; touching ones join."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _without(spans: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of merged `spans` that merged `cuts` leave."""
+    result: list[tuple[int, int]] = []
+    index = 0
+    for start, end in spans:
+        while index < len(cuts) and cuts[index][1] <= start:
+            index += 1
+        cursor = start
+        probe = index
+        while probe < len(cuts) and cuts[probe][0] < end:
+            cut_start, cut_end = cuts[probe]
+            if cut_start > cursor:
+                result.append((cursor, cut_start))
+            cursor = max(cursor, cut_end)
+            probe += 1
+        if cursor < end:
+            result.append((cursor, end))
+    return result
+
+
+def _open_seconds(calendar: Calendar, days: Sequence[_Day]) -> list[tuple[int, int]]:
+    """Weekly windows on `days` and one-off openings, merged."""
+    by_weekday: dict[int, list[WeeklyHours]] = defaultdict(list)
+    for rule in calendar.weekly:
+        by_weekday[rule.weekday].append(rule)
+    # Open time rounds inwards and taken time outwards, so a start on a whole second fits
+    # exactly when it would with the original instants.
+    windows = [(_seconds_up(span.start), _seconds(span.end)) for span in calendar.openings]
+    for day in days:
+        for rule in by_weekday.get(day.day.weekday(), ()):
+            if not rule.applies_on(day.day):
+                continue
+            if day.changing_grid is None:  # the offset holds all day: wall time is UTC + k
+                windows.append(
+                    (
+                        day.start + _since_midnight(rule.start_local),
+                        day.start + _since_midnight(rule.end_local),
+                    )
+                )
+            else:
+                windows.extend(
+                    (_seconds(span.start), _seconds(span.end))
+                    for span in local_window(
+                        day.day, rule.start_local, rule.end_local, calendar.zone
+                    )
+                )
+    return _merged(windows)
+
+
+def _since_midnight(moment: time) -> int:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+def _free_starts(
+    calendar: Calendar,
+    shape: SessionShape,
+    step_minutes: int,
+    earliest: int,
+    latest: int,
+) -> list[int]:
+    """One practitioner's bookable starts in [earliest, latest], as UTC seconds."""
+    zone = calendar.zone
+    step = step_minutes * 60
+    # A day either side of the starts, so windows that reach across midnight are whole.
+    first_day = _local_day(earliest, zone) - timedelta(days=1)
+    last_day = _local_day(latest, zone) + timedelta(days=1)
+    days = _days(zone, first_day, last_day, step)
+    taken = [(_seconds(c.span.start), _seconds_up(c.span.end)) for c in calendar.closures]
+    taken.extend((_seconds(span.start), _seconds_up(span.end)) for span in calendar.busy)
+    free = _without(_open_seconds(calendar, days), _merged(taken))
+    before = shape.buffer_before_minutes * 60
+    after = (shape.minutes + shape.buffer_after_minutes) * 60
+    return _grid_starts(free, before, after, earliest, latest, days, step)
+
+
+def _bounds(
+    window: BookingWindow, now: datetime, start: datetime, end: datetime
+) -> tuple[int, int]:
+    """The first and last second a start may fall on: the asked-for range, notice, advance."""
+    earliest = _seconds_up(max(window.earliest(now), start))
+    latest = _seconds(min(window.latest(now), end - _SECOND))
+    return earliest, latest
 
 
 def practitioner_slots(
@@ -295,17 +494,7 @@ def practitioner_slots(
     end: datetime,
 ) -> list[Slot]:
     """One practitioner's bookable slots starting in [start, end), given the time `now`."""
-    zone = calendar.zone
-    # A day either side, so local dates that straddle UTC midnight are fully covered.
-    first_day = start.astimezone(zone).date() - timedelta(days=1)
-    last_day = end.astimezone(zone).date() + timedelta(days=1)
-    free = free_time(calendar, first_day, last_day)
-    earliest = max(window.earliest(now), start)
-    latest = min(window.latest(now), end - _SECOND)
-    return [
-        Slot(moment, shape.session(moment).end, (calendar.practitioner_id,))
-        for moment in start_times(free, shape, window.step_minutes, earliest, latest)
-    ]
+    return available_slots([calendar], shape, window, now, start, end)
 
 
 def merge_practitioners(per_practitioner: Iterable[Sequence[Slot]]) -> list[Slot]:
@@ -334,10 +523,25 @@ def available_slots(
     start: datetime,
     end: datetime,
 ) -> list[Slot]:
-    """Bookable slots starting in [start, end) across the given practitioners, merged."""
-    return merge_practitioners(
-        practitioner_slots(calendar, shape, window, now, start, end) for calendar in calendars
-    )
+    """Bookable slots starting in [start, end) across the given practitioners, merged: one
+    per start time, listing everyone free then in the order the calendars were given."""
+    earliest, latest = _bounds(window, now, start, end)
+    if latest < earliest:
+        return []
+    free_at: dict[int, list[int]] = {}
+    for calendar in calendars:
+        for moment in _free_starts(calendar, shape, window.step_minutes, earliest, latest):
+            ids = free_at.get(moment)
+            if ids is None:
+                free_at[moment] = [calendar.practitioner_id]
+            elif calendar.practitioner_id not in ids:
+                ids.append(calendar.practitioner_id)
+    length = timedelta(minutes=shape.minutes)
+    slots = []
+    for moment in sorted(free_at):
+        begins = _instant(moment)
+        slots.append(Slot(begins, begins + length, tuple(free_at[moment])))
+    return slots
 
 
 # --- Why a day has nothing -------------------------------------------------------------------
@@ -416,7 +620,8 @@ def why_empty(
 
     def fits(earliest: datetime, latest: datetime) -> bool:
         return any(
-            start_times(spans, shape, window.step_minutes, earliest, latest) for spans in unbooked
+            start_times(spans, shape, window.step_minutes, earliest, latest, zone)
+            for spans in unbooked
         )
 
     if fits(day_start, last_start):

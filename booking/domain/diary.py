@@ -185,7 +185,9 @@ def lay_out_day(
             starts: tuple[datetime, ...] = ()
             if shape is not None:
                 starts = tuple(
-                    start_times([span], shape, step_minutes, clipped.start, bounds.end - _SECOND)
+                    start_times(
+                        [span], shape, step_minutes, clipped.start, bounds.end - _SECOND, zone
+                    )
                 )
             entries.append(
                 Entry(
