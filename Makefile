@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format bench clean
 
 run: $(VENV)/.runtime-installed
 	$(FLASK) db upgrade
@@ -17,6 +17,13 @@ run: $(VENV)/.runtime-installed
 
 test: $(VENV)/.dev-installed lint
 	$(BIN)/pytest
+
+# Speed figures as ratios against a reference measured in the same run (not part of `test`).
+# PostgreSQL at BENCH_DATABASE_URL (default: the local server), else SQLite; wrk for pages.
+bench: $(VENV)/.dev-installed
+	$(BIN)/python bench/availability.py
+	$(BIN)/python bench/http.py
+	$(BIN)/python bench/outbox.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import BigInteger, DateTime, Engine, MetaData, event
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -48,6 +50,40 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class epoch_seconds(FunctionElement[int]):
+    """A UTC timestamp column as whole seconds since 1970, rounded down (or up, `up=True`).
+
+    For reading many times at once: the database hands back small integers, which cost far
+    less to fetch and compare than datetimes.
+    """
+
+    type = BigInteger()
+    inherit_cache = True
+
+    def __init__(self, column: Any, up: bool = False) -> None:
+        self.up = up
+        super().__init__(column)
+
+
+@compiles(epoch_seconds, "postgresql")
+def _epoch_seconds_postgresql(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
+    rounding = "ceil" if element.up else "floor"
+    column = compiler.process(element.clauses, **kw)
+    return f"CAST({rounding}(extract(epoch FROM {column})) AS BIGINT)"
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_seconds_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
+    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC. The whole seconds are read without the
+    # fraction (strftime would round it, through milliseconds); rounding up adds a second when
+    # the fraction is not zero.
+    column = compiler.process(element.clauses, **kw)
+    seconds = f"CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER)"
+    if element.up:
+        return f"({seconds} + (CAST(substr({column}, 21) AS INTEGER) > 0))"
+    return seconds
 
 
 class Base(DeclarativeBase):

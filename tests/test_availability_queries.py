@@ -153,3 +153,28 @@ def test_free_times_take_a_few_queries_whatever_the_size_of_the_diary(app):
         assert result["one practitioner's slot count"] > 0
     for kind in ("page", "slots", "one practitioner"):
         assert large[kind] == small[kind], (kind, small, large)
+
+
+def test_free_times_for_a_service_take_three_queries_in_all(app):
+    """The API's answer: the service, the therapists, then one query for everything that
+    decides free time (hours, openings, closures, bookings and the practice settings)."""
+    from booking.api.lookups import free_slots
+
+    with app.app_context():
+        practice(small=3, large=6)
+        db.session.rollback()
+        with recorded_statements(current_app) as statements:
+            slots = free_slots("gentle", date(2026, 11, 21), date(2027, 2, 19), None, NOW)
+        service, practitioners = load_choices("Large")
+        start = datetime(2026, 11, 21, 0, 0, tzinfo=UTC)
+        with recorded_statements(current_app) as find_statements:
+            availability.find_slots(
+                service, practitioners, start, start + timedelta(days=DAYS), NOW
+            )
+
+    def queries(statements: list[str]) -> list[str]:
+        return [s for s in statements if not s.startswith("BEGIN")]  # SQLite's own
+
+    assert len(slots) > 100
+    assert len(queries(statements)) <= 3, statements
+    assert len(queries(find_statements)) == 1, find_statements

@@ -79,6 +79,9 @@ class Calendar:
     openings: Sequence[Span] = ()
     closures: Sequence[Closure] = ()
     busy: Sequence[Span] = ()  # other bookings' blocked time, buffers included
+    # The same as whole UTC seconds since 1970 (start, end): how the database hands over the
+    # many bookings of a bookable period cheaply. Slot finding takes both.
+    busy_seconds: Sequence[tuple[int, int]] = ()
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,7 @@ def open_time(calendar: Calendar, first_day: date, last_day: date) -> list[Span]
 def free_time(calendar: Calendar, first_day: date, last_day: date) -> list[Span]:
     """Open time minus closures and busy time."""
     taken = [closure.span for closure in calendar.closures] + list(calendar.busy)
+    taken.extend(Span(_instant(start), _instant(end)) for start, end in calendar.busy_seconds)
     return subtract(open_time(calendar, first_day, last_day), taken)
 
 
@@ -470,6 +474,7 @@ def _free_starts(
     days = _days(zone, first_day, last_day, step)
     taken = [(_seconds(c.span.start), _seconds_up(c.span.end)) for c in calendar.closures]
     taken.extend((_seconds(span.start), _seconds_up(span.end)) for span in calendar.busy)
+    taken.extend(calendar.busy_seconds)
     free = _without(_open_seconds(calendar, days), _merged(taken))
     before = shape.buffer_before_minutes * 60
     after = (shape.minutes + shape.buffer_after_minutes) * 60

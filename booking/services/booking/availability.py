@@ -7,29 +7,51 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import IntEnum
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Integer,
+    String,
+    Time,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from booking.clock import local_date, practice_zone
+from booking.database import epoch_seconds
 from booking.domain import availability as domain
 from booking.domain.best_times import BestTimes
 from booking.domain.dates import PartOfDay, part_of_day
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
-from booking.models import Booking, Closure, Opening, OpeningHours, Practitioner, Service
+from booking.models import (
+    Booking,
+    Closure,
+    Opening,
+    OpeningHours,
+    PracticeSetting,
+    Practitioner,
+    Service,
+)
+from booking.services.practice.settings import PracticeSettings, settings_from
 from booking.services.practice.settings import current as current_settings
 
 
-def booking_window(staff: bool = False) -> domain.BookingWindow:
+def booking_window(staff: bool = False, practice: PracticeSettings | None = None):
     """The practice's step, minimum notice and maximum advance.
 
     Staff booking by phone need no notice: the minimum notice keeps clients online from
     booking at the last minute, not reception from fitting someone in this afternoon.
     """
     config = current_app.config
-    practice = current_settings()  # admin's values, else the configured defaults
+    practice = practice or current_settings()  # admin's values, else the configured defaults
     return domain.BookingWindow(
         step_minutes=config["BOOKING_STEP_MINUTES"],
         min_notice=timedelta(0) if staff else practice.min_notice,
@@ -52,83 +74,180 @@ def active_practitioners(practitioner_id: int | None = None) -> list[Practitione
     return list(db.session.scalars(query.order_by(Practitioner.name, Practitioner.id)))
 
 
-def load_calendars(
+class _Row(IntEnum):
+    """What a row of the free-time query is."""
+
+    HOURS = 0
+    OPENING = 1
+    CLOSURE = 2
+    BOOKING = 3
+    SETTING = 4
+
+
+def _free_time_query(ids: list[int], start: datetime, end: datetime, ignore: int | None):
+    """Weekly hours, openings, closures, bookings and the practice settings, as one
+    UNION ALL: one round trip, whatever the number of days or practitioners.
+
+    Times come as whole UTC seconds since 1970 (rounded outwards for time taken, inwards for
+    time open): a bookable period holds thousands of bookings, and plain numbers are what
+    the slot finder works in.
+    """
+    no_time, no_date = null().cast(Time), null().cast(Date)
+    no_number, no_text = null().cast(BigInteger), null().cast(String)
+
+    def row(kind: _Row, practitioner, **columns):
+        return select(
+            literal_column(str(int(kind)), Integer).label("kind"),
+            practitioner.label("practitioner_id"),
+            columns.get("weekday", null().cast(Integer)).label("weekday"),
+            columns.get("start_local", no_time).label("start_local"),
+            columns.get("end_local", no_time).label("end_local"),
+            columns.get("valid_from", no_date).label("valid_from"),
+            columns.get("valid_to", no_date).label("valid_to"),
+            columns.get("begins", no_number).label("begins"),
+            columns.get("ends", no_number).label("ends"),
+            columns.get("text", no_text).label("text"),
+            columns.get("value", no_text).label("value"),
+        )
+
+    first_day, last_day = (start - _MARGIN).date(), (end + _MARGIN).date()
+    around_start, around_end = start - _MARGIN, end + _MARGIN
+    hours = row(
+        _Row.HOURS,
+        OpeningHours.practitioner_id,
+        weekday=OpeningHours.weekday,
+        start_local=OpeningHours.start_local,
+        end_local=OpeningHours.end_local,
+        valid_from=OpeningHours.valid_from,
+        valid_to=OpeningHours.valid_to,
+    ).where(
+        OpeningHours.practitioner_id.in_(ids),
+        OpeningHours.valid_from <= last_day,
+        or_(OpeningHours.valid_to.is_(None), OpeningHours.valid_to >= first_day),
+    )
+    openings = row(
+        _Row.OPENING,
+        Opening.practitioner_id,
+        begins=epoch_seconds(Opening.start_utc, up=True),
+        ends=epoch_seconds(Opening.end_utc),
+    ).where(
+        Opening.practitioner_id.in_(ids),
+        Opening.start_utc < around_end,
+        Opening.end_utc > around_start,
+    )
+    closures = row(
+        _Row.CLOSURE,
+        Closure.practitioner_id,
+        begins=epoch_seconds(Closure.start_utc),
+        ends=epoch_seconds(Closure.end_utc, up=True),
+        text=Closure.reason,
+    ).where(
+        or_(Closure.practitioner_id.in_(ids), Closure.practitioner_id.is_(None)),
+        Closure.start_utc < around_end,
+        Closure.end_utc > around_start,
+    )
+    bookings = row(
+        _Row.BOOKING,
+        Booking.practitioner_id,
+        begins=epoch_seconds(Booking.blocked_from_utc),
+        ends=epoch_seconds(Booking.blocked_until_utc, up=True),
+    ).where(
+        Booking.practitioner_id.in_(ids),
+        Booking.status != BookingStatus.CANCELLED,
+        Booking.blocked_from_utc < around_end,
+        Booking.blocked_until_utc > around_start,
+    )
+    if ignore is not None:
+        bookings = bookings.where(Booking.id != ignore)
+    settings = row(
+        _Row.SETTING,
+        null().cast(Integer),
+        text=PracticeSetting.key,
+        value=PracticeSetting.value,
+    )
+    return union_all(hours, openings, closures, bookings, settings)
+
+
+# Local dates either side of the range, and room for buffers around it.
+_MARGIN = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class FreeTimeInputs:
+    """Everything that decides free time around a range, loaded in one query."""
+
+    calendars: list[domain.Calendar]
+    settings: PracticeSettings
+
+
+def load_free_time(
     practitioners: Sequence[Practitioner],
     start: datetime,
     end: datetime,
     ignore_booking_id: int | None = None,
-) -> list[domain.Calendar]:
-    """Each practitioner's rules, openings, closures and busy time around [start, end).
-
-    Four queries whatever the number of days or practitioners. `ignore_booking_id` leaves
-    out a booking being moved, so its own time does not block it.
-    """
+) -> FreeTimeInputs:
+    """Each practitioner's rules, openings, closures and busy time around [start, end), and
+    the practice settings: one query. `ignore_booking_id` leaves out a booking being moved,
+    so its own time does not block it."""
     ids = [p.id for p in practitioners]
-    if not ids:
-        return []
-    # Local dates either side of the range, and room for buffers around it.
-    margin = timedelta(days=2)
-    first_day = (start - margin).date()
-    last_day = (end + margin).date()
     weekly: dict[int, list[domain.WeeklyHours]] = defaultdict(list)
-    for row in db.session.scalars(
-        select(OpeningHours).where(
-            OpeningHours.practitioner_id.in_(ids),
-            OpeningHours.valid_from <= last_day,
-            or_(OpeningHours.valid_to.is_(None), OpeningHours.valid_to >= first_day),
-        )
-    ):
-        weekly[row.practitioner_id].append(
-            domain.WeeklyHours(
-                row.weekday, row.start_local, row.end_local, row.valid_from, row.valid_to
-            )
-        )
     openings: dict[int, list[domain.Span]] = defaultdict(list)
-    for row in db.session.scalars(
-        select(Opening).where(
-            Opening.practitioner_id.in_(ids),
-            Opening.start_utc < end + margin,
-            Opening.end_utc > start - margin,
-        )
-    ):
-        openings[row.practitioner_id].append(domain.Span(row.start_utc, row.end_utc))
     closures: dict[int | None, list[domain.Closure]] = defaultdict(list)
-    for row in db.session.scalars(
-        select(Closure).where(
-            or_(Closure.practitioner_id.in_(ids), Closure.practitioner_id.is_(None)),
-            Closure.start_utc < end + margin,
-            Closure.end_utc > start - margin,
-        )
-    ):
-        whole = row.practitioner_id is None
-        closures[row.practitioner_id].append(
-            domain.Closure(domain.Span(row.start_utc, row.end_utc), row.reason, whole)
-        )
-    busy: dict[int, list[domain.Span]] = defaultdict(list)
-    booking_rows = db.session.execute(
-        select(
-            Booking.id, Booking.practitioner_id, Booking.blocked_from_utc, Booking.blocked_until_utc
-        ).where(
-            Booking.practitioner_id.in_(ids),
-            Booking.status != BookingStatus.CANCELLED,
-            Booking.blocked_from_utc < end + margin,
-            Booking.blocked_until_utc > start - margin,
-        )
-    )
-    for booking_id, practitioner_id, blocked_from, blocked_until in booking_rows:
-        if booking_id != ignore_booking_id:
-            busy[practitioner_id].append(domain.Span(blocked_from, blocked_until))
-    return [
+    busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    stored: dict[str, str] = {}
+    query = _free_time_query(ids, start, end, ignore_booking_id)
+    for (
+        kind,
+        who,
+        weekday,
+        start_local,
+        end_local,
+        since,
+        until,
+        begins,
+        ends,
+        text,
+        value,
+    ) in db.session.execute(query).all():
+        if kind == _Row.BOOKING:
+            busy[who].append((begins, ends))
+        elif kind == _Row.HOURS:
+            weekly[who].append(domain.WeeklyHours(weekday, start_local, end_local, since, until))
+        elif kind == _Row.OPENING:
+            openings[who].append(domain.Span(_instant(begins), _instant(ends)))
+        elif kind == _Row.CLOSURE:
+            span = domain.Span(_instant(begins), _instant(ends))
+            closures[who].append(domain.Closure(span, text, whole_practice=who is None))
+        else:
+            stored[text] = value
+    calendars = [
         domain.Calendar(
             practitioner_id=p.id,
             zone=ZoneInfo(p.time_zone),
             weekly=weekly[p.id],
             openings=openings[p.id],
             closures=closures[p.id] + closures[None],
-            busy=busy[p.id],
+            busy_seconds=busy[p.id],
         )
         for p in practitioners
     ]
+    return FreeTimeInputs(calendars, settings_from(stored))
+
+
+def load_calendars(
+    practitioners: Sequence[Practitioner],
+    start: datetime,
+    end: datetime,
+    ignore_booking_id: int | None = None,
+) -> list[domain.Calendar]:
+    """Each practitioner's rules, openings, closures and busy time around [start, end)."""
+    if not practitioners:
+        return []
+    return load_free_time(practitioners, start, end, ignore_booking_id).calendars
+
+
+def _instant(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def find_slots(
@@ -142,9 +261,16 @@ def find_slots(
     staff: bool = False,
 ) -> list[domain.Slot]:
     """Slots for `service` starting in [start, end), merged across `practitioners`."""
-    calendars = load_calendars(practitioners, start, end, ignore_booking_id)
+    if not practitioners:
+        return []
+    loaded = load_free_time(practitioners, start, end, ignore_booking_id)
     return domain.available_slots(
-        calendars, session_shape(service), booking_window(staff), now, start, end
+        loaded.calendars,
+        session_shape(service),
+        booking_window(staff, loaded.settings),
+        now,
+        start,
+        end,
     )
 
 

@@ -32,7 +32,7 @@ from booking.models import PracticeSetting
 from booking.services.staff import audit
 from booking.transactions import retry_conflicts, write_transaction
 
-__all__ = ["PracticeSettings", "StaleSettings", "current", "save"]
+__all__ = ["PracticeSettings", "StaleSettings", "current", "save", "settings_from"]
 
 
 class StaleSettings(Exception):
@@ -52,7 +52,13 @@ def configured_defaults() -> dict[str, object]:
 def current() -> PracticeSettings:
     """The settings in force (one query)."""
     stored = db.session.execute(select(PracticeSetting.key, PracticeSetting.value))
-    return resolve({key: value for key, value in stored}, configured_defaults())
+    return settings_from({key: value for key, value in stored})
+
+
+def settings_from(stored: Mapping[str, str]) -> PracticeSettings:
+    """The settings in force, given the stored rows (key to value), say loaded along with
+    something else."""
+    return resolve(stored, configured_defaults())
 
 
 def _checked(values: Mapping[str, object], before: PracticeSettings) -> PracticeSettings:
