@@ -17,9 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import event  # noqa: E402
-
-import workload as w  # noqa: E402
+import workload as w
+from sqlalchemy import event
 
 ROUNDS = 30
 

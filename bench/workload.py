@@ -97,7 +97,7 @@ def database_url(name: str) -> str:
                 connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
             engine.dispose()
             return url
-        except Exception as problem:  # noqa: BLE001 - no server: fall back to SQLite
+        except Exception as problem:  # any failure to reach it: fall back to SQLite
             print(f"(PostgreSQL not reachable: {problem.__class__.__name__}; using SQLite)")
     folder = tempfile.mkdtemp(prefix="booking-bench-")
     return f"sqlite:///{folder}/{name}.db"
