@@ -178,3 +178,58 @@ def test_free_times_for_a_service_take_three_queries_in_all(app):
     assert len(slots) > 100
     assert len(queries(statements)) <= 3, statements
     assert len(queries(find_statements)) == 1, find_statements
+
+
+def whole_period_page(service, practitioners, first_day: date, days: int) -> list[tuple]:
+    """The times page worked out the slow way: every slot of the bookable period at once."""
+    zone = availability.practice_zone()
+    window = availability.booking_window()
+    start, _ = availability.local_day_bounds(NOW.astimezone(zone).date(), zone)
+    end = window.latest(NOW) + timedelta(days=1)
+    slots = availability.find_slots(service, practitioners, start, end, NOW)
+    by_day: dict[date, list] = {}
+    for slot in slots:
+        by_day.setdefault(slot.start.astimezone(zone).date(), []).append(slot)
+    rows = []
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        if day in by_day:
+            rows.append((day, tuple(s.start for s in by_day[day]), None))
+        else:
+            nearest = min(by_day, key=lambda d: (abs(d - day), d), default=None)
+            rows.append((day, (), nearest))
+    return [slots[0] if slots else None, *rows]
+
+
+def page_rows(page) -> list[tuple]:
+    rows = [
+        (day.day, tuple(s.start for _, slots in day.groups for s in slots), day.nearest_free_day)
+        for day in page.days
+    ]
+    return [page.next_available, *rows]
+
+
+def test_the_times_page_shows_what_the_whole_period_would(app):
+    """Working out only the days shown (and as far as an empty day's nearest free day)
+    gives the same page as working out all 90 days."""
+    with app.app_context():
+        practice(small=1, large=2)
+        # Three weeks with nothing free for the small group: nearest free days lie outside.
+        small = [p for p in availability.active_practitioners() if p.name.startswith("Small")]
+        make_closure(
+            datetime(2026, 12, 20, tzinfo=UTC), datetime(2027, 1, 11, tzinfo=UTC),
+            practitioner=small[0], reason="away",
+        )  # fmt: skip
+        db.session.commit()
+        for group in ("Small", "Large"):
+            for first_day in (
+                date(2026, 11, 21), date(2026, 12, 24), date(2027, 1, 2),
+                date(2027, 2, 16), date(2027, 2, 21),
+            ):  # fmt: skip
+                db.session.rollback()
+                service, practitioners = load_choices(group)
+                with recorded_statements(current_app) as statements:
+                    page = availability.times_page(service, practitioners, first_day, 7, NOW)
+                expected = whole_period_page(service, practitioners, first_day, 7)
+                assert page_rows(page) == expected, (group, first_day)
+                assert len(statements) <= MAX_STATEMENTS, (group, first_day, statements)

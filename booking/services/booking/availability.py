@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -337,25 +336,21 @@ def times_page(
 ) -> TimesPage:
     """The slots of `days` local dates from `first_day`, with reasons for empty days.
 
-    Loads the whole bookable period once (four queries), so "next available" and "nearest
-    free day" come from the same data. With the client's `best` times, the soonest that
-    suit them come too, and "next available" is the first of those when there is one.
+    Computes what the page shows, not the whole bookable period: the shown days and as many
+    days either side as an empty day's "nearest free day" could be away (one query), then,
+    only when those hold nothing, further weeks until a free day turns up. "Next available"
+    (or, with the client's `best` times, the soonest that suit them) looks from today in
+    the same way.
     """
     zone = practice_zone()
-    window = booking_window(staff)
-    period_start, _ = local_day_bounds(local_date(now), zone)
-    period_end = window.latest(now) + timedelta(days=1)
-    calendars = load_calendars(practitioners, period_start, period_end, ignore_booking_id)
-    shape = session_shape(service)
-    slots = domain.available_slots(calendars, shape, window, now, period_start, period_end)
-    paced_out = set()
-    if allowed is not None:
-        paced_out = {local_date(slot.start) for slot in slots if not allowed(slot.start)}
-        slots = [slot for slot in slots if allowed(slot.start)]
-    by_day: dict[date, list[domain.Slot]] = defaultdict(list)
-    for slot in slots:
-        by_day[local_date(slot.start)].append(slot)
-    free_days = sorted(by_day)
+    finder = _DayFinder(service, practitioners, now, ignore_booking_id, staff, allowed, zone)
+    window = finder.window
+    today = local_date(now)
+    first_bookable = local_date(window.earliest(now))
+    last_bookable = local_date(window.latest(now))
+    last_day = first_day + timedelta(days=days - 1)
+    reach = timedelta(days=days - 1)  # an empty shown day's nearest free day, if any is shown
+    by_day = finder.days(max(first_day - reach, today), last_day + reach)
     shown: list[DayTimes] = []
     for offset in range(days):
         day = first_day + timedelta(days=offset)
@@ -367,22 +362,116 @@ def times_page(
             ordered = tuple((part, tuple(groups[part])) for part in PartOfDay if part in groups)
             shown.append(DayTimes(day, ordered, None))
         else:
-            empty = (
-                domain.EmptyDay(day, domain.EmptyDayReason.KEEPS_PACING)
-                if day in paced_out
-                else domain.why_empty(day, calendars, shape, window, now, zone)
-            )
-            nearest = min(free_days, key=lambda d: (abs(d - day), d), default=None)
-            shown.append(DayTimes(day, (), empty, nearest))
-    suiting = tuple(
-        itertools.islice((slot for slot in slots if best.suits(slot.start, zone)), SUITING_SHOWN)
-        if best
-        else ()
-    )
+            shown.append(DayTimes(day, (), finder.why_empty(day), finder.nearest_free(day)))
+    suiting: tuple[domain.Slot, ...] = ()
+    if best:
+        suiting = tuple(finder.soonest(lambda slot: best.suits(slot.start, zone), SUITING_SHOWN))
+    soonest = suiting or finder.soonest(lambda _slot: True, 1)
+    next_available = soonest[0] if soonest else None
     return TimesPage(
         days=tuple(shown),
-        next_available=suiting[0] if suiting else slots[0] if slots else None,
-        first_bookable_day=local_date(window.earliest(now)),
-        last_bookable_day=local_date(window.latest(now)),
+        next_available=next_available,
+        first_bookable_day=first_bookable,
+        last_bookable_day=last_bookable,
         suiting=suiting,
     )
+
+
+class _DayFinder:
+    """Free times by local day for one times page, loaded a stretch of days at a time and
+    kept, so each day is worked out at most once."""
+
+    STRETCH = timedelta(days=14)  # how far each further look reaches
+
+    def __init__(
+        self,
+        service: Service,
+        practitioners: Sequence[Practitioner],
+        now: datetime,
+        ignore_booking_id: int | None,
+        staff: bool,
+        allowed: Callable[[datetime], bool] | None,
+        zone: ZoneInfo,
+    ) -> None:
+        self.service, self.practitioners, self.now = service, practitioners, now
+        self.ignore, self.staff, self.allowed, self.zone = ignore_booking_id, staff, allowed, zone
+        self.shape = session_shape(service)
+        self.today = local_date(now)
+        self.window = booking_window(staff)
+        self.last = local_date(self.window.latest(now))
+        self.slots: dict[date, list[domain.Slot]] = {}
+        self.paced_out: set[date] = set()
+        self.known_from: date | None = None  # days known: known_from..known_to
+        self.known_to: date | None = None
+        self.calendars: list[domain.Calendar] = []
+
+    def days(self, first: date, last: date) -> dict[date, list[domain.Slot]]:
+        """Free slots by day on first..last (clipped to today..the last bookable day)."""
+        first, last = max(first, self.today), min(last, self.last)
+        if first > last:
+            return self.slots
+        if self.known_from is not None:  # only ever grows at one end or the other
+            if first >= self.known_from and last <= self.known_to:
+                return self.slots
+            if first < self.known_from:
+                self._load(first, self.known_from - timedelta(days=1))
+            if last > self.known_to:
+                self._load(self.known_to + timedelta(days=1), last)
+        else:
+            self._load(first, last)
+        return self.slots
+
+    def _load(self, first: date, last: date) -> None:
+        start, _ = local_day_bounds(first, self.zone)
+        _, end = local_day_bounds(last, self.zone)
+        loaded = load_free_time(self.practitioners, start, end, self.ignore)
+        window = booking_window(self.staff, loaded.settings)
+        if self.known_from is None:
+            self.calendars = loaded.calendars  # the first stretch holds the shown days
+        for slot in domain.available_slots(
+            loaded.calendars, self.shape, window, self.now, start, end
+        ):
+            day = local_date(slot.start)
+            if self.allowed is not None and not self.allowed(slot.start):
+                self.paced_out.add(day)
+                continue
+            self.slots.setdefault(day, []).append(slot)
+        self.known_from = min(first, self.known_from or first)
+        self.known_to = max(last, self.known_to or last)
+
+    def why_empty(self, day: date) -> domain.EmptyDay:
+        if day in self.paced_out:
+            return domain.EmptyDay(day, domain.EmptyDayReason.KEEPS_PACING)
+        return domain.why_empty(day, self.calendars, self.shape, self.window, self.now, self.zone)
+
+    def nearest_free(self, day: date) -> date | None:
+        """The free day closest to `day` (the earlier of two as close), None if none."""
+        before = self._first_free(day, step=-1)
+        after = self._first_free(day, step=1)
+        found = [d for d in (before, after) if d is not None]
+        return min(found, key=lambda d: (abs(d - day), d), default=None)
+
+    def _first_free(self, day: date, step: int) -> date | None:
+        """The first free day from `day` going one way, loading further stretches as needed."""
+        cursor = min(max(day, self.today), self.last)
+        while self.today <= cursor <= self.last:
+            if self.known_from is None or not self.known_from <= cursor <= self.known_to:
+                if step > 0:
+                    self.days(cursor, cursor + self.STRETCH)
+                else:
+                    self.days(cursor - self.STRETCH, cursor)
+            if self.slots.get(cursor):
+                return cursor
+            cursor += timedelta(days=step)
+        return None
+
+    def soonest(self, wanted: Callable[[domain.Slot], bool], count: int) -> list[domain.Slot]:
+        """Up to `count` wanted slots, soonest first, from today."""
+        found: list[domain.Slot] = []
+        cursor = self.today
+        while cursor <= self.last and len(found) < count:
+            if self.known_from is None or not self.known_from <= cursor <= self.known_to:
+                self.days(cursor, cursor + self.STRETCH)
+            found.extend(slot for slot in self.slots.get(cursor, ()) if wanted(slot))
+            cursor += timedelta(days=1)
+        return found[:count]
