@@ -12,7 +12,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session, SessionTransaction
 
 from booking.domain.audit import AuditAction
 from booking.domain.settings import (
@@ -49,16 +50,32 @@ def configured_defaults() -> dict[str, object]:
     return {d.config_name: config[d.config_name] for d in DEFINITIONS if d.config_name}
 
 
+# The settings read in the current transaction: a booking asks for them several times
+# (notice, pacing, reminders), and within one transaction they are one answer.
+_READ = "practice_settings"
+
+
 def current() -> PracticeSettings:
-    """The settings in force (one query)."""
+    """The settings in force (one query, the first time in a transaction)."""
+    read = db.session.info.get(_READ)
+    if read is not None:
+        return read
     stored = db.session.execute(select(PracticeSetting.key, PracticeSetting.value))
     return settings_from({key: value for key, value in stored})
 
 
 def settings_from(stored: Mapping[str, str]) -> PracticeSettings:
     """The settings in force, given the stored rows (key to value), say loaded along with
-    something else."""
-    return resolve(stored, configured_defaults())
+    something else in this transaction; later asks in the transaction reuse them."""
+    settings = resolve(stored, configured_defaults())
+    db.session.info[_READ] = settings
+    return settings
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_read_settings(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_READ, None)
 
 
 def _checked(values: Mapping[str, object], before: PracticeSettings) -> PracticeSettings:
@@ -105,6 +122,7 @@ def save(values: Mapping[str, object], seen: str, staff_user_id: int, now: datet
                 db.session.add(row)
             row.value = as_text(new[key])
             row.updated_by_id = staff_user_id
+        db.session.info.pop(_READ, None)  # changed: read them afresh
         audit.record(
             audit.actor_for(staff_user_id),
             AuditAction.CHANGED_SETTINGS,
