@@ -3,6 +3,7 @@
 from booking.models.audit import AuditEvent
 from booking.models.availability import Closure, Opening, OpeningHours
 from booking.models.bookings import Booking
+from booking.models.changes import AvailabilityVersion
 from booking.models.clients import Client
 from booking.models.intake import CallRequest, Consent, Intake, ScreeningQuestion
 from booking.models.notes import SessionAdjustment, SessionNote
@@ -14,6 +15,7 @@ from booking.models.todo import TodoDone
 
 __all__ = [
     "AuditEvent",
+    "AvailabilityVersion",
     "Booking",
     "CallRequest",
     "Client",

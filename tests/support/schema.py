@@ -62,4 +62,9 @@ def schema_snapshot(connection: Connection) -> dict[str, Any]:
             "FROM pg_constraint WHERE contype = 'x' ORDER BY conname"
         )
         snapshot["exclusion constraints"] = [tuple(row) for row in rows]
+        rows = connection.exec_driver_sql(
+            "SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) "
+            "FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname"
+        )
+        snapshot["triggers"] = [tuple(row) for row in rows]
     return snapshot
