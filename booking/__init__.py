@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     from booking import auth, clock, encryption, models  # noqa: F401  (models registers the tables)
     from booking.database import configure_sqlite
     from booking.extensions import csrf, db, migrate
+    from booking.views import page_cache
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -76,6 +77,7 @@ def register_extensions(app: Flask) -> None:
     clock.init_app(app)
     encryption.init_app(app)
     auth.init_app(app)
+    page_cache.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 from booking import create_app, passwords
 from booking.extensions import db
 from booking.models.audit import SQLITE_GUARDS
+from booking.models.changes import first_row_sql
 from booking.services.demo import seed_demo
 from config import TestingConfig
 from tests.support import DEFAULT_NOW, IN_CI, missing, postgres_url
@@ -80,6 +81,7 @@ def make_app(database_url: str, instance_dir: Path) -> Iterator[Callable[..., Fl
 
     yield build
     for app in apps:
+        app.extensions["page_cache"].close()
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -138,6 +140,9 @@ def empty_all_tables() -> None:
                 connection.execute(table.delete())
             for statement in SQLITE_GUARDS.values():
                 connection.execute(text(statement))
+        # Pages are kept in every test, as in production: a test that changes the diary and
+        # reloads a page checks the kept page was thrown away.
+        connection.execute(text(first_row_sql(connection.dialect.name)))
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import (
     abort,
@@ -26,7 +26,8 @@ from booking.services.booking import availability
 from booking.services.intake import questionnaire as intakes
 from booking.services.messaging import call_requests
 from booking.services.practice.catalogue import bookable_services
-from booking.views.times import parse_day, parse_start, times_context
+from booking.views.page_cache import kept_page
+from booking.views.times import changes_at, parse_day, parse_start, times_context
 from booking.web import never_cache, row_id
 
 DRAFT_KEY = "booking_details"  # what the client typed, so changing the time never loses it
@@ -47,13 +48,17 @@ DRAFT_FIELDS = (
 @bp.get("/")
 def index() -> str:
     """The home page: what the practice offers and how it works."""
-    return render_template("public/index.html", services=bookable_services())
+    return kept_page(
+        lambda: (render_template("public/index.html", services=bookable_services()), None)
+    )
 
 
 @bp.get("/book")
 def choose_service() -> str:
     """Step 1: choose what to book; the first visit comes first and is explained."""
-    return render_template("book/service.html", services=bookable_services())
+    return kept_page(
+        lambda: (render_template("book/service.html", services=bookable_services()), None)
+    )
 
 
 def _service_or_404(slug: str):
@@ -71,6 +76,10 @@ def _practitioner_choice(raw: str | None) -> int | None:
 @bp.get("/book/<slug>")
 def choose_time(slug: str) -> str:
     """Step 2: a week of free times, by day and part of day, with reasons for empty days."""
+    return kept_page(lambda: _times_page(slug))
+
+
+def _times_page(slug: str) -> tuple[str, datetime | None]:
     service = _service_or_404(slug)
     everyone = availability.active_practitioners()
     chosen = _practitioner_choice(request.args.get("practitioner"))
@@ -86,16 +95,18 @@ def choose_time(slug: str) -> str:
     def day_href(day: date) -> str:
         return url_for("public.choose_time", slug=slug, practitioner=chosen, **{"from": day})
 
-    return render_template(
+    context = times_context(
+        service, practitioners, parse_day(request.args.get("from")), time_href, day_href
+    )
+    html = render_template(
         "book/times.html",
         service=service,
         practitioners=everyone,
         chosen=chosen,
         chosen_name=practitioners[0].name if chosen is not None else None,
-        **times_context(
-            service, practitioners, parse_day(request.args.get("from")), time_href, day_href
-        ),
+        **context,
     )
+    return html, changes_at(context)
 
 
 def _details_from(form: DetailsForm) -> bookings.ClientDetails:

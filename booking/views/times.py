@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from booking.clock import local_date, now_utc, practice_zone
 from booking.domain.availability import Slot
@@ -57,12 +57,25 @@ def times_context(
         "earlier": earlier if first_day > today else None,
         "later": later if later <= last_day else None,
         "min_notice_hours": int(window.min_notice.total_seconds() // 3600),
+        "min_notice": window.min_notice,
         "max_advance_days": window.max_advance.days,
         "time_href": time_href,
         "day_href": day_href,
         "best_given": bool(best),
         "suiting_first": bool(best) and requested_day is None,
     }
+
+
+def changes_at(context: dict[str, object]) -> datetime | None:
+    """When time alone would change a times page: the first time it offers stops being
+    bookable (minimum notice), or the practice's day ends (words such as "tomorrow")."""
+    page: availability.TimesPage = context["page"]  # type: ignore[assignment]
+    zone = context["zone"]
+    notice: timedelta = context["min_notice"]  # type: ignore[assignment]
+    midnight = datetime.combine(context["today"] + timedelta(days=1), time(0), tzinfo=zone)
+    offered = [slot for day in page.days for _, slots in day.groups for slot in slots]
+    offered += [*page.suiting, *([page.next_available] if page.next_available else [])]
+    return min([midnight.astimezone(UTC), *(slot.start - notice for slot in offered)])
 
 
 def parse_day(raw: str | None) -> date | None:
