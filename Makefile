@@ -22,7 +22,7 @@ test: $(VENV)/.dev-installed lint
 # PostgreSQL at BENCH_DATABASE_URL (default: the local server), else SQLite; wrk for pages.
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/availability.py
-	$(BIN)/python bench/http.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/outbox.py
 
 lint: $(VENV)/.dev-installed

@@ -182,3 +182,30 @@ def seed(app, workload: Workload) -> None:
         for first in range(0, len(rows), 5000):
             session.execute(insert(Booking), rows[first : first + 5000])
         session.commit()
+
+
+def add_free_therapists(app, count: int) -> list[int]:
+    """Therapists with the workload's hours and nothing booked (room for booking benchmarks)."""
+    from booking.extensions import db
+    from booking.models import OpeningHours, Practitioner
+
+    with app.app_context():
+        people = [
+            Practitioner(name=f"Free Therapist {i:03d}", email=f"free{i}@bench.example")
+            for i in range(count)
+        ]
+        db.session.add_all(people)
+        db.session.flush()
+        db.session.add_all(
+            OpeningHours(
+                practitioner_id=p.id,
+                weekday=weekday,
+                start_local=time(9),
+                end_local=time(17),
+                valid_from=FIRST_DAY,
+            )
+            for p in people
+            for weekday in range(5)
+        )
+        db.session.commit()
+        return [p.id for p in people]
