@@ -23,12 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, request, session
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import DBAPIError
 
 from booking.clock import now_utc
 from booking.extensions import db
-from booking.models import AvailabilityVersion
 
 MAX_AGE = timedelta(minutes=5)
 PAGES_KEPT = 512  # per worker; the least recently used go first
@@ -93,9 +92,7 @@ def init_app(app: Flask) -> None:
     app.extensions["page_cache"] = PageCache()
 
 
-_VERSION = select(AvailabilityVersion.generation, AvailabilityVersion.version).where(
-    AvailabilityVersion.id == 1
-)
+_VERSION = "SELECT generation, version FROM availability_version WHERE id = 1"
 
 
 def availability_version() -> tuple[str, int] | None:
@@ -108,8 +105,10 @@ def availability_version() -> tuple[str, int] | None:
     reader = current_app.extensions["page_cache"].reader()
     for attempt in (1, 2):
         try:
-            with reader.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                row = connection.execute(_VERSION).first()
+            with reader.connect() as connection:
+                if reader is db.engine:  # SQLite: the app's engine, so no transaction here
+                    connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+                row = connection.exec_driver_sql(_VERSION).first()
             break
         except DBAPIError as error:  # a dropped connection is thrown away; try a new one once
             if not error.connection_invalidated or attempt == 2:
