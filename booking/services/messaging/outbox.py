@@ -1,16 +1,20 @@
 """The outbox: queue messages with the change that causes them; a worker sends each once.
 
 A web request never talks to SMTP. `queue()` adds rows inside the caller's transaction, so a
-booking and its messages commit together or not at all. `run_once()` lists due rows, then
-claims each one just before sending it (with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
-several workers share the work; SQLite's write lock lets one claim at a time), re-checks that
-it is still wanted, sends it, and marks it sent. A worker that dies holds only the message it
-was sending, for at most `CLAIM_SECONDS`.
+booking and its messages commit together or not at all. `run_once()` works in batches of up to
+`BATCH`: one transaction claims a batch of due rows (with `FOR UPDATE SKIP LOCKED` on
+PostgreSQL, so several workers share the work; SQLite's write lock lets one claim at a time)
+and, reading the bookings, clients and settings they need in a few queries, drops those no
+longer wanted and holds back those in a client's quiet hours; the rest go over one SMTP
+connection, kept for the whole pass, and one more transaction records how each went. A worker
+that dies holds the unsent messages of its batch for at most `CLAIM_SECONDS`.
 
 Exactly once, and the one gap SMTP leaves: a message is marked sent only after the server
-accepted it. If the worker dies between the server's "250 OK" and that mark, the claim runs
-out and the message is sent again, with the same Message-ID, so mail programs can tell it is
-a repeat. That is at most one extra copy per crash, and only for the message in flight.
+accepted it. If the worker dies between the server's "250 OK" and the batch's mark, the claims
+run out and the messages it had sent go again, with the same Message-ID, so mail programs can
+tell each is a repeat. That is at most one extra copy of each message of the batch in flight
+(so at most `BATCH` messages) per crash: the price of two writes per batch instead of two per
+message.
 
 How long a message keeps trying (`_worth_trying`): with back-off from one minute to an hour,
 a reminder, check-in or follow-up for as long as it still makes sense (until the session
@@ -30,8 +34,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from booking.clock import practice_zone
 from booking.domain.audit import AuditAction
@@ -43,6 +48,7 @@ from booking.domain.statuses import BookingStatus, IntakeStatus
 from booking.extensions import db
 from booking.models import Booking, Intake, OutboxMessage
 from booking.services.messaging import sms
+from booking.services.practice.settings import PracticeSettings
 from booking.services.practice.settings import current as current_settings
 from booking.services.staff import audit
 from booking.transactions import write_transaction
@@ -52,6 +58,9 @@ log = logging.getLogger(__name__)
 # A claimed message is someone's for this long: longer than one send may take (the SMTP and
 # SMS time-outs), short enough that a crashed worker delays its message by about a minute.
 CLAIM_SECONDS = 60
+# A batch stops taking its next message once less than this is left of its claim, so that no
+# send can still be in flight when the claim runs out; the rest go in the next batch.
+SEND_SECONDS = 30
 KEEP_TRYING_FOR = timedelta(days=3)  # a confirmation, change or cancellation, after it was due
 BATCH = 20
 # Waits between attempts: 1, 2, 4 ... minutes, at most an hour.
@@ -152,57 +161,44 @@ class RunReport:
         return bool(self.sent or self.retrying or self.failed or self.dropped)
 
 
-def _due(now: datetime, limit: int) -> list[int]:
-    """Up to `limit` messages due to go now that nobody holds, oldest due first."""
-    return list(
-        db.session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.sent_at.is_(None),
-                OutboxMessage.failed_at.is_(None),
-                OutboxMessage.dropped_at.is_(None),
-                OutboxMessage.channel != Channel.PHONE,  # calls are the desk's to make
-                OutboxMessage.next_attempt_at <= now,
-                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-            )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-        )
-    )
-
-
-def _claim_one(message_id: int, now: datetime) -> OutboxMessage | None:
-    """Take this message for this worker (inside the caller's transaction), or None when it
-    was sent, given up, or taken by another worker meanwhile."""
-    row = db.session.scalars(
-        select(OutboxMessage)
+def _take(now: datetime, limit: int) -> list[OutboxMessage]:
+    """Claim up to `limit` due messages nobody holds, oldest due first, with one new token
+    (inside the caller's transaction). Rows another worker is claiming are skipped."""
+    due = db.session.scalars(
+        select(OutboxMessage.id)
         .where(
-            OutboxMessage.id == message_id,
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.failed_at.is_(None),
             OutboxMessage.dropped_at.is_(None),
+            OutboxMessage.channel != Channel.PHONE,  # calls are the desk's to make
+            OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
         )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
         .with_for_update(skip_locked=True)
-    ).one_or_none()
-    if row is None:
-        return None
-    row.claim_token = secrets.token_hex(16)
-    row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
-    row.attempts += 1
-    return row
+    ).all()
+    if not due:
+        return []
+    claimed = db.session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due))
+        .values(
+            claim_token=secrets.token_hex(16),
+            claimed_until=now + timedelta(seconds=CLAIM_SECONDS),
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .returning(OutboxMessage)
+    ).all()
+    order = {message_id: position for position, message_id in enumerate(due)}
+    return sorted(claimed, key=lambda row: order[row.id])
 
 
 def _claim(now: datetime, limit: int) -> list[tuple[int, str]]:
-    """Take up to `limit` due messages at once (for tests and tools; the worker claims one
-    at a time, just before sending)."""
-    claimed = []
-    for message_id in _due(now, limit):
-        with write_transaction():
-            row = _claim_one(message_id, now)
-            if row is not None:
-                claimed.append((row.id, row.claim_token))
-    return claimed
+    """Take up to `limit` due messages in one transaction, as the worker does: (id, claim
+    token) of each (for tests and tools)."""
+    with write_transaction():
+        return [(row.id, row.claim_token) for row in _take(now, limit)]
 
 
 # Messages that only make sense for a while: (kind, the latest moment they may still go).
@@ -213,7 +209,53 @@ CALLED_KINDS = frozenset({"client_reminder", "client_followup"})  # what the des
 CHECKIN_ALERT = "therapist_checkin_"  # + the answer: what a check-in answer told the therapist
 
 
-def _still_wanted(row: OutboxMessage, now: datetime) -> bool:
+@dataclass(frozen=True)
+class _Facts:
+    """What judging a batch needs, read in a few queries whatever its size: the bookings its
+    messages are about (with their clients), the practice settings, and which clients have
+    answered their questionnaire."""
+
+    bookings: dict[int, Booking]
+    settings: PracticeSettings
+    answered: set[int]  # client ids whose latest questionnaire is submitted
+
+    @classmethod
+    def of(cls, rows: Sequence[OutboxMessage]) -> _Facts:
+        booking_ids = {row.booking_id for row in rows if row.booking_id is not None}
+        bookings = {}
+        if booking_ids:
+            found = db.session.scalars(
+                select(Booking)
+                .where(Booking.id.in_(booking_ids))
+                .options(joinedload(Booking.client))
+            )
+            bookings = {booking.id: booking for booking in found}
+        nudged = {
+            bookings[row.booking_id].client_id
+            for row in rows
+            if row.kind == "client_intake_nudge" and row.booking_id in bookings
+        }
+        return cls(bookings, current_settings(), _answered_questions(nudged))
+
+    def booking(self, row: OutboxMessage) -> Booking | None:
+        return self.bookings.get(row.booking_id) if row.booking_id is not None else None
+
+
+def _answered_questions(client_ids: set[int]) -> set[int]:
+    """Those of these clients whose latest questionnaire is submitted (one query, or none)."""
+    if not client_ids:
+        return set()
+    latest: dict[int, str] = {}
+    for client_id, status in db.session.execute(
+        select(Intake.client_id, Intake.status)
+        .where(Intake.client_id.in_(client_ids))
+        .order_by(Intake.client_id, Intake.created_at.desc(), Intake.id.desc())
+    ):
+        latest.setdefault(client_id, status)
+    return {client_id for client_id, status in latest.items() if status == IntakeStatus.SUBMITTED}
+
+
+def _still_wanted(row: OutboxMessage, facts: _Facts, now: datetime) -> bool:
     """A message about a booking goes only while it still says what is true.
 
     A later change queues its own message with a higher sequence, so an older one is
@@ -221,7 +263,7 @@ def _still_wanted(row: OutboxMessage, now: datetime) -> bool:
     """
     if row.booking_id is None:
         return True
-    booking = db.session.get(Booking, row.booking_id)
+    booking = facts.booking(row)
     if booking is None:
         return False
     if row.sequence is not None and row.sequence < booking.ical_sequence:
@@ -237,7 +279,7 @@ def _still_wanted(row: OutboxMessage, now: datetime) -> bool:
     if row.kind == "client_reminder":
         return now < booking.start_utc  # a reminder after the start helps no one
     if row.kind == "client_intake_nudge":
-        return now < booking.start_utc and not _questions_sent(booking.client_id)
+        return now < booking.start_utc and booking.client_id not in facts.answered
     if row.kind == "client_followup":  # once answered (by any way), not asked again
         return (
             booking.status != BookingStatus.NO_SHOW
@@ -247,53 +289,14 @@ def _still_wanted(row: OutboxMessage, now: datetime) -> bool:
     return True
 
 
-def _after_quiet_hours(row: OutboxMessage, now: datetime) -> datetime | None:
+def _after_quiet_hours(row: OutboxMessage, facts: _Facts, now: datetime) -> datetime | None:
     """When a client's message must wait for their quiet hours to end, or None to send now."""
-    if not row.kind.startswith("client_") or row.booking_id is None:
+    booking = facts.booking(row)
+    if not row.kind.startswith("client_") or booking is None:
         return None
-    booking = db.session.get(Booking, row.booking_id)
-    if booking is None:
-        return None
-    quiet = current_settings().quiet_hours_for(booking.client.quiet_hours)
+    quiet = facts.settings.quiet_hours_for(booking.client.quiet_hours)
     later = after_quiet_hours(now, practice_zone(), *quiet)
     return later if later > now else None
-
-
-def _questions_sent(client_id: int) -> bool:
-    latest = db.session.scalars(
-        select(Intake.status)
-        .where(Intake.client_id == client_id)
-        .order_by(Intake.created_at.desc(), Intake.id.desc())
-    ).first()
-    return latest == IntakeStatus.SUBMITTED
-
-
-def _mine(message_id: int, token: str) -> OutboxMessage | None:
-    row = db.session.get(OutboxMessage, message_id, with_for_update=True)
-    if row is None or row.claim_token != token or row.sent_at is not None:
-        return None
-    return row
-
-
-def _error_words(error: BaseException) -> tuple[bool, str]:
-    """(permanent?, a short reason without addresses) for an SMTP failure."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        code = min(codes) if codes else 550
-        return code >= 500, f"recipient refused ({code})"
-    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code in TOO_LARGE:
-        return True, f"message too large ({error.smtp_code})"
-    if isinstance(error, smtplib.SMTPSenderRefused):
-        return error.smtp_code >= 500, f"sender refused ({error.smtp_code})"
-    if isinstance(error, smtplib.SMTPDataError):
-        return error.smtp_code >= 500, f"message refused ({error.smtp_code})"
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code >= 500, f"server said {error.smtp_code}"
-    return False, f"could not reach the mail server ({type(error).__name__})"
-
-
-def _retry_after(attempts: int) -> timedelta:
-    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
 
 
 SmtpFactory = Callable[[], smtplib.SMTP]
@@ -340,95 +343,209 @@ class _Post:
                 self.smtp.quit()
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A claimed message to send now, as plain values: sending needs no database."""
+
+    id: int
+    outgoing: Outgoing
+    message_id: str
+    give_up_at: datetime | None  # None: _still_wanted judges at each try how long it is useful
+
+
+@dataclass
+class _Batch:
+    """Messages claimed together with one token, and what became of each as it was sent."""
+
+    token: str
+    claimed_until: datetime
+    claimed: int  # how many, including those settled without sending (dropped, waiting)
+    jobs: list[_Job] = field(default_factory=list)  # the ones to send
+    sent: list[int] = field(default_factory=list)
+    failures: dict[int, tuple[str, bool]] = field(default_factory=dict)  # id: reason, for good?
+    calls: list[int] = field(default_factory=list)  # numbers that take no texts: phone instead
+
+    def untried(self) -> list[int]:
+        done = {*self.sent, *self.failures, *self.calls}
+        return [job.id for job in self.jobs if job.id not in done]
+
+
 def run_once(
     now: Callable[[], datetime],
     connect: SmtpFactory | None = None,
     limit: int = BATCH,
     texts: Callable[[], sms.Sender] | None = None,
 ) -> RunReport:
-    """One pass: send every due message (in batches), retrying later what the server refuses."""
+    """One pass: send every due message, a batch at a time over one connection, retrying later
+    what the server refuses."""
     connect = connect or smtp_from_config
     report = RunReport()
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     post = _Post(sender, connect, texts)
     try:
-        while due := _due(now(), limit):
-            for message_id in due:
-                _send_one(message_id, now, post, report)
-            if len(due) < limit:
-                break
+        while (batch := _claim_batch(now(), limit, post, report)) is not None:
+            if batch.jobs:
+                _send_batch(batch, now, post, report)
+            if batch.claimed < limit and not batch.untried():
+                break  # that was the last of what is due
     finally:
         post.close()
     return report
 
 
-def _send_one(message_id: int, now: Callable[[], datetime], post: _Post, report: RunReport) -> None:
+def _claim_batch(now: datetime, limit: int, post: _Post, report: RunReport) -> _Batch | None:
+    """Claim a batch (None when nothing is due), and settle in the same transaction what will
+    not be sent now: messages no longer wanted are dropped, a client's in their quiet hours
+    wait (without using up an attempt), texts with no SMS provider become calls."""
     with write_transaction():
-        row = _claim_one(message_id, now())
-        if row is None:
-            return
-        token = row.claim_token
-        if not _still_wanted(row, now()):
-            row.dropped_at = now()
-            row.claimed_until = None
-            report.dropped += 1
-            return
-        later = _after_quiet_hours(row, now())
-        if later is not None:  # the client's quiet hours: wait, without using up an attempt
-            row.next_attempt_at = later
-            row.claimed_until = None
-            row.attempts -= 1
-            report.waiting += 1
-            return
-        if row.channel == Channel.SMS and not (post.texts or sms.configured()):
-            _call_instead(row, sms.NOT_SET_UP, now(), report)  # no provider set up
-            return
-        channel = row.channel
-        recipient, body = row.recipient, row.text_body
-        email = None
-        if channel == Channel.EMAIL:
-            outgoing = Outgoing(
-                kind=row.kind,
-                recipient=row.recipient,
-                subject=row.subject,
-                text=row.text_body,
-                html=row.html_body,
-                calendar=row.calendar,
-                method=row.calendar_method,
-            )
-            email = imip_email(outgoing, post.sender, row.message_id, now())
-        # A reminder's usefulness is _still_wanted's to judge at each try (it is dropped
-        # once its moment has passed); anything else keeps trying for KEEP_TRYING_FOR.
-        timely = row.kind in REMINDER_KINDS or row.kind.startswith(CHECKIN_ALERT)
-        give_up_at = None if timely else row.due_at + KEEP_TRYING_FOR
+        rows = _take(now, limit)
+        if not rows:
+            return None
+        batch = _Batch(rows[0].claim_token, rows[0].claimed_until, claimed=len(rows))
+        facts = _Facts.of(rows)
+        for row in rows:
+            if not _still_wanted(row, facts, now):
+                row.dropped_at = now
+                row.claimed_until = None
+                report.dropped += 1
+            elif (later := _after_quiet_hours(row, facts, now)) is not None:
+                row.next_attempt_at = later
+                row.claimed_until = None
+                row.attempts -= 1
+                report.waiting += 1
+            elif row.channel == Channel.SMS and not (post.texts or sms.configured()):
+                _call_instead(row, sms.NOT_SET_UP, now, report)  # no provider set up
+            else:
+                batch.jobs.append(_job(row))
+        return batch
+
+
+def _job(row: OutboxMessage) -> _Job:
+    outgoing = Outgoing(
+        kind=row.kind,
+        recipient=row.recipient,
+        subject=row.subject,
+        text=row.text_body,
+        html=row.html_body,
+        calendar=row.calendar,
+        method=row.calendar_method,
+        channel=Channel(row.channel),
+    )
+    # A reminder's usefulness is _still_wanted's to judge at each try (it is dropped once its
+    # moment has passed); anything else keeps trying for KEEP_TRYING_FOR.
+    timely = row.kind in REMINDER_KINDS or row.kind.startswith(CHECKIN_ALERT)
+    give_up_at = None if timely else row.due_at + KEEP_TRYING_FOR
+    return _Job(row.id, outgoing, row.message_id, give_up_at)
+
+
+def _send_batch(batch: _Batch, now: Callable[[], datetime], post: _Post, report: RunReport) -> None:
+    """Send a claimed batch, then record what became of every message in one transaction.
+
+    An error, or Ctrl+C, records what was done before it, then goes on up; only a crash leaves
+    the batch to its claims, which run out after CLAIM_SECONDS.
+    """
     try:
-        if email is not None:
-            post.send_email(email)
+        for position, job in enumerate(batch.jobs):
+            if position and now() >= batch.claimed_until - timedelta(seconds=SEND_SECONDS):
+                break  # the claim could run out in the middle of this send: leave it for later
+            _send(job, now, post, batch)
+    except (Exception, KeyboardInterrupt):
+        _record(batch, now(), report)
+        raise
+    _record(batch, now(), report)
+
+
+def _send(job: _Job, now: Callable[[], datetime], post: _Post, batch: _Batch) -> None:
+    try:
+        if job.outgoing.channel == Channel.EMAIL:
+            post.send_email(imip_email(job.outgoing, post.sender, job.message_id, now()))
         else:
-            post.send_text(recipient, body)
+            post.send_text(job.outgoing.recipient, job.outgoing.text)
     except sms.SmsFailed as error:
         if error.phone_instead:
-            with write_transaction():
-                row = _mine(message_id, token)
-                if row is not None:
-                    _call_instead(row, sms.NO_TEXTS_HERE, now(), report)
+            batch.calls.append(job.id)
         else:
-            _failed(message_id, token, error.reason, error.permanent, give_up_at, now, report)
+            batch.failures[job.id] = (error.reason, error.permanent)
         return
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
         permanent, reason = _error_words(error)
-        _failed(message_id, token, reason, permanent, give_up_at, now, report)
+        batch.failures[job.id] = (reason, permanent)
         if not isinstance(error, smtplib.SMTPResponseException):
             post.drop_connection()
         return
+    batch.sent.append(job.id)
+
+
+def _record(batch: _Batch, at: datetime, report: RunReport) -> None:
+    """Mark the batch's sent messages sent, the refused ones for a retry (or failed), and free
+    the ones not tried, in one transaction; a message no longer this batch's is left alone."""
+    give_up_at = {job.id: job.give_up_at for job in batch.jobs}
+    untried = batch.untried()
     with write_transaction():
-        row = _mine(message_id, token)
-        if row is not None:
-            row.sent_at = now()
-            row.claimed_until = None
-            row.last_error = None
-    report.sent += 1
-    report.ids.append(message_id)
+        if batch.sent:
+            db.session.execute(
+                _still_ours(batch.sent, batch.token).values(
+                    sent_at=at, claimed_until=None, last_error=None
+                )
+            )
+        if untried:  # not tried after all, so no attempt used
+            db.session.execute(
+                _still_ours(untried, batch.token).values(
+                    claimed_until=None, attempts=OutboxMessage.attempts - 1
+                )
+            )
+        if batch.failures or batch.calls:  # rare: row by row
+            rows = db.session.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_([*batch.failures, *batch.calls]),
+                    OutboxMessage.claim_token == batch.token,
+                    OutboxMessage.sent_at.is_(None),
+                )
+                .with_for_update()
+            )
+            for row in rows:
+                if row.id in batch.failures:
+                    reason, permanent = batch.failures[row.id]
+                    _failed(row, reason, permanent, give_up_at[row.id], at, report)
+                else:
+                    _call_instead(row, sms.NO_TEXTS_HERE, at, report)
+    report.sent += len(batch.sent)
+    report.ids.extend(batch.sent)
+
+
+def _still_ours(ids: Sequence[int], token: str):
+    """An UPDATE of those of these messages that are still claimed with `token`, unsent."""
+    return (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.claim_token == token,
+            OutboxMessage.sent_at.is_(None),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _error_words(error: BaseException) -> tuple[bool, str]:
+    """(permanent?, a short reason without addresses) for an SMTP failure."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        code = min(codes) if codes else 550
+        return code >= 500, f"recipient refused ({code})"
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code in TOO_LARGE:
+        return True, f"message too large ({error.smtp_code})"
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return error.smtp_code >= 500, f"sender refused ({error.smtp_code})"
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500, f"message refused ({error.smtp_code})"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500, f"server said {error.smtp_code}"
+    return False, f"could not reach the mail server ({type(error).__name__})"
+
+
+def _retry_after(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
 
 
 def _call_instead(row: OutboxMessage, reason: str, at: datetime, report: RunReport) -> None:
@@ -446,35 +563,25 @@ def _call_instead(row: OutboxMessage, reason: str, at: datetime, report: RunRepo
 
 
 def _failed(
-    message_id: int,
-    token: str,
+    row: OutboxMessage,
     reason: str,
     permanent: bool,
     give_up_at: datetime | None,
-    now: Callable[[], datetime],
+    at: datetime,
     report: RunReport,
 ) -> None:
-    give_up = permanent or (give_up_at is not None and now() >= give_up_at)
-    _record_failure(message_id, token, reason, give_up, now())
+    """A refused message: tried again after a while, or failed for good."""
+    give_up = permanent or (give_up_at is not None and at >= give_up_at)
+    row.last_error = reason
+    row.claimed_until = None
     if give_up:
+        row.failed_at = at
         report.failed += 1
-        log.warning("outbox message %s failed for good: %s", message_id, reason)
+        log.warning("outbox message %s failed for good: %s", row.id, reason)
     else:
+        row.next_attempt_at = at + _retry_after(row.attempts)
         report.retrying += 1
-        log.info("outbox message %s will be tried again: %s", message_id, reason)
-
-
-def _record_failure(message_id: int, token: str, reason: str, give_up: bool, at: datetime) -> None:
-    with write_transaction():
-        row = _mine(message_id, token)
-        if row is None:
-            return
-        row.last_error = reason
-        row.claimed_until = None
-        if give_up:
-            row.failed_at = at
-        else:
-            row.next_attempt_at = at + _retry_after(row.attempts)
+        log.info("outbox message %s will be tried again: %s", row.id, reason)
 
 
 def failed_messages(limit: int = 100) -> list[OutboxMessage]:
