@@ -162,7 +162,7 @@ def test_a_reminder_keeps_trying_until_its_moment_has_passed(app, practice, inbo
     assert all(row.dropped_at is not None for row in reminders)  # no use after the start
 
 
-# --- 3. A crashed worker holds only the message it was sending, for about a minute ---------------
+# --- 3. A crashed worker holds only the unsent messages of its batch, for about a minute --------
 
 
 def test_a_crashed_worker_delays_only_its_message_for_a_minute(app, inbox):
@@ -269,14 +269,14 @@ class _StuckServer:
 
 @pytest.mark.slow
 @sqlite_only  # the worker process and this test share a database file of the test's own
-def test_a_worker_killed_mid_send_holds_only_that_message_for_a_minute(make_app, inbox, tmp_path):
+def test_a_worker_killed_mid_send_holds_only_its_batch_for_a_minute(make_app, inbox, tmp_path):
     url = f"sqlite:///{tmp_path / 'worker.db'}"
     app = make_app(SQLALCHEMY_DATABASE_URI=url, MAIL_SERVER="127.0.0.1", MAIL_PORT=inbox.port)
     with app.app_context():
         command.upgrade(app.extensions["migrate"].migrate.get_config(), "head")
     start = datetime.now(UTC)
     with app.app_context():
-        for n in range(1, 4):
+        for n in range(1, outbox.BATCH + 3):  # a batch, and two more
             outbox.queue([_confirmation(n)], start)
         db.session.commit()
     stuck = _StuckServer()
@@ -305,7 +305,7 @@ def test_a_worker_killed_mid_send_holds_only_that_message_for_a_minute(make_app,
 
     try:
         assert stuck.receiving.wait(60), (tmp_path / "worker.log").read_text()
-        assert _wait_for(lambda: len(held()) == 1, 10), _rows(app)  # mid-send, claimed
+        assert _wait_for(lambda: len(held()) == outbox.BATCH, 10), _rows(app)  # mid-send
         process.send_signal(signal.SIGKILL)  # dies with a message in flight
         process.wait(10)
     finally:
@@ -314,18 +314,19 @@ def test_a_worker_killed_mid_send_holds_only_that_message_for_a_minute(make_app,
         controller.stop()
         log.close()
     rows = _rows(app)
-    [kept] = [row for row in rows if row.claimed_until is not None]
+    kept = [row for row in rows if row.claimed_until is not None]
     assert all(row.sent_at is None for row in rows)
-    assert kept.claimed_until - start <= timedelta(seconds=outbox.CLAIM_SECONDS + 30)
-    # Another worker sends the rest at once, and the held one once its minute has run out.
+    claimed_until = kept[0].claimed_until
+    assert claimed_until - start <= timedelta(seconds=outbox.CLAIM_SECONDS + 30)
+    # Another worker sends the rest at once, and the held batch once its minute has run out.
     with app.app_context():
-        soon = kept.claimed_until - timedelta(seconds=1)
+        soon = claimed_until - timedelta(seconds=1)
         assert outbox.run_once(lambda: soon).sent == 2
-        later = kept.claimed_until + timedelta(seconds=1)
-        assert outbox.run_once(lambda: later).ids == [kept.id]
+        later = claimed_until + timedelta(seconds=1)
+        assert outbox.run_once(lambda: later).ids == [row.id for row in kept]
         db.session.remove()
         db.engine.dispose()
-    assert len(inbox.messages) == 3
+    assert len(inbox.messages) == outbox.BATCH + 2
 
 
 class _DroppingServer:
