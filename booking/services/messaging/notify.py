@@ -167,10 +167,11 @@ def reminder_routes(client: Client) -> list[Route]:
 
 def booking_changed(
     booking: Booking, change: Change, now: datetime, manage_token: str | None = None
-) -> None:
+) -> SessionFacts:
     """Queue the client's and the therapist's messages for this change (same transaction).
 
-    Every client message carries the manage link, also for changes staff made.
+    Every client message carries the manage link, also for changes staff made. Returns the
+    facts the messages were written from, for more messages in the same transaction.
     """
     facts = session_facts(booking, manage_token or tokens.manage_link_token(booking))
     routes = booking_routes(booking.client)
@@ -181,6 +182,7 @@ def booking_changed(
         outbox.queue([m for m in messages if m.kind.startswith("client_")], now, booking=booking)
     if change is not Change.CANCELLED:
         queue_reminders(booking, now, facts)
+    return facts
 
 
 def queue_reminders(booking: Booking, now: datetime, facts: SessionFacts | None = None) -> None:
@@ -273,7 +275,11 @@ def _queue_reminders(
 
 
 def questions_sent(
-    booking: Booking, questions_url: str, now: datetime, manage_token: str | None = None
+    booking: Booking,
+    questions_url: str,
+    now: datetime,
+    manage_token: str | None = None,
+    facts: SessionFacts | None = None,
 ) -> None:
     """The questionnaire link now, and one gentle nudge a few days before if still not sent.
 
@@ -282,7 +288,8 @@ def questions_sent(
     someone who typed their email); the nudge is a reminder, by the client's routes (never a
     phone call: the desk offers to go through the questions when it rings anyway).
     """
-    facts = session_facts(booking, manage_token or tokens.manage_link_token(booking))
+    if facts is None:
+        facts = session_facts(booking, manage_token or tokens.manage_link_token(booking))
     for route in booking_routes(booking.client):
         link = questions_message(replace(facts, client_email=route.recipient), questions_url)
         if link is not None:
