@@ -35,7 +35,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from booking.clock import practice_zone
@@ -87,37 +88,45 @@ def queue(
 
     A versioned message carries the booking's SEQUENCE and is dropped if the booking changes
     before it goes; an unversioned one (the questionnaire link) holds whatever the time.
+    One INSERT ... ON CONFLICT DO NOTHING for them all: a booking queues several at once.
     """
-    added = 0
+    if not messages:
+        return 0
     domain = current_app.config.get("MAIL_DEFAULT_SENDER", "booking").rpartition("@")[2]
-    for outgoing in messages:
-        sequence = booking.ical_sequence if booking is not None and versioned else None
-        row = OutboxMessage(
-            dedupe_key=dedupe_key(outgoing, booking.id if booking else None, sequence),
-            kind=outgoing.kind,
-            booking_id=booking.id if booking is not None else None,
-            sequence=sequence,
-            recipient=outgoing.recipient,
-            subject=outgoing.subject,
-            text_body=outgoing.text,
-            html_body=outgoing.html,
-            calendar=outgoing.calendar,
-            calendar_method=outgoing.method,
-            channel=outgoing.channel,
-            message_id=f"<{secrets.token_hex(16)}@{domain or 'booking'}>",
-            due_at=due_at or now,
-            next_attempt_at=due_at or now,
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-                db.session.flush()
-        except IntegrityError:  # the same message is already queued: keep it, or wake it
-            if _revive(row):
-                added += 1
-            continue
-        added += 1
-    return added
+    sequence = booking.ical_sequence if booking is not None and versioned else None
+    booking_id = booking.id if booking is not None else None
+    rows = [
+        {
+            "dedupe_key": dedupe_key(outgoing, booking_id, sequence),
+            "kind": outgoing.kind,
+            "booking_id": booking_id,
+            "sequence": sequence,
+            "recipient": outgoing.recipient,
+            "subject": outgoing.subject,
+            "text_body": outgoing.text,
+            "html_body": outgoing.html,
+            "calendar": outgoing.calendar,
+            "calendar_method": outgoing.method,
+            "channel": outgoing.channel,
+            "message_id": f"<{secrets.token_hex(16)}@{domain or 'booking'}>",
+            "due_at": due_at or now,
+            "next_attempt_at": due_at or now,
+        }
+        for outgoing in messages
+    ]
+    db.session.flush()  # the booking (and anything else pending) first
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(OutboxMessage)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
+        .returning(OutboxMessage.dedupe_key)
+    )
+    added = set(db.session.execute(statement).scalars())
+    repeats = [row for row in rows if row["dedupe_key"] not in added]
+    # The same message is already queued: keep it, or wake it.
+    return len(added) + sum(1 for row in repeats if _revive(OutboxMessage(**row)))
 
 
 def _revive(fresh: OutboxMessage) -> bool:
