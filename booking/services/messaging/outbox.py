@@ -119,11 +119,10 @@ def queue(
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (
         insert(OutboxMessage)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
         .returning(OutboxMessage.dedupe_key)
     )
-    added = set(db.session.execute(statement).scalars())
+    added = set(db.session.scalars(statement, rows))  # one statement (insertmanyvalues)
     repeats = [row for row in rows if row["dedupe_key"] not in added]
     # The same message is already queued: keep it, or wake it.
     return len(added) + sum(1 for row in repeats if _revive(OutboxMessage(**row)))
