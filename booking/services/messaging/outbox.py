@@ -117,10 +117,11 @@ def queue(
     db.session.flush()  # the booking (and anything else pending) first
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = OutboxMessage.__table__
     statement = (
-        insert(OutboxMessage)
-        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
-        .returning(OutboxMessage.dedupe_key)
+        insert(table)  # the table, not the class: no ORM bookkeeping for rows not loaded
+        .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
+        .returning(table.c.dedupe_key)
     )
     added = set(db.session.scalars(statement, rows))  # one statement (insertmanyvalues)
     repeats = [row for row in rows if row["dedupe_key"] not in added]
