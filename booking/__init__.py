@@ -15,7 +15,10 @@ def create_app(
     config: Config | type[Config] | None = None, instance_path: str | None = None
 ) -> Flask:
     """Build the Flask app from a config object or class (default: from the environment)."""
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    # Static files are served by static_assets (hashed URLs, compressed), not Flask's route.
+    app = Flask(
+        __name__, instance_path=instance_path, instance_relative_config=True, static_folder=None
+    )
     if config is None:
         config = config_from_environment()
     elif isinstance(config, type):
@@ -66,7 +69,7 @@ def _instance_secret(path: Path) -> str:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
-    from booking import auth, clock, encryption, models  # noqa: F401  (models registers the tables)
+    from booking import auth, clock, encryption, models, static_assets  # noqa: F401  (models: tables)
     from booking.database import configure_sqlite
     from booking.extensions import csrf, db, migrate
     from booking.views import page_cache
@@ -78,6 +81,7 @@ def register_extensions(app: Flask) -> None:
     encryption.init_app(app)
     auth.init_app(app)
     page_cache.init_app(app)
+    static_assets.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

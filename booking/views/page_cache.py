@@ -16,6 +16,7 @@ visitor (a flash) is rendered for them alone.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -28,6 +29,8 @@ from sqlalchemy.exc import DBAPIError
 
 from booking.clock import now_utc
 from booking.extensions import db
+
+log = logging.getLogger(__name__)
 
 MAX_AGE = timedelta(minutes=5)
 PAGES_KEPT = 512  # per worker; the least recently used go first
@@ -110,9 +113,13 @@ def availability_version() -> tuple[str, int] | None:
                     connection = connection.execution_options(isolation_level="AUTOCOMMIT")
                 row = connection.exec_driver_sql(_VERSION).first()
             break
-        except DBAPIError as error:  # a dropped connection is thrown away; try a new one once
-            if not error.connection_invalidated or attempt == 2:
-                raise
+        except DBAPIError as error:
+            if error.connection_invalidated and attempt == 1:
+                continue  # a dropped connection is thrown away: try a new one, once
+            # No table (migrations not run yet) or no database: keep nothing. If the database
+            # is really gone, the page's own reads say so to the visitor.
+            log.warning("page versions unreadable, pages not kept: %s", error.orig)
+            return None
     return None if row is None else (row[0], row[1])
 
 
