@@ -5,11 +5,12 @@ the page afresh."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import unquote
 
 import pytest
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import event, insert, select, text, update
 
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
@@ -181,3 +182,30 @@ def test_a_visitor_with_a_message_gets_their_own_page(app, client, practice):
         session["_flashes"] = [("info", "Your booking was moved.")]
     assert "Your booking was moved." in client.get(PAGE).get_data(as_text=True)
     assert "Your booking was moved." not in app.test_client().get(PAGE).get_data(as_text=True)
+
+
+def test_a_version_that_cannot_be_read_keeps_nothing_and_the_page_still_shows(
+    app, client, practice, caplog
+):
+    def no_table(connection, cursor, statement, *_rest):
+        if "availability_version" in statement:
+            raise sqlite3.OperationalError("no such table: availability_version")
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the failure is injected through SQLite's driver")
+    event.listen(engine, "before_cursor_execute", no_table)
+    try:
+        assert shows(client, TEN)
+        with app.app_context():
+            make_booking(
+                practitioner=db.session.get(make_practitioner().__class__, practice["therapist"]),
+                service=db.session.get(make_service().__class__, practice["service"]),
+                start_utc=TEN,
+            )
+            db.session.commit()
+        assert not shows(client, TEN)
+        assert "pages not kept" in caplog.text
+    finally:
+        event.remove(engine, "before_cursor_execute", no_table)
