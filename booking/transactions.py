@@ -18,7 +18,7 @@ _WROTE = "transaction_has_writes"
 
 
 @contextmanager
-def write_transaction() -> Iterator[Session]:
+def write_transaction(*, keep_loaded: bool = False) -> Iterator[Session]:
     """Run the block in one transaction that commits at the end and rolls back on error.
 
     On SQLite the transaction starts with BEGIN IMMEDIATE, so it holds the write lock from its
@@ -26,7 +26,9 @@ def write_transaction() -> Iterator[Session]:
     writer before the insert. (PostgreSQL's guarantees come from its constraints.)
 
     The block must not commit, roll back or open another write_transaction(): one service
-    call is one transaction.
+    call is one transaction. With `keep_loaded`, objects keep the values they had at commit
+    instead of reading them again when next used: for a service whose caller answers with
+    what it has just written (and nothing else could have changed it meanwhile).
     """
     session = db.session()  # the request's own Session behind the scoped proxy
     if session.info.get(_OPEN):
@@ -44,7 +46,11 @@ def write_transaction() -> Iterator[Session]:
         yield session
         if session.get_transaction() is not transaction:
             raise RuntimeError("the transaction ended inside write_transaction(); let it commit")
-        session.commit()
+        expire, session.expire_on_commit = session.expire_on_commit, not keep_loaded
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
     except BaseException:
         session.rollback()
         raise
