@@ -261,7 +261,8 @@ def _book(
     client_id: int | None,
 ) -> BookingResult:
     try:
-        with write_transaction():
+        # keep_loaded: the caller shows the booking just made; no need to read it back.
+        with write_transaction(keep_loaded=True):
             repeated = _already_booked(manage_token)
             if repeated is not None:
                 return BookingResult(repeated, manage_token, repeated=True)
@@ -276,7 +277,10 @@ def _book(
                 new_client = client.id is None
                 sessions = sessions_of(client)
                 check_client_rules(service, sessions, start)
-                hold = intakes.booking_rule(client).holds(home_visit=service.home_visit)
+                # A client made just now has sent no answers, so nothing can hold the booking.
+                hold = not new_client and intakes.booking_rule(client).holds(
+                    home_visit=service.home_visit
+                )
                 free = availability.free_practitioners_at(
                     service, practitioners, start, now, staff=staff is not None
                 )

@@ -660,7 +660,8 @@ def intake_for_booking(
     intake that starts from them, with a "nothing has changed" shortcut. Only a new client's
     booking pages show the link; a returning client's goes to their contact details on file.
     """
-    latest = latest_intake(client.id) if client.id is not None else None
+    # A client made in this very transaction has no answers yet: nothing to look up.
+    latest = None if new_client or client.id is None else latest_intake(client.id)
     reconfirm_after = timedelta(days=current_app.config["INTAKE_RECONFIRM_DAYS"])
     if latest is not None and (
         latest.status == IntakeStatus.DRAFT
