@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Time,
+    bindparam,
     literal_column,
     null,
     or_,
@@ -24,7 +26,7 @@ from sqlalchemy import (
 )
 
 from booking.clock import local_date, practice_zone
-from booking.database import epoch_seconds
+from booking.database import UTCDateTime, epoch_seconds
 from booking.domain import availability as domain
 from booking.domain.best_times import BestTimes
 from booking.domain.dates import PartOfDay, part_of_day
@@ -83,13 +85,15 @@ class _Row(IntEnum):
     SETTING = 4
 
 
-def _free_time_query(ids: list[int], start: datetime, end: datetime, ignore: int | None):
+@functools.cache
+def _free_time_query():
     """Weekly hours, openings, closures, bookings and the practice settings, as one
     UNION ALL: one round trip, whatever the number of days or practitioners.
 
     Times come as whole UTC seconds since 1970 (rounded outwards for time taken, inwards for
     time open): a bookable period holds thousands of bookings, and plain numbers are what
-    the slot finder works in.
+    the slot finder works in. Built once, with parameters (`ids`, `first_day`, `last_day`,
+    `around_start`, `around_end`, `ignore`): it is asked for on every booking.
     """
     no_time, no_date = null().cast(Time), null().cast(Date)
     no_number, no_text = null().cast(BigInteger), null().cast(String)
@@ -109,8 +113,10 @@ def _free_time_query(ids: list[int], start: datetime, end: datetime, ignore: int
             columns.get("value", no_text).label("value"),
         )
 
-    first_day, last_day = (start - _MARGIN).date(), (end + _MARGIN).date()
-    around_start, around_end = start - _MARGIN, end + _MARGIN
+    ids = bindparam("ids", expanding=True)
+    first_day, last_day = bindparam("first_day", type_=Date), bindparam("last_day", type_=Date)
+    around_start = bindparam("around_start", type_=UTCDateTime())
+    around_end = bindparam("around_end", type_=UTCDateTime())
     hours = row(
         _Row.HOURS,
         OpeningHours.practitioner_id,
@@ -155,9 +161,8 @@ def _free_time_query(ids: list[int], start: datetime, end: datetime, ignore: int
         Booking.status != BookingStatus.CANCELLED,
         Booking.blocked_from_utc < around_end,
         Booking.blocked_until_utc > around_start,
+        Booking.id != bindparam("ignore", type_=Integer),  # 0 when none: ids start at 1
     )
-    if ignore is not None:
-        bookings = bookings.where(Booking.id != ignore)
     settings = row(
         _Row.SETTING,
         null().cast(Integer),
@@ -194,7 +199,15 @@ def load_free_time(
     closures: dict[int | None, list[domain.Closure]] = defaultdict(list)
     busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
     stored: dict[str, str] = {}
-    query = _free_time_query(ids, start, end, ignore_booking_id)
+    query = _free_time_query()
+    parameters = {
+        "ids": ids,
+        "first_day": (start - _MARGIN).date(),
+        "last_day": (end + _MARGIN).date(),
+        "around_start": start - _MARGIN,
+        "around_end": end + _MARGIN,
+        "ignore": ignore_booking_id or 0,
+    }
     for (
         kind,
         who,
@@ -207,7 +220,7 @@ def load_free_time(
         ends,
         text,
         value,
-    ) in db.session.execute(query).all():
+    ) in db.session.execute(query, parameters).all():
         if kind == _Row.BOOKING:
             busy[who].append((begins, ends))
         elif kind == _Row.HOURS:
