@@ -1,6 +1,6 @@
 """Staff sign-in and sign-out, and who may open which dashboard page."""
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, request
 
 bp = Blueprint("auth", __name__)
 
@@ -12,6 +12,17 @@ def init_app(app: Flask) -> None:
     from booking.extensions import limiter, login_manager
 
     limiter.init_app(app)
+    # The limiter looks at every request before it runs, though only sign-in has limits (its
+    # view's own decorator checks them too). Keep that look for sign-in's blueprint only:
+    # the clients' pages should not pay for it.
+    hooks = app.before_request_funcs[None]
+    check = limiter._check_request_limit  # the hook it installed
+
+    def check_sign_in_only() -> None:
+        if request.blueprint == bp.name:
+            check()
+
+    hooks[hooks.index(check)] = check_sign_in_only
 
     login_manager.init_app(app)
     login_manager.user_loader(load_signed_in)
