@@ -301,7 +301,9 @@ def _book(
                 if staff is not None:
                     _audit_staff_booking(staff, booking, outside_hours, now)
                 intake = intakes.intake_for_booking(client, booking, new_client=new_client, now=now)
-                facts = notify.booking_changed(booking, Change.BOOKED, now, manage_token)
+                facts = notify.booking_changed(
+                    booking, Change.BOOKED, now, manage_token, new_client=new_client
+                )
                 if intake.status != IntakeStatus.SUBMITTED:
                     questions_url = public_url("intake.start", token=intakes.link_token(intake))
                     notify.questions_sent(booking, questions_url, now, manage_token, facts)

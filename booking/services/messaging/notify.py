@@ -166,21 +166,33 @@ def reminder_routes(client: Client) -> list[Route]:
 
 
 def booking_changed(
-    booking: Booking, change: Change, now: datetime, manage_token: str | None = None
+    booking: Booking,
+    change: Change,
+    now: datetime,
+    manage_token: str | None = None,
+    *,
+    new_client: bool = False,
 ) -> SessionFacts:
     """Queue the client's and the therapist's messages for this change (same transaction).
 
     Every client message carries the manage link, also for changes staff made. Returns the
-    facts the messages were written from, for more messages in the same transaction.
+    facts the messages were written from, for more messages in the same transaction. A
+    `new_client` (made in this transaction) has no earlier sessions to look up.
     """
-    facts = session_facts(booking, manage_token or tokens.manage_link_token(booking))
+    facts = session_facts(
+        booking,
+        manage_token or tokens.manage_link_token(booking),
+        crash_last_time=False if new_client else None,
+    )
     routes = booking_routes(booking.client)
     primary = replace(facts, client_email=routes[0].recipient if routes else None)
     outbox.queue(booking_messages(primary, change, now), now, booking=booking)
     for copy in routes[1:]:  # the carer's copy: the client's message only
         messages = booking_messages(replace(facts, client_email=copy.recipient), change, now)
         outbox.queue([m for m in messages if m.kind.startswith("client_")], now, booking=booking)
-    if change is not Change.CANCELLED:
+    if change is Change.BOOKED:  # made in this transaction: no change agreed for it yet
+        _queue_reminders(booking, now, facts, follow_up=True, agreed=False)
+    elif change is not Change.CANCELLED:
         queue_reminders(booking, now, facts)
     return facts
 
@@ -239,15 +251,18 @@ def _queue_reminders(
     *,
     follow_up: bool,
     rewrite: bool = False,
+    agreed: bool = True,
 ) -> None:
     """The reminders (and the follow-up) by each of the client's routes. A `rewrite` replaces
     reminders that were waiting: one already due (an email held by quiet hours, a call not
-    made yet) is due at once, never lost."""
+    made yet) is due at once, never lost. `agreed=False` for a booking that can have no
+    change agreed yet (so no offer to ask about)."""
     routes = reminder_routes(booking.client)
     if not routes:
         return
     facts = facts or session_facts(booking, tokens.manage_link_token(booking))
-    facts = replace(facts, offer=offers_for([booking], now).get(booking.id))
+    if agreed:
+        facts = replace(facts, offer=offers_for([booking], now).get(booking.id))
     zone = practice_zone()
     practice = current_settings()  # admin's values, else the configured defaults
     quiet = practice.quiet_hours_for(booking.client.quiet_hours)
