@@ -23,7 +23,7 @@ test: $(VENV)/.dev-installed lint
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/availability.py
 	$(BIN)/python bench/pages.py
-	$(BIN)/python bench/outbox.py
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/booking_bench_outbox} $(BIN)/python bench/outbox.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
