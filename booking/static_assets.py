@@ -9,7 +9,8 @@ the gzip copy goes to clients that accept it.
 The plain `/static/style.css` still answers (`no-cache`), for old pages and bookmarks. A
 hashed URL whose hash is not the file's current one redirects to the current URL rather
 than serve new bytes under an old name. Only files found at start-up are served, so no path
-from a request ever reaches the file system.
+from a request ever reaches the file system. A file is the same for everyone, so its answer
+does not vary on the session cookie either (see `_same_for_every_session`).
 
 HTML is not compressed here: it changes with every page, and compressing it in the worker
 costs the CPU that keeps the times page fast. The proxy in front does it (README).
@@ -23,9 +24,10 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, Response, abort, current_app, redirect, request, url_for
+from flask import Flask, Response, abort, current_app, redirect, request, request_finished, url_for
 
 ONE_YEAR = 31_536_000
+ENDPOINTS = ("static", "static_plain")
 HASH_LENGTH = 12
 COMPRESS_AT_LEAST = 512  # bytes; below this gzip's own framing eats the saving
 
@@ -72,6 +74,17 @@ def init_app(app: Flask, folder: Path | None = None) -> None:
         if endpoint == "static" and "digest" not in values:
             asset = app.extensions["static_assets"].get(values.get("filename"))
             values["digest"] = asset.digest if asset else "missing"
+
+    request_finished.connect(_same_for_every_session, app)
+
+
+def _same_for_every_session(sender: Flask, response: Response, **extra: object) -> None:
+    # Flask adds `Vary: Cookie` once anything has looked at the session (Flask-Login does after
+    # every request), and only after the after_request hooks, so it is taken off here. Left on,
+    # a browser fetches its "immutable" stylesheet again whenever the session cookie changes,
+    # as it does on the booking form, and a shared cache keeps a copy per visitor.
+    if request.endpoint in ENDPOINTS and response.status_code in (200, 304):
+        response.vary.discard("cookie")  # lower case: Werkzeug 3.1 misses "Cookie" here
 
 
 def _asset(filename: str) -> Asset:

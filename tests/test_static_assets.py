@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from booking.domain.statuses import StaffRole
 from booking.static_assets import init_app, load_assets
+from tests.support.staff import signed_in_client
 
 STATIC = Path(__file__).resolve().parent.parent / "booking" / "static"
 
@@ -42,6 +44,15 @@ def test_a_hashed_url_is_kept_for_a_year_and_gzipped_for_those_who_take_it(clien
 
     refused = client.get(url, headers={"Accept-Encoding": "gzip;q=0"})
     assert "Content-Encoding" not in refused.headers
+
+
+def test_a_signed_in_session_does_not_split_the_cache_of_a_file(app, practice):
+    staff = signed_in_client(app, StaffRole.RECEPTION)
+    (url,) = linked(staff, "/book")
+    for answer in (staff.get(url), staff.get("/static/style.css")):
+        assert answer.status_code == 200
+        assert answer.headers["Vary"] == "Accept-Encoding"  # not Cookie: the same for everyone
+        assert "Set-Cookie" not in answer.headers
 
 
 def test_a_revisit_with_the_etag_is_answered_without_the_file(client):
