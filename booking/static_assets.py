@@ -109,6 +109,8 @@ def _send(asset: Asset, cache_control: str) -> Response:
 
 def serve_hashed(digest: str, filename: str) -> Response:
     """A file at its hashed URL: kept for a year by anyone."""
+    if f"{digest}/{filename}" in current_app.extensions["static_assets"]:
+        return serve_plain(f"{digest}/{filename}")  # the plain URL of a file in a subfolder
     asset = _asset(filename)
     if digest != asset.digest:  # an old page asking for an old version: send it to the new
         return redirect(url_for("static", filename=filename))

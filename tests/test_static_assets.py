@@ -125,3 +125,18 @@ def test_a_tiny_file_is_not_compressed(tmp_path):
     assets = load_assets(tmp_path)
     assert assets["a.js"].gzipped is None
     assert assets["big.css"].gzipped is not None
+
+
+def test_a_file_in_a_folder_answers_at_its_plain_url_too(tmp_path):
+    (tmp_path / "icons").mkdir()
+    (tmp_path / "icons" / "rest.svg").write_text("<svg></svg>")
+    app = Flask(__name__, static_folder=None)
+    init_app(app, tmp_path)
+    client = app.test_client()
+    digest = load_assets(tmp_path)["icons/rest.svg"].digest
+
+    hashed = client.get(f"/static/{digest}/icons/rest.svg")
+    plain = client.get("/static/icons/rest.svg")
+    assert hashed.headers["Cache-Control"].endswith("immutable")
+    assert (plain.status_code, plain.headers["Cache-Control"]) == (200, "no-cache")
+    assert plain.data == hashed.data == b"<svg></svg>"
