@@ -12,9 +12,13 @@ from flask import Flask
 
 from booking.domain.statuses import StaffRole
 from booking.static_assets import init_app, load_assets
+from booking.web import CONTENT_SECURITY_POLICY
+from tests.support.booking import book_as_client
+from tests.support.intake import intake_link
 from tests.support.staff import signed_in_client
 
-STATIC = Path(__file__).resolve().parent.parent / "booking" / "static"
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "booking" / "static"
 
 
 def linked(client, path: str) -> list[str]:
@@ -25,6 +29,18 @@ def test_pages_link_each_file_by_a_hash_of_its_bytes(client):
     (stylesheet,) = linked(client, "/book")
     digest = load_assets(STATIC)["style.css"].digest
     assert stylesheet == f"/static/{digest}/style.css"
+
+
+def test_every_layout_links_its_files_by_hash(app, practice, client):
+    digests = {name: asset.digest for name, asset in load_assets(STATIC).items()}
+    staff = signed_in_client(app, StaffRole.ADMIN)
+    questionnaire = intake_link(client, book_as_client(app))
+
+    assert f"/static/{digests['staff.css']}/staff.css" in linked(staff, "/dashboard/")
+    assert linked(client, f"{questionnaire}/about") == [
+        f"/static/{digests['style.css']}/style.css",
+        f"/static/{digests['intake.js']}/intake.js",
+    ]
 
 
 def test_a_hashed_url_is_kept_for_a_year_and_gzipped_for_those_who_take_it(client):
@@ -44,6 +60,13 @@ def test_a_hashed_url_is_kept_for_a_year_and_gzipped_for_those_who_take_it(clien
 
     refused = client.get(url, headers={"Accept-Encoding": "gzip;q=0"})
     assert "Content-Encoding" not in refused.headers
+
+
+def test_files_carry_the_same_security_headers_as_pages(client):
+    (url,) = linked(client, "/book")
+    for answer in (client.get(url), client.get("/static/style.css")):
+        assert answer.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_signed_in_session_does_not_split_the_cache_of_a_file(app, practice):
@@ -90,18 +113,25 @@ def test_an_old_hash_goes_to_the_current_file_not_served_under_the_old_name(clie
 @pytest.mark.parametrize(
     "path",
     [
+        "/static/{digest}/../config.py",
+        "/static/{digest}/../../config.py",
+        "/static/{digest}/%2e%2e/%2e%2e/config.py",
+        "/static/{digest}/..%2f..%2fconfig.py",
+        "/static/../config.py",
         "/static/style.css/../../config.py",
         "/static/x/../../config.py",
         "/static/%2e%2e/config.py",
         "/static/abc/..%2fconfig.py",
+        "/static/{digest}//etc/passwd",
         "/static/missing.css",
         "/static/abcdef012345/missing.css",
     ],
 )
 def test_nothing_but_the_files_found_at_start_up_is_served(client, path):
-    answer = client.get(path)
-    assert answer.status_code in (404, 308)
-    assert b"SECRET" not in answer.data
+    answer = client.get(path.format(digest=load_assets(STATIC)["style.css"].digest))
+    assert answer.status_code == 404
+    assert (ROOT / "config.py").read_bytes() not in answer.data
+    assert b"root:" not in answer.data
 
 
 def test_the_hash_changes_when_the_bytes_do(tmp_path):
