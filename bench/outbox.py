@@ -43,7 +43,6 @@ sys.path.insert(0, str(ROOT))
 from booking import create_app  # noqa: E402
 from booking.api.lookups import free_slots  # noqa: E402
 from booking.domain.imip import imip_email  # noqa: E402
-from booking.domain.messages import Outgoing  # noqa: E402
 from booking.extensions import db  # noqa: E402
 from booking.models import OutboxMessage  # noqa: E402
 from booking.services import booking as bookings  # noqa: E402
@@ -206,16 +205,7 @@ def due_emails(app: Flask) -> list[Email]:
         ).all()
         emails = []
         for row in rows:
-            outgoing = Outgoing(
-                kind=row.kind,
-                recipient=row.recipient,
-                subject=row.subject,
-                text=row.text_body,
-                html=row.html_body,
-                calendar=row.calendar,
-                method=row.calendar_method,
-            )
-            built = imip_email(outgoing, sender, row.message_id, NOW)
+            built = imip_email(outbox.outgoing_of(row), sender, row.message_id, NOW)
             data = built.as_bytes(policy=built.policy.clone(linesep="\r\n"))
             emails.append((sender, row.recipient, data))
         db.session.rollback()

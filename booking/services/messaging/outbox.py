@@ -92,6 +92,7 @@ def queue(
     """
     if not messages:
         return 0
+    db.session.flush()  # the booking (and anything else pending) first: its id goes in the rows
     domain = current_app.config.get("MAIL_DEFAULT_SENDER", "booking").rpartition("@")[2]
     sequence = booking.ical_sequence if booking is not None and versioned else None
     booking_id = booking.id if booking is not None else None
@@ -114,7 +115,6 @@ def queue(
         }
         for outgoing in messages
     ]
-    db.session.flush()  # the booking (and anything else pending) first
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = OutboxMessage.__table__
@@ -429,8 +429,9 @@ def _claim_batch(now: datetime, limit: int, post: _Post, report: RunReport) -> _
         return batch
 
 
-def _job(row: OutboxMessage) -> _Job:
-    outgoing = Outgoing(
+def outgoing_of(row: OutboxMessage) -> Outgoing:
+    """The message a queued row holds, as it was given to queue()."""
+    return Outgoing(
         kind=row.kind,
         recipient=row.recipient,
         subject=row.subject,
@@ -440,6 +441,10 @@ def _job(row: OutboxMessage) -> _Job:
         method=row.calendar_method,
         channel=Channel(row.channel),
     )
+
+
+def _job(row: OutboxMessage) -> _Job:
+    outgoing = outgoing_of(row)
     # A reminder's usefulness is _still_wanted's to judge at each try (it is dropped once its
     # moment has passed); anything else keeps trying for KEEP_TRYING_FOR.
     timely = row.kind in REMINDER_KINDS or row.kind.startswith(CHECKIN_ALERT)
