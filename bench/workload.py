@@ -128,10 +128,27 @@ def migrate(env: dict[str, str]) -> None:
     )
 
 
+def working_hours(people) -> list:
+    """The workload's hours, Monday to Friday 09:00-17:00, for each of these therapists."""
+    from booking.models import OpeningHours
+
+    return [
+        OpeningHours(
+            practitioner_id=p.id,
+            weekday=weekday,
+            start_local=time(9),
+            end_local=time(17),
+            valid_from=FIRST_DAY,
+        )
+        for p in people
+        for weekday in range(5)
+    ]
+
+
 def seed(app, workload: Workload) -> None:
     """Add the workload's practitioners, hours, service and bookings to an empty database."""
     from booking.extensions import db
-    from booking.models import Booking, Client, OpeningHours, Practitioner, Service
+    from booking.models import Booking, Client, Practitioner, Service
 
     with app.app_context():
         session = db.session
@@ -151,17 +168,7 @@ def seed(app, workload: Workload) -> None:
         client = Client(name="Bench Client", email="client@bench.example")
         session.add_all([service, client])
         session.flush()
-        session.add_all(
-            OpeningHours(
-                practitioner_id=p.id,
-                weekday=weekday,
-                start_local=time(9),
-                end_local=time(17),
-                valid_from=FIRST_DAY,
-            )
-            for p in people
-            for weekday in range(5)
-        )
+        session.add_all(working_hours(people))
         chosen = random.Random(20270104).sample(cells(workload.practitioners), workload.bookings)
         rows = []
         for index, (day, who, start) in enumerate(chosen):
@@ -187,7 +194,7 @@ def seed(app, workload: Workload) -> None:
 def add_free_therapists(app, count: int) -> list[int]:
     """Therapists with the workload's hours and nothing booked (room for booking benchmarks)."""
     from booking.extensions import db
-    from booking.models import OpeningHours, Practitioner
+    from booking.models import Practitioner
 
     with app.app_context():
         people = [
@@ -196,16 +203,6 @@ def add_free_therapists(app, count: int) -> list[int]:
         ]
         db.session.add_all(people)
         db.session.flush()
-        db.session.add_all(
-            OpeningHours(
-                practitioner_id=p.id,
-                weekday=weekday,
-                start_local=time(9),
-                end_local=time(17),
-                valid_from=FIRST_DAY,
-            )
-            for p in people
-            for weekday in range(5)
-        )
+        db.session.add_all(working_hours(people))
         db.session.commit()
         return [p.id for p in people]
