@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
-from booking.domain.messages import Outgoing
 from booking.extensions import db
 from booking.models import OutboxMessage
 from booking.services import booking as bookings
@@ -20,19 +19,8 @@ from booking.services.messaging import outbox
 from booking.transactions import write_transaction
 from tests.support import DEFAULT_NOW
 from tests.support.booking import MONDAY, book_as_client
+from tests.support.messages import confirmation
 from tests.support.queries import recorded_statements
-
-
-def confirmation(n: int) -> Outgoing:
-    return Outgoing(
-        kind="client_confirmation",
-        recipient=f"client{n}@example.com",
-        subject=f"Booked {n}",
-        text=f"Booked {n}.",
-        html=f"<p>Booked {n}.</p>",
-        calendar=None,
-        method=None,
-    )
 
 
 def queue_confirmations(app, count: int) -> None:

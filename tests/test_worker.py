@@ -22,7 +22,6 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from booking.domain.audit import AuditAction
-from booking.domain.messages import Outgoing
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, OutboxMessage, WorkerHeartbeat
@@ -31,6 +30,7 @@ from tests.support import DEFAULT_NOW, sqlite_only
 from tests.support.booking import MONDAY, book_as_client
 from tests.support.factories import make_failed_message
 from tests.support.mail import free_port
+from tests.support.messages import confirmation
 from tests.support.pages import csrf_token, text_of
 from tests.support.postgres_cluster import throwaway_cluster
 from tests.support.staff import signed_in_client
@@ -38,21 +38,9 @@ from tests.support.staff import signed_in_client
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _confirmation(n: int) -> Outgoing:
-    return Outgoing(
-        kind="client_confirmation",
-        recipient=f"client{n}@example.com",
-        subject=f"Booked {n}",
-        text=f"Booked {n}.",
-        html=f"<p>Booked {n}.</p>",
-        calendar=None,
-        method=None,
-    )
-
-
 def _queue(app, n: int, now: datetime) -> None:
     with app.app_context():
-        outbox.queue([_confirmation(n)], now)
+        outbox.queue([confirmation(n)], now)
         db.session.commit()
 
 
@@ -127,7 +115,7 @@ def test_the_worker_survives_the_database_going_away_and_coming_back(make_app, i
 
 def test_a_confirmation_keeps_trying_for_three_days_then_fails_for_good(app, inbox):
     with app.app_context():
-        outbox.queue([_confirmation(1)], DEFAULT_NOW)
+        outbox.queue([confirmation(1)], DEFAULT_NOW)
         db.session.commit()
         inbox.defer = True  # "451 try again later", for days
         for hours in (0, 1, 6, 24, 48, 71):
@@ -141,7 +129,7 @@ def test_a_confirmation_keeps_trying_for_three_days_then_fails_for_good(app, inb
 
 def test_a_message_waiting_through_an_outage_goes_when_the_server_is_back(app, inbox):
     with app.app_context():
-        outbox.queue([_confirmation(1)], DEFAULT_NOW)
+        outbox.queue([confirmation(1)], DEFAULT_NOW)
         db.session.commit()
         inbox.defer = True
         assert outbox.run_once(lambda: DEFAULT_NOW).retrying == 1
@@ -168,7 +156,7 @@ def test_a_reminder_keeps_trying_until_its_moment_has_passed(app, practice, inbo
 def test_a_crashed_worker_delays_only_its_message_for_a_minute(app, inbox):
     with app.app_context():
         for n in range(1, 4):
-            outbox.queue([_confirmation(n)], DEFAULT_NOW)
+            outbox.queue([confirmation(n)], DEFAULT_NOW)
         db.session.commit()
         [(held, _)] = outbox._claim(DEFAULT_NOW, 1)  # a worker took this one, then died
         assert outbox.run_once(lambda: DEFAULT_NOW + timedelta(seconds=5)).sent == 2
@@ -197,7 +185,7 @@ def test_the_outbox_health_check_for_an_uptime_monitor(app, client, freeze):
         "due_messages_waiting": 0,
     }
     with app.app_context():  # a confirmation failing since 11 minutes ago
-        outbox.queue([_confirmation(1)], DEFAULT_NOW - timedelta(minutes=11))
+        outbox.queue([confirmation(1)], DEFAULT_NOW - timedelta(minutes=11))
         row = db.session.scalars(select(OutboxMessage)).one()
         row.attempts, row.next_attempt_at = 3, DEFAULT_NOW + timedelta(minutes=4)
         db.session.commit()
@@ -241,7 +229,7 @@ def test_send_all_again_gives_every_failed_message_a_fresh_start(app, freeze):
 def test_with_the_mail_server_down_messages_wait_then_go_when_it_is_back(app, inbox, caplog):
     caplog.set_level(logging.INFO)
     with app.app_context():
-        outbox.queue([_confirmation(1)], DEFAULT_NOW)
+        outbox.queue([confirmation(1)], DEFAULT_NOW)
         db.session.commit()
         app.config["MAIL_PORT"] = free_port()  # nothing listens there: connection refused
         report = outbox.run_once(lambda: DEFAULT_NOW)
@@ -277,7 +265,7 @@ def test_a_worker_killed_mid_send_holds_only_its_batch_for_a_minute(make_app, in
     start = datetime.now(UTC)
     with app.app_context():
         for n in range(1, outbox.BATCH + 3):  # a batch, and two more
-            outbox.queue([_confirmation(n)], start)
+            outbox.queue([confirmation(n)], start)
         db.session.commit()
     stuck = _StuckServer()
     controller = Controller(stuck, hostname="127.0.0.1", port=free_port())
@@ -347,7 +335,7 @@ def test_a_server_that_hangs_up_mid_message_is_tried_again_later(app, inbox):
     controller.start()
     try:
         with app.app_context():
-            outbox.queue([_confirmation(1)], DEFAULT_NOW)
+            outbox.queue([confirmation(1)], DEFAULT_NOW)
             db.session.commit()
             app.config["MAIL_PORT"] = controller.port
             report = outbox.run_once(lambda: DEFAULT_NOW)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from booking.domain.messages import SessionFacts
+from booking.domain.messages import Outgoing, SessionFacts
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
@@ -43,3 +43,16 @@ def make_facts(**overrides: Any) -> SessionFacts:
         "held": False,
     }
     return SessionFacts(**(defaults | overrides))
+
+
+def confirmation(n: int) -> Outgoing:
+    """A plain numbered confirmation email, for tests of the outbox itself."""
+    return Outgoing(
+        kind="client_confirmation",
+        recipient=f"client{n}@example.com",
+        subject=f"Booked {n}",
+        text=f"Booked {n}.",
+        html=f"<p>Booked {n}.</p>",
+        calendar=None,
+        method=None,
+    )
