@@ -459,15 +459,17 @@ class _DayFinder:
 
     def nearest_free(self, day: date) -> date | None:
         """The free day closest to `day` (the earlier of two as close), None if none."""
-        before = self._first_free(day, step=-1)
         after = self._first_free(day, step=1)
+        # Earlier days only as far as the later one is (the earlier of two as close wins).
+        before = self._first_free(day, step=-1, back_to=after and day - (after - day))
         found = [d for d in (before, after) if d is not None]
         return min(found, key=lambda d: (abs(d - day), d), default=None)
 
-    def _first_free(self, day: date, step: int) -> date | None:
-        """The first free day from `day` going one way, loading further stretches as needed."""
+    def _first_free(self, day: date, step: int, back_to: date | None = None) -> date | None:
+        """The first free day from `day` going one way (not before `back_to`), loading
+        further stretches as needed."""
         cursor = min(max(day, self.today), self.last)
-        while self.today <= cursor <= self.last:
+        while max(self.today, back_to or self.today) <= cursor <= self.last:
             if self.known_from is None or not self.known_from <= cursor <= self.known_to:
                 if step > 0:
                     self.days(cursor, cursor + self.STRETCH)
