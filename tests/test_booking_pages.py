@@ -1,4 +1,4 @@
-"""The booking steps in HTML: choose a service, a time, give details, check, booked."""
+"""The booking steps in HTML: choose a service, a time, give details and book, booked."""
 
 from __future__ import annotations
 
@@ -20,16 +20,25 @@ MONDAY_FIRST_SLOT = "2026-11-23T10:15:00+00:00"
 
 def hidden_fields(response) -> dict[str, str]:
     html = response.get_data(as_text=True)
-    return {
-        name: unescape(value)
-        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
-    }
+    fields = {}
+    for tag in re.findall(r"<input [^>]*>", html):
+        attributes = dict(re.findall(r'(\w+)="([^"]*)"', tag))
+        if attributes.get("type") == "hidden":
+            fields[attributes["name"]] = unescape(attributes.get("value", ""))
+    return fields
 
 
-def details(client, start=MONDAY_FIRST_SLOT, slug=FIRST, **fields):
-    page = client.get(f"/book/{slug}/details", query_string={"start": start, "practitioner": ""})
+def details_page(client, start=MONDAY_FIRST_SLOT, slug=FIRST):
+    return client.get(f"/book/{slug}/details", query_string={"start": start, "practitioner": ""})
+
+
+def details(client, start=MONDAY_FIRST_SLOT, slug=FIRST, page=None, **fields):
+    """Fill in the details page and press Book (or `action`, one of the change buttons)."""
+    page = page or details_page(client, start, slug)
     data = {
         "csrf_token": csrf_token(page),
+        "booking_key": hidden_fields(page)["booking_key"],
+        "action": "book",
         "start": start,
         "practitioner": "",
         "for_whom": "self",
@@ -93,11 +102,12 @@ def test_choosing_one_therapist_shows_only_their_times(client, practice):
 
 
 def test_booking_from_start_to_finish(app, client, practice):
-    check = details(client, phone="07700 900123", email="")
-    assert check.status_code == 200
-    assert "Check your answers" in text_of(check)
-    assert "Monday 23 November at 10:15am" in text_of(check)
-    booked = confirm(client, check)
+    page = details_page(client)
+    words = text_of(page)
+    assert "Step 3 of 3" in words
+    assert "Session First gentle session (45 minutes) Change the session" in words
+    assert "Monday 23 November at 10:15am Change the time" in words
+    booked = details(client, page=page, phone="07700 900123", email="")
     assert booked.status_code == 303
     page = client.get(booked.headers["Location"])
     words = text_of(page)
@@ -115,13 +125,51 @@ def test_booking_from_start_to_finish(app, client, practice):
         assert booking.manage_token_hash != token
 
 
-def test_sending_the_confirm_form_twice_books_once(app, client, practice):
-    check = details(client)
-    first = confirm(client, check)
-    second = confirm(client, check)
+def test_pressing_book_twice_books_once(app, client, practice):
+    page = details_page(client)
+    first = details(client, page=page)
+    second = details(client, page=page)
+    assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
+
+
+def test_a_forged_booking_key_books_nothing_and_asks_to_press_again(app, client, practice):
+    response = details(client, booking_key="forged", preferred_name="Annie")
+    assert response.status_code == 400
+    assert "Please check and confirm" in text_of(response)
+    assert hidden_fields(response)["preferred_name"] == "Annie"
+    assert hidden_fields(response)["booking_key"] != "forged"
+    assert confirm(client, response).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
+
+
+@pytest.mark.parametrize(
+    ("action", "goes_to"),
+    [("time", f"/book/{FIRST}?from=2026-11-23"), ("session", "/book")],
+)
+def test_changing_a_choice_keeps_what_was_typed_even_if_incomplete(
+    app, client, practice, action, goes_to
+):
+    response = details(client, action=action, preferred_name="Annie", email="ann@")
+    assert response.status_code == 303
+    assert response.headers["Location"] == goes_to
+    page = details_page(client, start="2026-11-26T10:15:00+00:00")
+    html = page.get_data(as_text=True)
+    assert 'value="Annie"' in html and 'value="ann@"' in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
+
+
+def test_carer_questions_are_ignored_unless_booking_for_someone_else(app, client, practice):
+    """Hidden on the page while "for me" is chosen, so they may never block the booking."""
+    page = details(client, for_whom="self", carer_email="not an email", carer_name="Sam")
+    assert page.status_code == 303
+    with app.app_context():
+        person = db.session.scalars(select(Client)).one()
+        assert (person.carer_name, person.carer_email) == (None, None)
 
 
 @pytest.mark.parametrize(
@@ -148,7 +196,7 @@ def test_bad_details_get_a_message_next_to_the_field_and_keep_the_rest(
 
 
 def test_a_carer_can_book_with_only_their_own_contact(app, client, practice):
-    check = details(
+    booked = details(
         client,
         for_whom="other",
         email="",
@@ -157,8 +205,7 @@ def test_a_carer_can_book_with_only_their_own_contact(app, client, practice):
         carer_email="sam@example.com",
         send_to="carer",
     )
-    assert "Booked by Sam Smith (daughter)" in text_of(check)
-    assert confirm(client, check).status_code == 303
+    assert booked.status_code == 303
     with app.app_context():
         person = db.session.scalars(select(Client)).one()
         assert (person.name, person.email, person.carer_email) == (
@@ -178,7 +225,7 @@ def test_a_new_client_is_steered_to_the_first_visit(client, practice):
 
 
 def test_pacing_explains_the_gap_in_the_first_month(client, practice):
-    assert confirm(client, details(client)).status_code == 303
+    assert details(client).status_code == 303
     response = details(client, start="2026-11-26T10:15:00+00:00")
     words = text_of(response)
     assert response.status_code == 422
@@ -188,10 +235,10 @@ def test_pacing_explains_the_gap_in_the_first_month(client, practice):
 
 
 def test_losing_the_race_keeps_the_details_and_offers_nearby_times(app, client, practice):
-    check = details(client, preferred_name="Annie")
+    page = details_page(client)
     other = app.test_client()
-    assert confirm(other, details(other, email="bob@example.com", name="Bob")).status_code == 303
-    response = confirm(client, check)
+    assert details(other, email="bob@example.com", name="Bob").status_code == 303
+    response = details(client, page=page, preferred_name="Annie")
     assert response.status_code == 409
     words = text_of(response)
     assert "that time was just taken" in words
@@ -214,17 +261,11 @@ def test_an_expired_form_token_keeps_everything_typed(client, practice):
     assert 'value="Annie"' in response.get_data(as_text=True)
 
 
-def test_changing_the_time_keeps_the_details(client, practice):
-    details(client, preferred_name="Annie")
-    page = client.get(f"/book/{FIRST}/details", query_string={"start": "2026-11-26T10:15:00+00:00"})
-    assert 'value="Annie"' in page.get_data(as_text=True)
-
-
 def test_unknown_service_and_nonsense_times_are_kind(client, practice):
     assert client.get("/book/no-such-service").status_code == 404
     assert client.get(f"/book/{FIRST}?from=not-a-date&practitioner=abc").status_code == 200
     response = client.get(f"/book/{FIRST}/details?start=garbage")
     assert response.status_code == 302
     past = details(client, start="2026-11-20T10:15:00+00:00")
-    assert past.status_code == 422
+    assert past.status_code == 409  # with free times nearby to choose from
     assert "not one we can offer" in text_of(past)

@@ -22,6 +22,9 @@ SEND_TO = [
 ]
 
 
+CARER_FIELDS = ("carer_name", "carer_relationship", "carer_email", "carer_phone", "send_to")
+
+
 class DetailsForm(ContactFields, FlaskForm):
     """Your details: as few as we can manage with."""
 
@@ -56,6 +59,14 @@ class DetailsForm(ContactFields, FlaskForm):
         """Field rules, then the ones that look at several fields at once."""
         valid = super().validate(extra_validators)
         booking_for_other = self.for_whom.data == "other"
+        if not booking_for_other:
+            # The carer's fields are hidden then, and their answers unused: never an error
+            # the client cannot see.
+            carer_fields = [getattr(self, name) for name in CARER_FIELDS]
+            if any(f.errors for f in carer_fields):
+                for f in carer_fields:
+                    f.errors = []
+                valid = not any(f.errors for f in self)
         if booking_for_other and not self.carer_name.data:
             self.carer_name.errors.append("Please tell us your name, as the person booking.")
             valid = False

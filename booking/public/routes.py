@@ -1,4 +1,4 @@
-"""The home page and the booking steps: service → time → details → check → booked."""
+"""The home page and the booking steps: service → time → details (and book) → booked."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from booking.clock import now_utc
+from booking.clock import local_date, now_utc
 from booking.extensions import csrf
 from booking.public import bp
 from booking.public.forms import CallMeForm, ConfirmForm, DetailsForm
@@ -136,48 +136,54 @@ def _choice_context(service, form: DetailsForm) -> dict[str, object]:
     }
 
 
-def _rule_problem(service, form: DetailsForm) -> bookings.BookingError | None:
-    """Check the choice against the rules now, so problems show before the client confirms."""
-    start = parse_start(form.start.data)
-    if start is None:
-        return bookings.TimeNotOffered("Please choose a time first.")
-    try:
-        bookings.check(
-            service.slug,
-            start,
-            _practitioner_choice(form.practitioner.data),
-            _details_from(form),
-            now_utc(),
-        )
-    except bookings.BookingError as problem:
-        return problem
-    return None
-
-
 @bp.route("/book/<slug>/details", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired one keeps what was typed
 def details(slug: str) -> ResponseReturnValue:
-    """Step 3: who the session is for and how to reach them."""
+    """Step 3: who the session is for and how to reach them, under a summary of the choice;
+    its button books."""
     service = _service_or_404(slug)
     if request.method == "GET":
-        form = DetailsForm(formdata=None, data=session.get(DRAFT_KEY, {}))
+        form = ConfirmForm(formdata=None, data=session.get(DRAFT_KEY, {}))
         form.start.data = request.args.get("start", "")
         form.practitioner.data = request.args.get("practitioner", "")
         if parse_start(form.start.data) is None:
             return redirect(url_for("public.choose_time", slug=slug))
+        form.booking_key.data = _new_booking_key()
         return render_template("book/details.html", form=form, **_choice_context(service, form))
-    form = DetailsForm()
-    if not form.validate():
+    form = ConfirmForm()
+    going_back = request.form.get("action") in ("session", "time")
+    if not form.validate() and not going_back:
         return _details_again(service, form)
-    session[DRAFT_KEY] = {name: getattr(form, name).data for name in DRAFT_FIELDS}
-    problem = _rule_problem(service, form)
-    if problem is not None:
-        return _details_again(service, form, problem)
-    return _check_page(service, form)
+    if not form.csrf_token.errors:
+        session[DRAFT_KEY] = {name: getattr(form, name).data for name in DRAFT_FIELDS}
+    if going_back:
+        return _back_to_choose(service, form, request.form["action"])
+    return _book(service, form)
 
 
-def _details_again(service, form: DetailsForm, problem=None) -> tuple[str, int]:
+def _back_to_choose(service, form: ConfirmForm, what: str) -> ResponseReturnValue:
+    """Change the session or the time: what was typed is in the draft, so nothing is lost."""
+    if what == "session":
+        return redirect(url_for("public.choose_service"), code=303)
+    start = parse_start(form.start.data)
+    around = {"from": local_date(start).isoformat()} if start else {}
+    practitioner = _practitioner_choice(form.practitioner.data)
+    return redirect(
+        url_for("public.choose_time", slug=service.slug, practitioner=practitioner, **around),
+        code=303,
+    )
+
+
+def _new_booking_key() -> str:
+    """A signed manage token chosen before the client presses Book: pressing twice, or again
+    after a lost answer, finds the same booking instead of making two."""
+    return _booking_keys().dumps(bookings.new_manage_token())
+
+
+def _details_again(service, form: ConfirmForm, problem=None) -> tuple[str, int]:
     expired = bool(form.csrf_token.errors)
+    if not form.booking_key.data:
+        form.booking_key.data = _new_booking_key()
     return (
         render_template(
             "book/details.html",
@@ -190,13 +196,12 @@ def _details_again(service, form: DetailsForm, problem=None) -> tuple[str, int]:
     )
 
 
-def _check_page(service, form: DetailsForm, problem=None, status: int = 200):
+def _check_page(service, form: ConfirmForm, problem=None, status: int = 200):
+    """The time has just gone: nearby free times to pick from, the details riding along."""
     confirm = ConfirmForm(
         formdata=None, data={k: v for k, v in form.data.items() if k != "csrf_token"}
     )
-    confirm.booking_key.data = _booking_keys().dumps(bookings.new_manage_token())
-    if isinstance(form, ConfirmForm) and form.booking_key.data:
-        confirm.booking_key.data = form.booking_key.data
+    confirm.booking_key.data = form.booking_key.data or _new_booking_key()
     return (
         render_template(
             "book/check.html",
@@ -209,24 +214,16 @@ def _check_page(service, form: DetailsForm, problem=None, status: int = 200):
     )
 
 
-@bp.post("/book/<slug>/confirm")
-@csrf.exempt  # the form checks its own token, so an expired one keeps what was typed
-def confirm(slug: str) -> ResponseReturnValue:
-    """Step 4: check your answers, then book (or change the details)."""
-    service = _service_or_404(slug)
-    form = ConfirmForm()
-    if request.form.get("action") == "change":
-        form.validate()  # so the contact fields are normalised for the template
-        return render_template("book/details.html", form=form, **_choice_context(service, form))
-    if not form.validate():
-        return _details_again(service, form)
+def _book(service, form: ConfirmForm) -> ResponseReturnValue:
+    """Book what a valid form holds, then show the booked page (303, so a reload is harmless)."""
     try:
         token = _booking_keys().loads(form.booking_key.data or "")
     except BadSignature:
+        form.booking_key.data = None
         return _check_page(service, form, bookings.BookingError("Please check and confirm."), 400)
     start = parse_start(form.start.data)
     if start is None:
-        return redirect(url_for("public.choose_time", slug=slug))
+        return redirect(url_for("public.choose_time", slug=service.slug))
     try:
         result = bookings.book(
             service.slug,
@@ -242,6 +239,20 @@ def confirm(slug: str) -> ResponseReturnValue:
         return _details_again(service, form, problem)
     session.pop(DRAFT_KEY, None)
     return redirect(url_for("public.booked", token=result.manage_token), code=303)
+
+
+@bp.post("/book/<slug>/confirm")
+@csrf.exempt  # the form checks its own token, so an expired one keeps what was typed
+def confirm(slug: str) -> ResponseReturnValue:
+    """Book from the check page (a time that had gone, another chosen), or change the details."""
+    service = _service_or_404(slug)
+    form = ConfirmForm()
+    if request.form.get("action") == "change":
+        form.validate()  # so the contact fields are normalised for the template
+        return render_template("book/details.html", form=form, **_choice_context(service, form))
+    if not form.validate():
+        return _details_again(service, form)
+    return _book(service, form)
 
 
 @bp.get("/book/booked/<token>")

@@ -1,7 +1,7 @@
 """Booking a session and changing it: each call is one transaction.
 
 The parts: errors.py (what can go wrong), tokens.py (manage links), clients.py (who it is
-for), making.py (check and book), changes.py (cancel, move, shorten). Callers use the names
+for), making.py (book), changes.py (cancel, move, shorten). Callers use the names
 below: `services.booking.book()`, `services.booking.cancel()` and so on.
 """
 
@@ -38,7 +38,6 @@ from booking.services.booking.making import (
     active_service,
     book,
     bookable_practitioners,
-    check,
     first_visit_service,
     nearby_slots,
     paced_for,
@@ -71,7 +70,6 @@ __all__ = [
     "book",
     "bookable_practitioners",
     "cancel",
-    "check",
     "ensure_changeable",
     "find_by_token",
     "first_visit_service",

@@ -32,7 +32,7 @@ class ClientDetails:
         return bool(self.carer_name)
 
 
-def find_client(details: ClientDetails, lock: bool = True) -> Client | None:
+def find_client(details: ClientDetails) -> Client | None:
     """A returning client: same email or phone, or (booked by a carer) same carer and name."""
     conditions = []
     if details.email:
@@ -48,9 +48,8 @@ def find_client(details: ClientDetails, lock: bool = True) -> Client | None:
         conditions.append((db.func.lower(Client.name) == details.name.lower()) & or_(*carer))
     if not conditions:
         return None
-    query = select(Client).where(or_(*conditions)).order_by(Client.id)
-    if lock:  # on PostgreSQL, so two bookings for one client are paced one after the other
-        query = query.with_for_update()
+    # Locked (on PostgreSQL), so two bookings for one client are paced one after the other.
+    query = select(Client).where(or_(*conditions)).order_by(Client.id).with_for_update()
     return db.session.scalars(query).first()
 
 

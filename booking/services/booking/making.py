@@ -26,7 +26,6 @@ from booking.services.booking.clients import (
     ClientDetails,
     chosen_client,
     client_for,
-    find_client,
     sessions_of,
 )
 from booking.services.booking.errors import (
@@ -179,29 +178,6 @@ def nearby_slots(
     )
     nearest = sorted(slots, key=lambda slot: abs(slot.start - around))[:count]
     return sorted(nearest)
-
-
-def check(
-    service_slug: str,
-    start: datetime,
-    practitioner_id: int | None,
-    details: ClientDetails,
-    now: datetime,
-) -> Service:
-    """Check a booking before the client confirms it, changing nothing; raise what `book` would.
-
-    `book` checks everything again inside its transaction: this is for early, kind messages.
-    """
-    service = active_service(service_slug)
-    practitioners = bookable_practitioners(practitioner_id)
-    client = find_client(details, lock=False)
-    sessions = sessions_of(client) if client is not None else []
-    check_client_rules(service, sessions, start)
-    if not availability.free_practitioners_at(service, practitioners, start, now):
-        problem = not_offered(service, practitioners, start, now)
-        problem.alternatives = nearby_slots(service, practitioners, start, now)
-        raise problem
-    return service
 
 
 def check_client_rules(service: Service, sessions: list[PastSession], start: datetime) -> None:
