@@ -187,7 +187,7 @@ def test_times_pages_for_a_known_client_leave_out_what_pacing_refuses(app, pract
     second = book_as_client(app, start=MONDAY + timedelta(days=7), slug="gentle-massage")
     page = client.get(f"/manage/{second}/move?from=2026-11-24")
     words = text_of(page)
-    assert "This day is too close to another of your sessions" in words
+    assert "That is too close to another of your sessions" in words
     for start in _local_starts(_times_on(page)):
         assert start.date() >= date(2026, 11, 30)  # a week after the first session
 

@@ -71,19 +71,29 @@ def test_times_are_grouped_by_day_and_part_of_day_with_next_available(client, pr
     assert "10:15am 10:30am" in monday  # earliest first, on a 15-minute step
 
 
-def test_empty_days_say_why_and_offer_the_nearest_free_day(client, practice):
+def test_empty_days_collapse_into_one_line_saying_until_when_and_why(client, practice):
     page = text_of(client.get(f"/book/{FIRST}"))
-    sunday = page[page.index("Sunday 22 November") : page.index("Monday 23 November Morning")]
-    assert "We are not open on this day." in sunday
-    assert "The nearest day with free times is Monday 23 November ." in sunday
+    # Saturday and Sunday: one line, not a paragraph each.
+    assert "No free times until Monday 23 November . We are not open then." in page
+    assert "Saturday 21 November" not in page and "Sunday 22 November" not in page
 
 
 def test_a_day_inside_the_minimum_notice_says_so(client, practice, freeze):
     freeze(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # Monday, before opening
     page = text_of(client.get(f"/book/{FIRST}"))
-    monday = page[page.index("Monday 23 November", page.index("Next available") + 60) :]
-    assert monday.startswith("Monday 23 November This is too soon to book online")
-    assert "The nearest day with free times is Tuesday 24 November ." in monday
+    assert "No free times on Monday 23 November. That is too soon to book online: we need" in page
+
+
+def test_empty_days_at_the_end_of_the_page_point_to_the_nearest_free_day(app, client, practice):
+    with app.app_context():
+        start = datetime(2026, 11, 25, tzinfo=UTC)
+        db.session.add(Closure(start_utc=start, end_utc=start + timedelta(days=9), reason="rest"))
+        db.session.commit()
+    page = text_of(client.get(f"/book/{FIRST}?from=2026-11-25"))
+    assert (
+        "No free times from Wednesday 25 November to Tuesday 1 December."
+        " We are closed (rest). The nearest day with free times is Tuesday 24 November ."
+    ) in page
 
 
 def test_a_whole_practice_closure_is_named(app, client, practice):
@@ -92,13 +102,13 @@ def test_a_whole_practice_closure_is_named(app, client, practice):
         db.session.add(Closure(start_utc=day, end_utc=day + timedelta(days=1), reason="training"))
         db.session.commit()
     page = text_of(client.get(f"/book/{FIRST}"))
-    assert "We are closed on this day (training)." in page
+    assert "No free times on Tuesday 24 November. We are closed (training)." in page
 
 
 def test_choosing_one_therapist_shows_only_their_times(client, practice):
     page = client.get(f"/book/{FIRST}?practitioner=2")
     assert 'aria-current="page">Tom Reid' in page.get_data(as_text=True)
-    assert "Monday 23 November Tom Reid does not work on this day." in text_of(page)
+    assert "No free times until Tuesday 24 November . Tom Reid does not work then." in text_of(page)
 
 
 def test_booking_from_start_to_finish(app, client, practice):
@@ -269,3 +279,17 @@ def test_unknown_service_and_nonsense_times_are_kind(client, practice):
     past = details(client, start="2026-11-20T10:15:00+00:00")
     assert past.status_code == 409  # with free times nearby to choose from
     assert "not one we can offer" in text_of(past)
+
+
+def test_each_part_of_a_day_offers_about_a_dozen_times_and_the_rest_on_request(client, practice):
+    response = client.get(f"/book/{FIRST}?from=2026-11-25")
+    html = response.get_data(as_text=True)
+    assert len(response.data) < 40_000
+    wednesday = html[html.index('id="day-2026-11-25"') : html.index('id="day-2026-11-26"')]
+    afternoon = wednesday[wednesday.index("<h3>Afternoon</h3>") : wednesday.index("<h3>Evening")]
+    buttons, more = afternoon.split('<details class="more-times">')
+    assert 0 < buttons.count('class="time action"') <= 12
+    assert "more times this afternoon</summary>" in more
+    # Every free time is still on the page, once.
+    starts = re.findall(r'start=(2026-11-25T[^&"]+)', afternoon)
+    assert len(starts) == len(set(starts)) == 20  # 12:00 to 16:45, every 15 minutes
