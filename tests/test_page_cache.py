@@ -209,3 +209,36 @@ def test_a_version_that_cannot_be_read_keeps_nothing_and_the_page_still_shows(
         assert "pages not kept" in caplog.text
     finally:
         event.remove(engine, "before_cursor_execute", no_table)
+
+
+def test_two_writers_do_not_wait_for_each_other_until_they_commit(app, practice):
+    """On PostgreSQL the counter moves as a transaction commits, so its row is not locked
+    while a booking's transaction is still writing its messages (SQLite has one writer)."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite lets one writer in at a time")
+        client_id = make_client().id
+        db.session.commit()
+        before = version(app)
+
+        def raw_booking(connection, hour: int, uid: str) -> None:
+            start = TEN + timedelta(hours=hour)
+            connection.execute(
+                insert(Booking).values(
+                    client_id=client_id, practitioner_id=practice["therapist"],
+                    service_id=practice["service"], start_utc=start,
+                    end_utc=start + timedelta(hours=1), blocked_from_utc=start,
+                    blocked_until_utc=start + timedelta(hours=1), ical_uid=uid,
+                )
+            )  # fmt: skip
+
+        with db.engine.connect() as first, db.engine.connect() as second:
+            first.begin()
+            raw_booking(first, 0, "first@test")  # written, not yet committed
+            second.begin()
+            second.execute(text("SET LOCAL lock_timeout = '2s'"))
+            raw_booking(second, 2, "second@test")
+            second.commit()  # would time out waiting for the first's lock on the counter
+            assert version(app) == before + 1
+            first.commit()
+        assert version(app) == before + 2

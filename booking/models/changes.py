@@ -2,8 +2,9 @@
 
 Pages such as the times page are kept, rendered, for as long as nothing they show can have
 changed (views/page_cache.py). "Nothing changed" must hold for every writer, so the counter
-is moved by triggers on the tables themselves, in the writer's own transaction: a cached
-page can never outlive a booking, an opening, a closure or a setting, whoever made it.
+is moved by triggers on the tables themselves, in the writer's own transaction (on PostgreSQL
+as it commits): a cached page can never outlive a booking, an opening, a closure or a setting,
+whoever made it.
 
 The one row also carries a `generation`, new whenever the row is made again (a restored or
 emptied database), so counting from 0 again never matches a page kept from before.
@@ -66,9 +67,16 @@ def trigger_sql(dialect: str) -> list[str]:
         ]
         for table, columns in WATCHED.items():
             update = f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
+            # Deferred to commit: the one row's lock is held for the commit alone, so two
+            # bookings never wait for each other's whole transaction.
             statements.append(
-                f"CREATE TRIGGER {table}_move_availability AFTER INSERT OR {update} OR DELETE "
-                f"OR TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {_FUNCTION}()"
+                f"CREATE CONSTRAINT TRIGGER {table}_move_availability AFTER INSERT OR {update} "
+                f"OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+                f"EXECUTE FUNCTION {_FUNCTION}()"
+            )
+            statements.append(
+                f"CREATE TRIGGER {table}_truncate_moves_availability AFTER TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {_FUNCTION}()"
             )
         return statements
     statements = []
@@ -89,5 +97,5 @@ def _install(target, connection, **_kw) -> None:
         connection.execute(DDL(statement))
 
 
-# db.create_all() (a fresh database without migrations) gets the same as migration 0017.
+# db.create_all() (a fresh database without migrations) gets the same as migrations 0017-0018.
 event.listen(db.metadata, "after_create", _install)
