@@ -56,18 +56,22 @@ from booking.transactions import write_transaction
 
 log = logging.getLogger(__name__)
 
-# A claimed message is someone's for this long: longer than one send may take (the SMTP and
-# SMS time-outs), short enough that a crashed worker delays its message by about a minute.
-CLAIM_SECONDS = 60
+# SMTP's time-out is per step of the conversation, so one send may take this many of them:
+# connect, greeting, EHLO, MAIL, RCPT, DATA, the message and its end (a text's HTTP call, two
+# of sms.TIMEOUT_SECONDS, fits in the same).
+SMTP_TIMEOUT_SECONDS = 10
+SMTP_STEPS = 7
 # A batch stops taking its next message once less than this is left of its claim, so that no
 # send can still be in flight when the claim runs out; the rest go in the next batch.
-SEND_SECONDS = 30
+SEND_SECONDS = SMTP_STEPS * SMTP_TIMEOUT_SECONDS
+# A claimed message is someone's for this long: room for the slowest send, short enough that
+# a crashed worker delays its messages by about two minutes.
+CLAIM_SECONDS = 120
 KEEP_TRYING_FOR = timedelta(days=3)  # a confirmation, change or cancellation, after it was due
 BATCH = 20
 # Waits between attempts: 1, 2, 4 ... minutes, at most an hour.
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
-SMTP_TIMEOUT_SECONDS = 20
 TOO_LARGE = frozenset({552, 523})  # RFC 1870: the message exceeds the server's size limit
 
 
