@@ -10,11 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import unquote
 
 import pytest
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, insert, select, text, update
 
 from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import AvailabilityVersion, Booking, PracticeSetting
+from booking.views.page_cache import kept_page
 from tests.support.factories import (
     make_booking,
     make_client,
@@ -242,3 +244,16 @@ def test_two_writers_do_not_wait_for_each_other_until_they_commit(app, practice)
             assert version(app) == before + 1
             first.commit()
         assert version(app) == before + 2
+
+
+def test_a_page_with_a_visitors_form_token_is_never_kept(app, practice):
+    renders = []
+
+    def with_a_form():
+        renders.append(generate_csrf())
+        return f"<input name=csrf_token value={renders[-1]}>", None
+
+    for _visitor in ("ann", "bob"):
+        with app.test_request_context(PAGE), app.app_context():
+            kept_page(with_a_form)
+    assert len(renders) == 2  # rendered for each visitor, not kept from the first

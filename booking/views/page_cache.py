@@ -10,8 +10,8 @@ same for every visitor. Each worker process keeps the pages it rendered, each wi
   (minimum notice), or "today" becomes yesterday. Nothing is kept longer than MAX_AGE.
 
 The version is read before the page's data, so a page is never kept under a version newer
-than what it shows. Only plain anonymous GETs are kept: a page with a message for this
-visitor (a flash) is rendered for them alone.
+than what it shows. Only GETs the same for everyone are kept: a page with a message for this
+visitor (a flash), or with a form (its token is theirs), is rendered for them alone.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import DBAPIError
 
@@ -142,6 +142,8 @@ def kept_page(render: Callable[[], tuple[str, datetime | None]]) -> str:
     if kept is not None and kept.version == version and now < kept.fresh_until:
         return kept.body
     body, changes_at = render()
+    if "csrf_token" in g:  # the page holds this visitor's own form token: never share it
+        return body
     fresh_until = now + MAX_AGE if changes_at is None else min(changes_at, now + MAX_AGE)
     if now < fresh_until:
         cache.put(key, _Kept(version, body, fresh_until))
