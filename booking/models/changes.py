@@ -6,8 +6,10 @@ is moved by triggers on the tables themselves, in the writer's own transaction (
 as it commits): a cached page can never outlive a booking, an opening, a closure or a setting,
 whoever made it.
 
-The one row also carries a `generation`, new whenever the row is made again (a restored or
-emptied database), so counting from 0 again never matches a page kept from before.
+The one row also carries a `generation`, new whenever the row is made again (a database
+emptied or made afresh), so counting from 0 again never matches a page kept from before. A
+database restored from a dump brings back the dump's generation and version: restart the web
+workers after a restore (their kept pages last at most five minutes anyway).
 """
 
 from __future__ import annotations
