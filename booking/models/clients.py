@@ -17,9 +17,10 @@ class Client(db.Model):
 
     __tablename__ = "clients"
     __table_args__ = (
-        # Reachable directly, or through the carer who books for them.
+        # Reachable directly, or through the carer who books for them; an erased client's
+        # tombstone need not be.
         CheckConstraint(
-            "email IS NOT NULL OR phone IS NOT NULL "
+            "erased_at IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL "
             "OR carer_email IS NOT NULL OR carer_phone IS NOT NULL",
             name="reachable",
         ),
@@ -62,6 +63,9 @@ class Client(db.Model):
     # 0013 added them.
     reminder_channels: Mapped[str | None] = mapped_column(String(30))
     carer_copies: Mapped[bool] = mapped_column(server_default=false())
+    # Set when the client's personal details were erased (migration 0019): the row stays as a
+    # tombstone so their bookings stay in the diary and the counts, anonymous.
+    erased_at: Mapped[datetime | None]
 
     @property
     def quiet_hours(self) -> tuple[time | None, time | None]:
