@@ -123,6 +123,7 @@ class Config:
     APP_ENV = "development"
     TESTING = False
     DEBUG = False
+    HSTS_DEFAULT = 0  # Strict-Transport-Security only where the site is served over HTTPS
 
     def __init__(self, environ: Mapping[str, str] | None = None, **overrides: object) -> None:
         env = os.environ if environ is None else environ
@@ -183,6 +184,8 @@ class Config:
         # with `flask run`). Sign-in throttling counts per client address, so behind a proxy
         # this must be set, or every client shares the proxy's allowance.
         self.TRUSTED_PROXIES = number("TRUSTED_PROXIES", 0, minimum=0)
+        # Browsers keep to HTTPS for this many seconds after a visit (0: no header).
+        self.HSTS_MAX_AGE = number("HSTS_MAX_AGE", self.HSTS_DEFAULT)
         # Forms here are small; anything bigger is a mistake or an attack.
         self.MAX_CONTENT_LENGTH = 1024 * 1024
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -231,6 +234,7 @@ class ProductionConfig(Config):
     """Production: refuses to start without a real secret key."""
 
     APP_ENV = "production"
+    HSTS_DEFAULT = 365 * 24 * 3600
 
     def __init__(self, environ: Mapping[str, str] | None = None, **overrides: object) -> None:
         super().__init__(environ, **overrides)

@@ -53,6 +53,8 @@ def init_app(app: Flask) -> None:
         # Private links (manage, intake) carry tokens in their paths: never leak them onward.
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if max_age := app.config.get("HSTS_MAX_AGE"):
+            headers.setdefault("Strict-Transport-Security", f"max-age={max_age}")
         return response
 
 

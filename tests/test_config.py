@@ -208,3 +208,33 @@ def test_trusted_proxies_must_be_a_whole_number():
 
     with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
         TestingConfig(environ={"TRUSTED_PROXIES": "two"})
+
+
+def test_production_asks_browsers_to_keep_to_https_for_a_year_unless_told(tmp_path):
+    production = ProductionConfig(
+        {
+            "SECRET_KEY": GOOD_SECRET,
+            "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+        }
+    )
+
+    def header(**overrides) -> str | None:
+        for name, value in overrides.items():
+            setattr(production, name, value)
+        app = create_app(production, instance_path=str(tmp_path))
+        return app.test_client().get("/no-such-page").headers.get("Strict-Transport-Security")
+
+    assert header() == "max-age=31536000"
+    assert header(HSTS_MAX_AGE=300) == "max-age=300"
+    assert header(HSTS_MAX_AGE=0) is None
+
+
+def test_development_sends_no_strict_transport_security(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+
+
+def test_hsts_max_age_is_read_from_the_environment():
+    assert DevelopmentConfig({"HSTS_MAX_AGE": "600"}).HSTS_MAX_AGE == 600
+    with pytest.raises(ConfigError, match="HSTS_MAX_AGE"):
+        DevelopmentConfig({"HSTS_MAX_AGE": "a year"})
