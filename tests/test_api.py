@@ -352,9 +352,41 @@ def test_every_missing_field_is_reported_at_once(client, demo):
     assert errors["start"] == ["Please choose a time."]
 
 
-def test_an_empty_body_is_treated_as_an_empty_object(client, demo):
-    errors = errors_of(client.post(f"{API}/bookings"))
+def test_an_empty_json_body_is_treated_as_an_empty_object(client, demo):
+    errors = errors_of(client.post(f"{API}/bookings", content_type="application/json"))
     assert set(errors) == {"service", "start", "client"}
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"],
+)
+def test_only_json_changes_anything_so_a_form_on_another_site_cannot(client, demo, content_type):
+    """What a cross-site form can send, empty or not, is refused with 415 before anything."""
+    token = token_of(book(client))
+    for body in ("", "reason=other"):
+        response = client.post(
+            f"{API}/bookings/{token}/cancel", data=body, content_type=content_type
+        )
+        assert response.status_code == 415
+        assert (
+            client.post(f"{API}/bookings", data=body, content_type=content_type).status_code == 415
+        )
+    assert client.get(f"{API}/bookings/{token}").get_json()["status"] == "confirmed"
+
+
+def test_answers_that_carry_a_manage_link_are_never_stored_by_a_cache(client, demo):
+    booked = book(client)
+    token = token_of(booked)
+    answers = [
+        booked,
+        client.get(f"{API}/bookings/{token}"),
+        client.post(f"{API}/bookings/{token}/cancel", json={}),
+    ]
+    for answer in answers:
+        assert "manage_url" in answer.get_json()
+        assert "no-store" in answer.headers["Cache-Control"]
+    assert "no-store" not in client.get(f"{API}/services").headers.get("Cache-Control", "")
 
 
 def test_a_lone_surrogate_is_refused_not_stored(client, demo):
@@ -426,7 +458,7 @@ def test_cancelling_answers_with_the_cancelled_booking(client, demo):
 
 def test_cancelling_twice_is_fine(client, demo):
     token = token_of(book(client))
-    assert client.post(f"{API}/bookings/{token}/cancel").status_code == 200
+    assert client.post(f"{API}/bookings/{token}/cancel", json={}).status_code == 200
     again = client.post(f"{API}/bookings/{token}/cancel", json={"reason": "other"})
     assert again.status_code == 200
     assert again.get_json()["status"] == "cancelled"
@@ -454,7 +486,7 @@ def test_cancelling_an_unknown_token_is_404(client, demo):
 def test_a_session_that_has_started_cannot_be_cancelled_online(client, demo, freeze):
     token = token_of(book(client))
     freeze(datetime(2026, 11, 23, 10, 20, tzinfo=UTC))
-    response = client.post(f"{API}/bookings/{token}/cancel")
+    response = client.post(f"{API}/bookings/{token}/cancel", json={})
     assert response.status_code == 409
     assert response.get_json()["error"] == "This session has already started or ended."
     assert client.get(f"{API}/bookings/{token}").get_json()["status"] == "confirmed"

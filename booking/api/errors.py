@@ -42,16 +42,21 @@ class BodyProblem(Exception):
 
 
 def json_body() -> Any:
-    """The request's JSON body, or {} when there is none; BodyProblem when it is not JSON."""
-    data = request.get_data(cache=True)
-    if not data.strip():
-        return {}
+    """The request's JSON body ({} when empty); BodyProblem when it is not sent as JSON.
+
+    Content-Type: application/json is required even for an empty body: a page on another
+    site can send a form (urlencoded, multipart, text/plain) to any address without asking,
+    but JSON only after a CORS preflight, which this API never answers.
+    """
     if not request.is_json:
         raise BodyProblem(
             415,
             "Please send JSON",
             "Send the body as JSON, with the header Content-Type: application/json.",
         )
+    data = request.get_data(cache=True)
+    if not data.strip():
+        return {}
     try:
         return json.loads(data)
     except (ValueError, RecursionError):

@@ -140,8 +140,10 @@ OPERATIONS: dict[str, dict[str, dict[str, Any]]] = {
         "post": {
             "operationId": "cancelBooking",
             "summary": "Cancel a session: free at any notice, and fine to repeat.",
+            "description": "The body is JSON, `{}` when there is no reason to give: only a "
+            "JSON request changes anything, so a form on another site cannot.",
             "parameters": [TOKEN],
-            "requestBody": _body("Cancellation", required=False),
+            "requestBody": _body("Cancellation", required=True),
             "responses": {
                 "200": _json("Booking", "Cancelled (or already cancelled)."),
                 "404": "NotFound",

@@ -6,7 +6,7 @@ by the site-wide handlers.
 
 from __future__ import annotations
 
-from flask import abort, current_app, request
+from flask import Response, abort, current_app, make_response, request
 from flask.typing import ResponseReturnValue
 
 from booking.api import bp
@@ -25,6 +25,7 @@ from booking.api.schemas import (
 from booking.clock import now_utc
 from booking.services.booking import ClientDetails, book, cancel, find_by_token, new_manage_token
 from booking.services.practice.catalogue import bookable_services
+from booking.web import never_cache
 
 
 @bp.get("/services")
@@ -56,7 +57,7 @@ def create_booking() -> ResponseReturnValue:
         now_utc(),
     )
     reply = BookingReply(result.booking, result.manage_token)
-    return BookingOut().dump(reply), 201, {"Location": reply.api_url}
+    return _private(BookingOut().dump(reply), 201, {"Location": reply.api_url})
 
 
 @bp.get("/bookings/<token>")
@@ -65,7 +66,7 @@ def show_booking(token: str) -> ResponseReturnValue:
     booking = find_by_token(token)
     if booking is None:
         abort(404)
-    return BookingOut().dump(BookingReply(booking, token))
+    return _private(BookingOut().dump(BookingReply(booking, token)))
 
 
 @bp.post("/bookings/<token>/cancel")
@@ -76,7 +77,12 @@ def cancel_booking(token: str) -> ResponseReturnValue:
         booking = cancel(token, data.get("reason"), now_utc())
     except LookupError:
         abort(404)
-    return BookingOut().dump(BookingReply(booking, token))
+    return _private(BookingOut().dump(BookingReply(booking, token)))
+
+
+def _private(body: dict, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """An answer that carries a booking's manage link: never kept by any cache."""
+    return never_cache(make_response(body, status, headers or {}))
 
 
 @bp.get("/openapi.json")
