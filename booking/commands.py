@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from booking import client_commands
 from booking.clock import now_utc
 from booking.domain.statuses import StaffRole
 from booking.encryption import EncryptionKeyError
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(create_staff_command)
     app.cli.add_command(purge_expired_command)
+    client_commands.init_app(app)  # a client's data rights: client-export, client-erase
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -49,6 +49,9 @@ class AuditAction(StrEnum):
     ROTATED_FEED = "rotated_feed"
     REVOKED_FEED = "revoked_feed"
     PURGED_RECORDS = "purged_records"
+    # A client's data rights: a copy of everything held, and erasure (ids and counts only)
+    EXPORTED_CLIENT = "exported_client"
+    ERASED_CLIENT = "erased_client"
 
 
 AUDIT_WORDS: dict[AuditAction, str] = {
@@ -86,6 +89,8 @@ AUDIT_WORDS: dict[AuditAction, str] = {
     AuditAction.ROTATED_FEED: "made a new calendar feed link",
     AuditAction.REVOKED_FEED: "switched a calendar feed off",
     AuditAction.PURGED_RECORDS: "removed records past their keeping time",
+    AuditAction.EXPORTED_CLIENT: "exported a copy of everything held about a client",
+    AuditAction.ERASED_CLIENT: "erased a client's personal details",
 }
 
 DETAIL_LIMIT = 300
