@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +15,9 @@ from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import (
     AuditEvent,
+    Booking,
     CallRequest,
+    Client,
     Consent,
     Intake,
     OutboxMessage,
@@ -22,7 +25,8 @@ from booking.models import (
     SessionNote,
     StaffSession,
 )
-from booking.services.privacy.retention import purge_expired
+from booking.services.privacy.erasure import TOMBSTONE_NAME
+from booking.services.privacy.retention import clients_past_keeping, purge_expired
 from booking.services.staff import audit
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client, make_consent
@@ -100,7 +104,8 @@ def _clinical_record(
     born: str | None = None,
     status: BookingStatus = BookingStatus.ATTENDED,
 ) -> int:
-    client = make_client(name=name)
+    # Made when they first got in touch (the row's own clock would say "today").
+    client = make_client(name=name, created_at=min(filter(None, [intake_at, treated])))
     answers = (
         {"about": {"name": name, "date_of_birth": born}} if born else {"about": {"name": name}}
     )
@@ -236,6 +241,7 @@ EXPECTED = {
     "messages": 3,
     "staff_sessions": 2,
     "call_requests": 1,
+    "client_records": 2,  # "expired" and "never_treated": no contact for seven years
 }
 
 
@@ -259,18 +265,24 @@ def test_purge_removes_only_what_is_past_its_keeping_time(app, records):
     # The audit trail keeps its old event and gains one, with counts only.
     assert [event.action for event in events] == [
         AuditAction.VIEWED_INTAKE,
+        AuditAction.ERASED_CLIENT,
+        AuditAction.ERASED_CLIENT,
         AuditAction.PURGED_RECORDS,
     ]
-    assert events[1].actor == "system" and events[1].client_id is None
-    assert events[1].detail == (
+    assert {event.client_id for event in events[1:3]} == {
+        records["expired"],
+        records["never_treated"],
+    }
+    assert events[-1].actor == "system" and events[-1].client_id is None
+    assert events[-1].detail == (
         "clients: 3, intakes: 3, consents: 3, session notes: 1, session adjustments: 1, "
         "messages: 3, "
-        "staff sessions: 2, call requests: 1"
+        "staff sessions: 2, call requests: 1, client records: 2"
     )
     # A second run finds nothing more.
     with app.app_context():
         again = purge_expired(DEFAULT_NOW)
-    assert [count for _, count in again.lines()] == [0] * 8
+    assert [count for _, count in again.lines()] == [0] * 9
 
 
 def test_the_boundary_client_goes_the_next_day(app, records):
@@ -304,3 +316,62 @@ def test_purging_an_empty_database_is_calm(app, runner):
     result = runner.invoke(args=["purge-expired"])
     assert result.exit_code == 0
     assert "Intake questionnaires: 0" in result.output
+
+
+# --- The client's own record ----------------------------------------------------------------------
+
+
+def _names(app) -> dict[int, str]:
+    with app.app_context():
+        return dict(db.session.execute(select(Client.id, Client.name)).all())
+
+
+def test_a_client_with_no_contact_for_seven_years_becomes_a_tombstone(app, records):
+    with app.app_context():
+        bookings_before = db.session.scalar(select(func.count()).select_from(Booking))
+        purge_expired(DEFAULT_NOW)
+        erased = db.session.get(Client, records["expired"])
+        assert erased.erased_at == DEFAULT_NOW
+        assert (erased.name, erased.email, erased.phone) == (TOMBSTONE_NAME, None, None)
+        # Their session stays in the diary, anonymous: the counts stay true.
+        assert db.session.scalar(select(func.count()).select_from(Booking)) == bookings_before
+    names = _names(app)
+    assert "Past Keeping" not in names.values() and "Never Came" not in names.values()
+    # Kept: the last session was seven years ago today; a minor; a cancelled booking six years
+    # ago; a questionnaire last week.
+    for kept in ("boundary", "minor", "cancelled_only", "returning"):
+        assert names[records[kept]] != TOMBSTONE_NAME, kept
+
+
+def test_the_minor_s_record_is_kept_until_seven_years_after_they_turn_18(app, records):
+    with app.app_context():
+        purge_expired(datetime(2030, 6, 1, 12, tzinfo=UTC))  # their 25th birthday: kept
+        assert db.session.get(Client, records["minor"]).erased_at is None
+        purge_expired(datetime(2030, 6, 2, 12, tzinfo=UTC))
+        assert db.session.get(Client, records["minor"]).erased_at is not None
+
+
+def test_a_new_client_with_nothing_yet_is_kept(app):
+    with app.app_context():
+        fresh = make_client(name="Just Asked", created_at=DEFAULT_NOW - DAY).id
+        old = make_client(name="Long Gone", created_at=DEFAULT_NOW - 8 * 365 * DAY).id
+        db.session.commit()
+        report = purge_expired(DEFAULT_NOW)
+    assert report.client_records == 1
+    names = _names(app)
+    assert names[fresh] == "Just Asked" and names[old] == TOMBSTONE_NAME
+
+
+def test_a_session_to_come_keeps_an_old_client(app):
+    with app.app_context():
+        client = make_client(name="Booked Far Ahead", created_at=DEFAULT_NOW - 8 * 365 * DAY)
+        make_booking(client=client, start_utc=DEFAULT_NOW + 30 * DAY)
+        db.session.commit()
+        assert clients_past_keeping(DEFAULT_NOW, ZoneInfo("Europe/London")) == []
+        assert purge_expired(DEFAULT_NOW).client_records == 0
+
+
+def test_a_dry_run_names_the_clients_it_would_erase(app, runner, records):
+    result = runner.invoke(args=["purge-expired", "--dry-run"])
+    assert "Clients erased: no contact for 7 years and no session to come: 2" in result.output
+    assert "Past Keeping" in _names(app).values()

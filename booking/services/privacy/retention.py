@@ -2,6 +2,9 @@
 
 Each kind of record goes in transactions of its own (clinical records in batches of
 clients), so a long run holds no lock for long and an interrupted run is simply run again.
+A client's own record (name, email, phone, carer) goes last, once nothing keeps it: seven
+years after their last contact of any kind and no session to come; it is erased as on request
+(booking/services/privacy/erasure.py), leaving their bookings as anonymous rows.
 The audit trail is never touched; the run itself is recorded in it, with counts only.
 """
 
@@ -25,6 +28,7 @@ from booking.extensions import db
 from booking.models import (
     Booking,
     CallRequest,
+    Client,
     Consent,
     Intake,
     OutboxMessage,
@@ -33,6 +37,7 @@ from booking.models import (
     StaffSession,
 )
 from booking.services.intake.questionnaire import answers_of
+from booking.services.privacy import erasure
 from booking.services.staff import audit
 from booking.transactions import write_transaction
 
@@ -47,6 +52,7 @@ REPORT_LABELS = {
     "messages": "Sent, failed or dropped messages older than 90 days",
     "staff_sessions": "Ended staff sign-ins older than 30 days",
     "call_requests": "Call requests handled more than a year ago",
+    "client_records": "Clients erased: no contact for 7 years and no session to come",
 }
 
 
@@ -62,6 +68,7 @@ class PurgeReport:
     messages: int = 0
     staff_sessions: int = 0
     call_requests: int = 0
+    client_records: int = 0  # clients whose own record was erased (kept as a tombstone)
 
     def lines(self) -> list[tuple[str, int]]:
         """Each count with its label, for the command line."""
@@ -152,6 +159,82 @@ def expired_clients(now: datetime, zone: ZoneInfo) -> list[int]:
     return expired
 
 
+def clients_past_keeping(now: datetime, zone: ZoneInfo) -> list[int]:
+    """Clients (not yet erased) whose own record nothing keeps any more, by id.
+
+    Their last contact of any kind (the record made, a booking in any state, a questionnaire,
+    a consent, a session record, a call request) is past the clinical keeping time, the minor
+    rule included, and they have no session to come.
+    """
+    today = now.astimezone(zone).date()
+    kept = {
+        client_id: created
+        for client_id, created in db.session.execute(
+            select(Client.id, Client.created_at).where(Client.erased_at.is_(None))
+        )
+    }
+    moments = dict(kept)
+    _latest(
+        moments,
+        db.session.execute(
+            select(Booking.client_id, func.max(Booking.start_utc)).group_by(Booking.client_id)
+        ),
+    )
+    _latest(
+        moments,
+        db.session.execute(
+            select(CallRequest.client_id, func.max(CallRequest.created_at))
+            .where(CallRequest.client_id.is_not(None))
+            .group_by(CallRequest.client_id)
+        ),
+    )
+    _latest(moments, _last_clinical_moments(now).items())
+    candidates = sorted(
+        client_id
+        for client_id in kept
+        if retention.clinical_record_expired(
+            moments[client_id].astimezone(zone).date(), None, today
+        )
+    )
+    if not candidates:
+        return []
+    coming = set(
+        db.session.scalars(
+            select(Booking.client_id).where(
+                Booking.client_id.in_(candidates),
+                Booking.status.in_(erasure.LIVE),
+                Booking.end_utc > now,
+            )
+        )
+    )
+    past = []
+    for start in range(0, len(candidates), BATCH):
+        batch = [
+            client_id for client_id in candidates[start : start + BATCH] if client_id not in coming
+        ]
+        born = _birth_dates(batch)
+        past.extend(
+            client_id
+            for client_id in batch
+            if retention.clinical_record_expired(
+                moments[client_id].astimezone(zone).date(), born.get(client_id), today
+            )
+        )
+        db.session.expunge_all()  # decrypted intakes are not kept around
+    return past
+
+
+def _erase_clients(client_ids: Sequence[int], now: datetime, dry_run: bool) -> int:
+    if dry_run:
+        return len(client_ids)
+    erased = 0
+    for start in range(0, len(client_ids), BATCH):
+        erased += erasure.erase_clients(client_ids[start : start + BATCH], now)
+    if erased:
+        erasure.scrub_free_space()
+    return erased
+
+
 def _of_sessions(model: type[SessionNote] | type[SessionAdjustment], client_ids: Sequence[int]):
     return model.booking_id.in_(
         select(Booking.id).where(Booking.client_id.in_(client_ids)).scalar_subquery()
@@ -191,7 +274,10 @@ def _purge_clinical(client_ids: Sequence[int], report: PurgeReport, dry_run: boo
 def purge_expired(now: datetime, *, dry_run: bool = False) -> PurgeReport:
     """Remove (or with dry_run, count) every record past its keeping time."""
     report = PurgeReport()
-    _purge_clinical(expired_clients(now, practice_zone()), report, dry_run)
+    zone = practice_zone()
+    # Chosen before the clinical records go: a date of birth is read from their answers.
+    past = clients_past_keeping(now, zone)
+    _purge_clinical(expired_clients(now, zone), report, dry_run)
 
     old_message = retention.kept_since(retention.OUTBOX_KEEP, now)
     old_sign_in = retention.kept_since(retention.STAFF_SESSION_KEEP, now)
@@ -222,6 +308,7 @@ def purge_expired(now: datetime, *, dry_run: bool = False) -> PurgeReport:
         report.call_requests = _run(
             delete(CallRequest).where(CallRequest.handled_at < old_call), dry_run
         )
+    report.client_records = _erase_clients(past, now, dry_run)
     if not dry_run:
         with write_transaction():
             audit.record(
