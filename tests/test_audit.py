@@ -83,13 +83,16 @@ def _trail(app) -> list[tuple[str, str, int | None]]:
 
 def test_opening_a_clients_record_is_recorded_with_who_opened_it(app):
     from booking.domain.statuses import StaffRole
-    from tests.support.factories import make_client
+    from booking.services.staff.accounts import find_staff
+    from tests.support.factories import make_booking, make_client
     from tests.support.staff import EMAILS, signed_in_client
 
-    with app.app_context():
-        client_id = make_client(name="Rowan Ash").id
-        db.session.commit()
     therapist = signed_in_client(app, StaffRole.THERAPIST)
+    with app.app_context():
+        booking = make_booking(client=make_client(name="Rowan Ash"))  # their client
+        find_staff(EMAILS[StaffRole.THERAPIST]).practitioner = booking.practitioner
+        client_id = booking.client_id
+        db.session.commit()
     reception = signed_in_client(app, StaffRole.RECEPTION)
     assert therapist.get(f"/dashboard/clients/{client_id}/intake").status_code == 200
     assert reception.get(f"/dashboard/clients/{client_id}/practical").status_code == 200

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.encryption import cipher
 from booking.extensions import db
-from booking.models import Booking, Intake
+from booking.models import Booking, Intake, StaffUser
 from booking.services.intake import review
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_client, make_practitioner
@@ -60,6 +60,8 @@ def held(app) -> Held:
     with app.app_context():
         screening_rows()
         therapist = make_practitioner()
+        # The account signed in as a therapist is this client's therapist.
+        db.session.get(StaffUser, staff_id).practitioner = therapist
         client = make_client(name="Rowan Ash")
         intake = add_intake(client, HOLDING_ANSWERS, review_state=ReviewState.PENDING)
 

@@ -22,6 +22,7 @@ from booking.dashboard.admin import outbox_routes as admin_outbox_routes  # noqa
 from booking.dashboard.admin import routes as admin_routes  # noqa: E402,F401
 from booking.dashboard.calls import routes as calls_routes  # noqa: E402,F401
 from booking.dashboard.clients import routes as clients_routes  # noqa: E402,F401
+from booking.dashboard.cover import routes as cover_routes  # noqa: E402,F401
 from booking.dashboard.desk import book_routes as desk_book_routes  # noqa: E402,F401
 from booking.dashboard.desk import export_routes as desk_export_routes  # noqa: E402,F401
 from booking.dashboard.desk import routes as desk_routes  # noqa: E402,F401

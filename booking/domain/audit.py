@@ -18,6 +18,8 @@ class AuditAction(StrEnum):
     VIEWED_SESSION_PLANS = "viewed_session_plans"  # the therapist's day: plans and flags
     VIEWED_SESSION_NOTE = "viewed_session_note"  # a session record
     VIEWED_TIMELINE = "viewed_timeline"  # a client's sessions, records and responses
+    # A therapist covering a colleague's client: gives them that client's records for a while
+    COVERED_CLIENT = "covered_client"
     EXPORTED_BOOKINGS = "exported_bookings"
     # Bookings changed by staff
     BOOKED = "booked"
@@ -61,6 +63,7 @@ AUDIT_WORDS: dict[AuditAction, str] = {
     AuditAction.VIEWED_SESSION_PLANS: "opened session plans and flags",
     AuditAction.VIEWED_SESSION_NOTE: "opened the record of a session",
     AuditAction.VIEWED_TIMELINE: "opened a client's sessions over time",
+    AuditAction.COVERED_CLIENT: "said they are covering a client's session",
     AuditAction.EXPORTED_BOOKINGS: "exported bookings",
     AuditAction.BOOKED: "booked a session",
     AuditAction.BOOKED_OUTSIDE_HOURS: "booked a session outside opening hours",

@@ -22,6 +22,7 @@ from booking.services.clients import records as client_records
 from booking.services.clients import search as client_search
 from booking.services.privacy import erasure
 from booking.services.privacy.export import export_client
+from booking.services.sessions.access import may_read_sessions
 from booking.services.staff import audit
 from booking.views.answers import readable_answers
 
@@ -72,9 +73,14 @@ def client_page(client_id: int) -> str:
 
 @bp.get("/clients/<id:client_id>/intake")
 @roles_required(*CLINICAL_ROLES)
-def client_intake(client_id: int) -> str:
+def client_intake(client_id: int) -> ResponseReturnValue:
     """The therapist's view: session plan, flags with reasons, every answer, consents."""
     now = now_utc()
+    if client_records.find_client(client_id) is None:
+        abort(404)
+    if not may_read_sessions(current_user, client_id, now):
+        # Not their client: they may say they are covering a session, and why (audited).
+        return redirect(url_for("dashboard.cover_client", client_id=client_id), code=303)
     record = client_records.clinical_record(client_id, now)
     if record is None:
         abort(404)

@@ -14,6 +14,7 @@ from booking.dashboard import bp
 from booking.dashboard.reviews.forms import ContactedForm, ReleaseForm, ScreeningRowForm
 from booking.domain.intake import ScreeningGroup
 from booking.services.intake import review, screening
+from booking.services.sessions.access import may_read_sessions, readable_clients
 from booking.services.staff import audit
 
 # --- Reviews ----------------------------------------------------------------------------------
@@ -22,6 +23,9 @@ from booking.services.staff import audit
 def _reviews_page(failed: ReleaseForm | ContactedForm | None = None, failed_id: int | None = None):
     now = now_utc()
     items = review.held_for_review(now)
+    # A therapist reviews their own clients' answers (and those they cover); admin, everyone's.
+    readable = readable_clients(current_user, {item.intake.client_id for item in items}, now)
+    items = [item for item in items if item.intake.client_id in readable]
     forms = {}
     for item in items:
         intake_id = item.intake.id
@@ -54,7 +58,8 @@ def _review(
     done: Callable[[review.ReviewOutcome], str],
 ) -> ResponseReturnValue:
     """Check the form, call the review service, and say what happened."""
-    if review.find_intake(intake_id) is None:
+    intake = review.find_intake(intake_id)
+    if intake is None or not may_read_sessions(current_user, intake.client_id):
         abort(404)
     if not form.validate():
         return _reviews_page(form, intake_id), 422

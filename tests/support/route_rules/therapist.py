@@ -13,6 +13,8 @@ from booking.services.staff.accounts import add_staff, find_staff
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_service
 from tests.support.route_rules.roles import ADMIN_ONLY, CLINICAL
+
+THERAPIST_ONLY = frozenset({StaffRole.THERAPIST})
 from tests.support.staff import EMAILS, PASSWORD
 
 RULES: dict[str, frozenset[StaffRole]] = {
@@ -21,6 +23,7 @@ RULES: dict[str, frozenset[StaffRole]] = {
     "dashboard.session_note_save": CLINICAL,
     "dashboard.agree_next": CLINICAL,
     "dashboard.client_timeline": CLINICAL,
+    "dashboard.cover_client": THERAPIST_ONLY,
     "dashboard.services_list": ADMIN_ONLY,
     "dashboard.service_new": ADMIN_ONLY,
     "dashboard.service_add": ADMIN_ONLY,
@@ -37,6 +40,7 @@ ID_ROUTES: list[tuple[str, StaffRole]] = [
     ("dashboard.session_note_save", StaffRole.THERAPIST),
     ("dashboard.agree_next", StaffRole.THERAPIST),
     ("dashboard.client_timeline", StaffRole.THERAPIST),
+    ("dashboard.cover_client", StaffRole.THERAPIST),
     ("dashboard.service_edit", StaffRole.ADMIN),
     ("dashboard.service_save", StaffRole.ADMIN),
 ]
@@ -68,6 +72,8 @@ def form(endpoint: str, world, token: str) -> dict[str, str]:
             "helped": "Settled well; lighter on the shoulders next time.",
             "seen": "",
         }
+    if endpoint == "dashboard.cover_client":
+        return {"reason": "Covering Maya's Tuesday session while she is away."}
     if endpoint == "dashboard.agree_next":
         return {"hands_on_minutes": "25", "pressure": "2", "direction": "same"}
     if endpoint in ("dashboard.service_add", "dashboard.service_save"):
