@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from booking.domain.audit import AuditAction
 from booking.domain.statuses import BookingStatus, ReviewState, StaffRole
 from booking.extensions import db
-from booking.models import AuditEvent, Booking
+from booking.models import AuditEvent, Booking, Intake
 from booking.services.sessions.access import COVER_DAYS
 from booking.services.staff.accounts import find_staff
 from tests.support import DEFAULT_NOW
@@ -25,6 +25,7 @@ from tests.support.staff import (
     EMAILS,
     add_intake,
     add_staff_member,
+    page_token,
     signed_in_client,
 )
 
@@ -65,9 +66,40 @@ def test_a_therapist_cannot_read_a_colleagues_client(app, world):
     asked = tom.get(refused.headers["Location"])
     assert "Are you covering Ann Smith's session?" in text_of(asked)
     assert CANARY not in asked.get_data(as_text=True)
-    assert tom.get(f"/dashboard/clients/{world['ann']}/timeline").status_code == 404
     reviews = tom.get("/dashboard/reviews").get_data(as_text=True)
     assert "Ann Smith" not in reviews and CANARY not in reviews
+
+
+def test_every_clinical_route_refuses_a_colleagues_client_and_shows_nothing(app, world):
+    """Route by route, for Tom, who has no session with Ann: nothing of hers, ever."""
+    with app.app_context():
+        intake_id = db.session.scalars(select(Intake.id)).one()
+    tom = signed_in_client(app, StaffRole.THERAPIST)
+    token = page_token(tom)
+    ann, booking = world["ann"], world["booking"]
+    gets = {
+        f"/dashboard/clients/{ann}/intake": 303,  # to "are you covering?"
+        f"/dashboard/clients/{ann}/sessions": 404,
+        f"/dashboard/today/sessions/{booking}/note": 404,
+        f"/dashboard/today/sessions/{booking}/next": 404,
+    }
+    posts = {
+        f"/dashboard/today/sessions/{booking}/note": 404,
+        f"/dashboard/today/sessions/{booking}/next": 404,
+        f"/dashboard/reviews/{intake_id}/release": 404,
+        f"/dashboard/reviews/{intake_id}/contacted": 404,
+    }
+    for path, status in gets.items():
+        answer = tom.get(path)
+        assert (path, answer.status_code) == (path, status)
+        assert CANARY not in answer.get_data(as_text=True)
+    for path, status in posts.items():
+        answer = tom.post(path, data={"csrf_token": token})
+        assert (path, answer.status_code) == (path, status)
+    with app.app_context():  # nothing was released or changed
+        assert db.session.get(Booking, booking).status == BookingStatus.HELD_FOR_REVIEW
+    admin = signed_in_client(app, StaffRole.ADMIN)
+    assert admin.get(f"/dashboard/clients/{ann}/sessions").status_code == 200
 
 
 def test_covering_with_a_reason_opens_the_record_for_a_fortnight_and_is_audited(app, world, freeze):
