@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from booking.domain.audit import AuditAction
+from booking.domain.feed import feed_summary
 from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
 from booking.models import (
@@ -22,6 +23,7 @@ from booking.models import (
     SessionAdjustment,
     SessionNote,
 )
+from booking.services.messaging import feeds
 from booking.services.privacy.erasure import TOMBSTONE_NAME, ErasureRefused, erase_client
 from booking.services.staff import audit
 from tests.support import DEFAULT_NOW
@@ -89,6 +91,15 @@ def test_nothing_personal_is_left_anywhere_after_erasure(app, on_file):
     assert _found(_raw_dump(app)) == []
 
 
+def test_sqlite_overwrites_deleted_rows_on_every_connection(app):
+    """Some builds default to it (Debian's does), others leave deleted rows in free pages."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL keeps dead rows out of reach of SQL; autovacuum reclaims them")
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+
+
 def test_erasure_keeps_the_sessions_as_anonymous_rows(app, on_file):
     with app.app_context():
         cancel(on_file.coming_id)
@@ -116,6 +127,20 @@ def test_erasure_keeps_the_sessions_as_anonymous_rows(app, on_file):
             CallRequest,
         ):
             assert db.session.scalar(select(func.count()).select_from(model)) == 0, model
+
+
+def test_the_therapist_s_calendar_feed_shows_the_session_without_a_name(app, client, on_file):
+    with app.app_context():
+        cancel(on_file.coming_id)
+        practitioner_id = db.session.get(Booking, on_file.attended_id).practitioner_id
+        token = feeds.rotate_feed_token(practitioner_id)
+    before = client.get(f"/feeds/{token}.ics").get_data(as_text=True)
+    assert feed_summary("Gentle first session", PREFERRED) in before
+    _erase(app, on_file.client_id)
+    after = client.get(f"/feeds/{token}.ics").get_data(as_text=True)
+    # Still in the calendar, with no name.
+    assert feed_summary("Gentle first session", TOMBSTONE_NAME) in after
+    assert _found(after) == []
 
 
 def test_the_audit_event_holds_ids_and_counts_only(app, on_file):
