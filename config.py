@@ -139,7 +139,10 @@ class Config:
         self.PRACTICE_PHONE = env.get("PRACTICE_PHONE", "01632 960 123")
         self.PRACTICE_EMAIL = env.get("PRACTICE_EMAIL", "hello@stillwaters.example")
         self.PRACTICE_ADDRESS = env.get("PRACTICE_ADDRESS", "12 Mill Lane, Hebden Bridge HX7 8AA")
-        self.MAIL_SERVER = env.get("MAIL_SERVER", "localhost")
+        # No MAIL_SERVER in development: messages go to a folder read at /dev/mail
+        # (services/messaging/devmail.py; DEV_MAIL_DIR, by default instance/dev-mail).
+        self.MAIL_SERVER = env.get("MAIL_SERVER") or None
+        self.DEV_MAIL_DIR = env.get("DEV_MAIL_DIR") or None
         self.MAIL_PORT = port_number("MAIL_PORT", env.get("MAIL_PORT", "25"))
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", self.PRACTICE_EMAIL)
         # Texts through Twilio (services/messaging/sms.py); without all three, each text
@@ -252,6 +255,12 @@ class ProductionConfig(Config):
                 'with: python -c "from cryptography.fernet import Fernet; '
                 'print(Fernet.generate_key().decode())" and keep it safe (losing it loses answers).'
             )
+        if not self.MAIL_SERVER:
+            raise ConfigError(
+                "MAIL_SERVER is not set. Set it to your SMTP server (and MAIL_PORT); "
+                "without it no confirmation, invite or reminder can be sent."
+            )
+        self.DEV_MAIL_DIR = None  # the development mailbox and its viewer never run here
         self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
         self.PREFERRED_URL_SCHEME = "https" if self.SESSION_COOKIE_SECURE else "http"
 

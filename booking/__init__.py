@@ -28,6 +28,11 @@ def create_app(
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    if app.config["APP_ENV"] == "development" and not app.config.get("MAIL_SERVER"):
+        # Messages are kept to read at /dev/mail rather than fail against no server.
+        app.config["DEV_MAIL_DIR"] = app.config.get("DEV_MAIL_DIR") or str(
+            Path(app.instance_path) / "dev-mail"
+        )
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -110,6 +115,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(feeds_bp)
+    if app.config.get("DEV_MAIL_DIR") and app.config["APP_ENV"] != "production":
+        from booking.devmail import bp as devmail_bp
+
+        app.register_blueprint(devmail_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -34,6 +34,7 @@ def test_production_accepts_a_long_random_secret_key():
             "SECRET_KEY": GOOD_SECRET,
             "BASE_URL": "https://book.example",
             "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "MAIL_SERVER": "mail.example",
         }
     )
     assert config.SECRET_KEY == GOOD_SECRET
@@ -107,6 +108,7 @@ def test_app_env_chooses_the_config_class():
             "APP_ENV": "production",
             "SECRET_KEY": GOOD_SECRET,
             "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "MAIL_SERVER": "mail.example",
         }
     )
     assert production.APP_ENV == "production"
@@ -216,6 +218,7 @@ def test_production_asks_browsers_to_keep_to_https_for_a_year_unless_told(tmp_pa
             "SECRET_KEY": GOOD_SECRET,
             "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+            "MAIL_SERVER": "mail.example",
         }
     )
 
