@@ -1,5 +1,6 @@
 # Two commands for a fresh machine with Python 3.11 and make:
 #   make run   set up, migrate, add the demo practice if the database is empty, serve :5000
+#              with the outbox worker (messages readable at /dev/mail)
 #   make test  install test tools, lint, run the whole test suite
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -9,11 +10,18 @@ FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: run test lint format bench clean
 
+# The site and the outbox worker together; one Ctrl+C stops both. Without MAIL_SERVER the
+# messages go to the development mailbox, read at /dev/mail.
+PORT ?= 5000
+
 run: $(VENV)/.runtime-installed
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	@printf "\nServing http://127.0.0.1:5000 (Ctrl+C to stop)\n\n"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@printf "\nServing http://127.0.0.1:$(PORT) (Ctrl+C to stop)\n"
+	@printf "Messages sent (emails, invites, texts): http://127.0.0.1:$(PORT)/dev/mail\n\n"
+	@$(FLASK) outbox run --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev-installed lint
 	$(BIN)/pytest

@@ -1,6 +1,7 @@
 """Configuration is read from the environment and refuses what cannot work."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -241,3 +242,14 @@ def test_hsts_max_age_is_read_from_the_environment():
     assert DevelopmentConfig({"HSTS_MAX_AGE": "600"}).HSTS_MAX_AGE == 600
     with pytest.raises(ConfigError, match="HSTS_MAX_AGE"):
         DevelopmentConfig({"HSTS_MAX_AGE": "a year"})
+
+
+def test_env_example_lists_every_setting_in_the_readme_table():
+    """.env.example is the README's promise of "every setting": keep the two together."""
+    table = re.findall(
+        r"^\| (`[A-Z_]+`(?:, `[A-Z_]+`)*) \|", (ROOT / "README.md").read_text(), re.M
+    )
+    documented = {name for row in table for name in re.findall(r"`([A-Z_]+)`", row)}
+    example = set(re.findall(r"^# ([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert len(documented) > 20
+    assert documented - example == set()
