@@ -163,6 +163,14 @@ def test_flask_commands_load_the_app_from_wsgi(tmp_path):
         ({"APP_ENV": "production", "SECRET_KEY": ""}, "SECRET_KEY is not set"),
         ({"MAIL_PORT": "smtp"}, "MAIL_PORT must be a port number"),
         (
+            {
+                "APP_ENV": "production",
+                "SECRET_KEY": GOOD_SECRET,
+                "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            },
+            "MAIL_SERVER is not set",
+        ),
+        (
             {"DATABASE_URL": "postgresql://booking:s3cret@127.0.0.1:9/booking"},
             "cannot reach the database at postgresql+psycopg://booking:***@127.0.0.1:9/booking",
         ),
