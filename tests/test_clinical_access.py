@@ -159,7 +159,7 @@ def test_a_therapist_treating_the_client_is_not_asked_and_admin_reads_everyone(a
         )
         db.session.commit()
     page = tom.get(f"/dashboard/clients/{world['ann']}/cover")
-    assert "Ann Smith is your client" in text_of(page)
+    assert "You can read Ann Smith's record" in text_of(page)
     assert cover(tom, world, "anything").status_code == 303
     with app.app_context():  # nothing to record: it is their own client
         assert not db.session.scalars(
@@ -167,7 +167,11 @@ def test_a_therapist_treating_the_client_is_not_asked_and_admin_reads_everyone(a
         ).all()
 
 
-def test_reception_cannot_cover(app, world):
+def test_reception_cannot_cover_and_admin_need_not(app, world):
+    admin = signed_in_client(app, StaffRole.ADMIN)
+    assert "You can read Ann Smith's record" in text_of(
+        admin.get(f"/dashboard/clients/{world['ann']}/cover")
+    )
     reception = signed_in_client(app, StaffRole.RECEPTION)
     assert reception.get(f"/dashboard/clients/{world['ann']}/cover").status_code == 403
 

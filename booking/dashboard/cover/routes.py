@@ -9,10 +9,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from booking.auth.roles import roles_required
+from booking.auth.roles import CLINICAL_ROLES, roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
-from booking.domain.statuses import StaffRole
 from booking.services.clients import records as client_records
 from booking.services.sessions import access
 from booking.views.fields import line_field
@@ -29,9 +28,10 @@ class CoverForm(FlaskForm):
 
 
 @bp.route("/clients/<id:client_id>/cover", methods=["GET", "POST"])
-@roles_required(StaffRole.THERAPIST)
+@roles_required(*CLINICAL_ROLES)
 def cover_client(client_id: int) -> ResponseReturnValue:
-    """Ask why, then open the record (no questions when they already treat the client)."""
+    """Ask why, then open the record (no questions when they may read it already: their own
+    client, or admin)."""
     client = client_records.find_client(client_id)
     if client is None:
         abort(404)

@@ -13,8 +13,6 @@ from booking.services.staff.accounts import add_staff, find_staff
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_booking, make_service
 from tests.support.route_rules.roles import ADMIN_ONLY, CLINICAL
-
-THERAPIST_ONLY = frozenset({StaffRole.THERAPIST})
 from tests.support.staff import EMAILS, PASSWORD
 
 RULES: dict[str, frozenset[StaffRole]] = {
@@ -23,7 +21,7 @@ RULES: dict[str, frozenset[StaffRole]] = {
     "dashboard.session_note_save": CLINICAL,
     "dashboard.agree_next": CLINICAL,
     "dashboard.client_timeline": CLINICAL,
-    "dashboard.cover_client": THERAPIST_ONLY,
+    "dashboard.cover_client": CLINICAL,
     "dashboard.services_list": ADMIN_ONLY,
     "dashboard.service_new": ADMIN_ONLY,
     "dashboard.service_add": ADMIN_ONLY,
