@@ -308,3 +308,17 @@ def test_the_client_page_and_the_erasure_page_pass_axe(
     assert page.inner_text("h1") == TOMBSTONE_NAME
     assert axe_violations(page) == []
     context.close()
+
+
+def test_no_one_can_book_for_an_erased_client(app, on_file):
+    from booking.services.booking import ClientDetails, UnknownClient, book, new_manage_token
+
+    with app.app_context():
+        cancel(on_file.coming_id)
+    _erase(app, on_file.client_id)
+    with app.app_context():
+        booking = db.session.get(Booking, on_file.coming_id)
+        slug, start = booking.service.slug, booking.start_utc
+        with pytest.raises(UnknownClient):
+            book(slug, start, None, ClientDetails(name="x", email=None), new_manage_token(),
+                 DEFAULT_NOW, client_id=on_file.client_id)  # fmt: skip

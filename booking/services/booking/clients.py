@@ -78,9 +78,13 @@ def client_for(details: ClientDetails, *, trusted: bool = False) -> Client:
 
 
 def chosen_client(client_id: int) -> Client:
-    """A client chosen by staff, locked like a returning client found by their details."""
+    """A client chosen by staff, locked like a returning client found by their details. An
+    erased client is no one to book for: the lock makes an erasure and a booking take turns,
+    and whichever comes second sees the other."""
     client = db.session.scalars(
-        select(Client).where(Client.id == client_id).with_for_update()
+        select(Client)
+        .where(Client.id == client_id, Client.erased_at.is_(None))
+        .with_for_update()
     ).first()
     if client is None:
         raise UnknownClient("We could not find that client. Please search again.")
