@@ -87,9 +87,13 @@ def test_the_week_shows_closures_with_their_reason_and_days_off(app, diary):
         _diary(therapist, view="week", date="2026-11-26", practitioner=diary.practitioner_id)
     )
     assert "Diary: week of Monday 23 November 2026" in words
-    assert "Wednesday 25 November Working 9am to 5pm All day ⊘ Closed: Training day" in words
+    # Each day's column is a list in time order, under the day and the therapist's name.
+    assert (
+        "Wednesday 25 November Maya Okafor Working 9am to 5pm All day ⊘ Closed: Training day"
+        in words
+    )
     assert "Maya Okafor only" in words
-    assert "Saturday 28 November Not working Nothing booked." in words
+    assert "Saturday 28 November Maya Okafor Not working Nothing booked." in words
     assert "Previous week" in words and "Next week" in words
 
 
@@ -176,3 +180,74 @@ def test_the_default_is_today_in_day_view_for_everyone(app, diary):
     )
     assert "Diary: today, Saturday 21 November 2026" in words
     assert "Maya Okafor" in words and "Not working" in words
+
+
+def _block(html: str, kind: str, words: str) -> tuple[int, int]:
+    """The grid lines of the first `kind` block whose words start with `words`."""
+    found = re.search(
+        rf'class="book-entry book-{kind}[^"]* at-(\d+) to-(\d+)">\s*(?:<[^>]+>\s*)*{words}', html
+    )
+    assert found, (kind, words)
+    return int(found[1]), int(found[2])
+
+
+def test_blocks_start_and_end_at_their_times_on_five_minute_rows(diary, tuesday):
+    _, html = tuesday
+    # The book starts at 9am, when Maya starts work: 10am is line 13, and an hour is 12 rows.
+    assert _block(html, "session", "10am") == (13, 25)
+    assert _block(html, "session", "2pm") == (61, 69)  # the 40-minute home visit: 8 rows
+    # Rest is shaded in place, not a card: 10 minutes before Ro, 15 after.
+    assert _block(html, "rest", "9:50am to 10am Rest before") == (11, 13)
+    assert _block(html, "rest", "11am to 11:15am Rest after") == (25, 28)
+    # The free gap links to booking at its first start time, with that therapist.
+    assert _block(html, "free", "11:15am to 1:50pm") == (28, 59)
+    assert 'class="book-link" href="/dashboard/book?practitioner=' in html
+    # Working time is shaded apart from the rest of the day, and said in words.
+    assert 'class="book-open at-1 to-97"><span class="visually-hidden">Working 9am to 5pm' in html
+
+
+def test_the_week_for_everyone_leaves_out_who_is_off_that_day(app, diary):
+    with app.app_context():
+        make_practitioner(name="Tom Reid")  # no hours at all: no column any day
+        db.session.commit()
+    html = _diary(signed_in_client(app, StaffRole.RECEPTION), view="week", date="2026-11-24")
+    words = text_of(html)
+    assert "Tom Reid" in words  # still in the chooser
+    page = html.get_data(as_text=True)
+    # Maya has a column each weekday, Tom none: the week keeps to who works or is booked.
+    assert page.count('<h3 id="col-') == 5
+    assert page.count(f'<h3 id="col-{diary.practitioner_id}-') == 5
+    assert "Saturday 28 November No one is working" in words
+    # One day at a time on a phone: a link to each day of the week, the chosen one marked.
+    assert page.count('href="/dashboard/diary?view=week&amp;date=2026-11-') >= 7
+    assert 'class="book-day span-1 is-chosen"' in page
+
+
+def test_the_25_hour_day_gives_the_repeated_hour_rows_of_its_own(app, freeze):
+    freeze(datetime(2026, 10, 20, 9, tzinfo=UTC))
+    with app.app_context():
+        maya = make_practitioner(name="Maya Okafor")
+        make_weekly_hours(
+            maya, weekday=6, start_local=time(0), end_local=time(4), valid_from=date(2026, 10, 1)
+        )
+        service = make_service(name="Short session", minutes=30, buffer_after_minutes=0)
+        for start, name in [
+            (datetime(2026, 10, 25, 0, 30), "Early"),
+            (datetime(2026, 10, 25, 1, 30), "Later"),
+        ]:
+            make_booking(
+                client=make_client(name=f"{name} Client"),
+                practitioner=maya,
+                service=service,
+                start_utc=start.replace(tzinfo=UTC),
+            )
+        db.session.commit()
+    page = _diary(signed_in_client(app, StaffRole.RECEPTION), date="2026-10-25")
+    html = page.get_data(as_text=True)
+    # Midnight to 4am GMT is five hours of rows; each 30-minute session has six of them.
+    early = _block(html, "session", "1:30am BST")
+    later = _block(html, "session", "1:30am GMT")
+    assert early == (19, 25) and later == (31, 37)
+    assert 'class="book-open at-1 to-61">' in html
+    labels = re.findall(r'class="at-\d+ to-\d+">([^<]+)</span>', html)
+    assert labels[1:4] == ["1am BST", "1am GMT", "2am"]

@@ -77,3 +77,57 @@ def seed_diary_week(app) -> Diary:
         )
         db.session.commit()
         return Diary(maya.id, booking.id, held.id, massage.slug)
+
+
+# A normal week of the demo practice (seed_demo's therapists, hours and services): local
+# start times, Monday 23 to Friday 27 November 2026 (GMT, so local time is UTC).
+DEMO_WEEK = {
+    "Maya Okafor": [
+        (23, 10, 15, "gentle-massage"),
+        (23, 13, 0, "first-gentle-session"),
+        (23, 14, 45, "short-session"),
+        (24, 10, 30, "gentle-massage"),
+        (24, 14, 0, "short-session"),
+        (25, 13, 30, "first-gentle-session"),
+        (25, 15, 30, "gentle-massage"),
+        (25, 17, 45, "short-session"),
+        (26, 10, 30, "gentle-massage"),
+        (26, 13, 0, "gentle-massage"),
+    ],
+    "Tom Reid": [
+        (24, 10, 30, "home-visit"),
+        (24, 13, 0, "gentle-massage"),
+        (25, 10, 0, "gentle-massage"),
+        (25, 12, 30, "home-visit"),
+        (27, 10, 0, "first-gentle-session"),
+        (27, 12, 0, "short-session"),
+        (27, 14, 0, "gentle-massage"),
+    ],
+}
+
+
+def seed_demo_week(app) -> int:
+    """Seventeen sessions across the demo practice's week of 23 November, every third client
+    with care needs; needs the `practice` fixture. Committed; returns the number of sessions."""
+    from sqlalchemy import select
+
+    from booking.models import Practitioner, Service
+
+    with app.app_context():
+        people = {p.name: p for p in db.session.scalars(select(Practitioner))}
+        services = {s.slug: s for s in db.session.scalars(select(Service))}
+        count = 0
+        for name, sessions in DEMO_WEEK.items():
+            for day, hour, minute, slug in sessions:
+                client = make_client(name=f"Client {count + 1}")
+                if count % 3 == 0:
+                    add_intake(client, ANSWERS)
+                make_booking(
+                    client=client,
+                    practitioner=people[name],
+                    service=services[slug],
+                    start_utc=datetime(2026, 11, day, hour, minute, tzinfo=UTC),
+                )
+                count += 1
+        db.session.commit()
+        return count

@@ -1,4 +1,5 @@
-"""The reception diary: a day or a week, per practitioner or for everyone. Every role may look."""
+"""The reception diary: a day or a week, per practitioner or for everyone, as an appointment
+book (time down the side, a column per therapist per day). Every role may look."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from booking.clock import local_date, now_utc, practice_zone
 from booking.dashboard import bp
 from booking.dashboard.diary_words import SLOT_EDITORS, diary_words
 from booking.domain.diary import clock_changes, day_hours, week_of
+from booking.domain.diary_book import lay_out_book
 from booking.domain.messages import CHECKIN_ANSWERS
 from booking.services.schedule.diary import load_diary
 
@@ -59,9 +61,17 @@ def diary() -> str:
         practitioner_id = None
         who_note = "We could not find that therapist, so the diary shows everyone."
     step = timedelta(days=7 if view == "week" else 1)
+    book = lay_out_book(
+        [(d, [page.day_of(p, d) for p in page.practitioners]) for d in days],
+        zone,
+        # A week for everyone leaves out who is off that day, so its columns stay readable.
+        idle_columns=view == "day" or len(page.practitioners) == 1,
+    )
     return render_template(
         "dashboard/diary/diary.html",
         diary=page,
+        book=book,
+        people={p.id: p for p in page.practitioners},
         view=view,
         day=day,
         days=days,
