@@ -82,7 +82,7 @@ def create_staff_command(
             "changed. An admin can change it on the dashboard's staff accounts page."
         )
     password = _read_password(password_stdin)
-    problem = password_problem(password)
+    problem = password_problem(password, email, current_app.config["PRACTICE_NAME"])
     if problem:
         raise click.ClickException(problem)
     try:

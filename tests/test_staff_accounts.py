@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from booking import passwords
 from booking.domain.audit import AuditAction
 from booking.domain.staff_accounts import (
     LAST_ADMIN,
@@ -55,6 +56,57 @@ NEW_PASSWORD = "a long walk on a grey morning"
 )
 def test_password_problem(password, fine):
     assert (password_problem(password) is None) is fine
+
+
+@pytest.mark.parametrize(
+    ("password", "says"),
+    [
+        # On the shipped list of common passwords, in any case.
+        ("password1234", passwords.COMMON),
+        ("PASSWORD1234", passwords.COMMON),
+        ("qwertyuiop12", passwords.COMMON),
+        # A common one with digits or symbols around it.
+        ("Password2024!", passwords.COMMON_WITH_EXTRAS),
+        ("iloveyou1234", passwords.COMMON_WITH_EXTRAS),
+        ("!!sunshine99!!", passwords.COMMON_WITH_EXTRAS),
+        # Repeats and runs, however long.
+        ("aaaaaaaaaaaa", passwords.PATTERN),
+        ("abcdefghijklmnop", passwords.PATTERN),
+        ("123456789012", passwords.PATTERN),
+        ("zyxwvutsrqpo", passwords.PATTERN),
+        ("ababababababab", passwords.PATTERN),
+        ("1234512345!!", passwords.PATTERN),
+        # The account's own email name, or the practice's name, anywhere and in any case.
+        ("maya.jones is here", passwords.OWN_NAME),
+        ("my name is MAYAJONES", passwords.OWN_NAME),
+        ("Still Waters Massage!", passwords.PRACTICE),
+        ("stillwatersmassage2026", passwords.PRACTICE),
+        # Fine: a few words, or a long mix.
+        ("a quiet walk by the river", None),
+        ("correct horse battery", None),
+        (GOOD, None),
+        ("maya likes the sea", None),  # "maya" alone is not the email name "mayajones"
+        ("still waters run deep", None),  # part of the practice's name is not the name
+    ],
+)
+def test_common_and_guessable_passwords_are_refused_saying_why(password, says):
+    problem = password_problem(password, "Maya.Jones@example.com", "Still Waters Massage")
+    assert problem == says
+
+
+def test_a_short_email_name_is_not_looked_for_inside_words():
+    assert password_problem("a jolly good morning", "jo@example.com", "Calm") is None
+
+
+def test_every_refusal_is_kind_and_gives_an_example():
+    for message in (passwords.COMMON, passwords.COMMON_WITH_EXTRAS, passwords.PATTERN):
+        assert message.startswith("This password") and "a quiet walk by the river" in message
+
+
+def test_the_common_list_is_read_from_the_shipped_file():
+    common = passwords.common_passwords()
+    assert len(common) > 19_000
+    assert "password1234" in common and all(word == word.lower() for word in common)
 
 
 ME = 1
@@ -178,6 +230,9 @@ def test_create_staff_links_a_therapist_to_their_diary(app, runner):
     ("args", "stdin", "says"),
     [
         (["--role", "admin", "--password-stdin"], "too short\n", "at least 12 characters"),
+        (["--role", "admin", "--password-stdin"], "password1234\n", "very common passwords"),
+        (["--role", "admin", "--password-stdin"], "aaaaaaaaaaaa\n", "repeated letters"),
+        (["--role", "admin", "--password-stdin"], "Still Waters Massage\n", "practice"),
         (["--role", "admin", "--password-stdin"], "", "No password on standard input"),
         (["--role", "boss", "--password-stdin"], NEW_PASSWORD, "'boss' is not one of"),
         (["--password-stdin"], NEW_PASSWORD, "Missing option '--role'"),
@@ -295,6 +350,16 @@ def test_adding_an_account(app, admin):
         ({"practitioner": "99999999999999999999"}, "practitioner", "Please choose a therapist"),
         ({"practitioner": "abc"}, "practitioner", "Please choose a therapist"),
         ({"password": "short", "password_again": "short"}, "password", "at least 12"),
+        (
+            {"password": "password1234", "password_again": "password1234"},
+            "password",
+            "very common passwords",
+        ),
+        (
+            {"password": "new.starter 2026", "password_again": "new.starter 2026"},
+            "password",
+            "contains your email name",
+        ),
         ({"password_again": "something else"}, "password_again", "not the same"),
         ({"email": EMAILS[ADMIN]}, "email", "There is already a staff account"),
     ],
@@ -450,6 +515,16 @@ def test_a_too_short_new_password_is_refused_next_to_the_field(app, admin):
     response = _set_password(admin, other, "short")
     assert response.status_code == 422
     assert 'id="password-password-error"' in response.get_data(as_text=True)
+    assert _trail(app) == []
+
+
+def test_a_guessable_new_password_is_refused_next_to_the_field_saying_why(app, admin):
+    other = add_staff_member(app, THERAPIST)
+    response = _set_password(admin, other, "Password2024!")
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    error = re.search(r'id="password-password-error">(.*?)</p>', body, re.S)
+    assert error and "a very common one with numbers or symbols added" in error[1]
     assert _trail(app) == []
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -108,8 +109,8 @@ def _checked_email(raw: str) -> str:
         raise StaffAccountError(str(problem), "email") from None
 
 
-def _checked_password(password: str) -> None:
-    problem = password_problem(password)
+def _checked_password(password: str, email: str) -> None:
+    problem = password_problem(password, email, current_app.config["PRACTICE_NAME"])
     if problem:
         raise StaffAccountError(problem, "password")
 
@@ -171,7 +172,7 @@ def create_account(
     if find_staff(email) is not None:
         raise StaffAccountError(EMAIL_TAKEN, "email")
     address = _checked_email(email)
-    _checked_password(password)
+    _checked_password(password, address)
     problem = diary_problem(role, practitioner_id)
     if problem:
         raise StaffAccountError(problem, "practitioner")
@@ -240,7 +241,7 @@ def set_active(actor: audit.Actor, staff_id: int, active: bool, now: datetime) -
 
 def set_password(actor: audit.Actor, staff_id: int, password: str, now: datetime) -> None:
     """Give an account a new password; every session it has open ends."""
-    _checked_password(password)
+    _checked_password(password, staff_account(staff_id).email)
     password_hash = hash_password(password)
     with write_transaction():
         user = _locked(staff_id)
