@@ -14,7 +14,10 @@ from flask_login import current_user
 from booking.auth.roles import CLINICAL_ROLES, roles_required
 from booking.clock import now_utc
 from booking.dashboard import bp
+from booking.dashboard.diary_words import CARE_FLAG_WORDS
+from booking.dashboard.therapist.day_list import day_lines
 from booking.dashboard.therapist.forms import NextSessionForm, SessionRecordForm
+from booking.dashboard.words import FLAG_WORDS
 from booking.domain.audit import AuditAction
 from booking.domain.messages import CHECKIN_ANSWERS, FOLLOWUP_ANSWERS
 from booking.domain.session_record import RECORD_LABELS
@@ -64,7 +67,8 @@ def _whose_day() -> tuple[list[Practitioner], Practitioner | None]:
 @bp.get("/today")
 @roles_required(*CLINICAL_ROLES)
 def today() -> str:
-    """Today's sessions and the week ahead, ready to prepare for; the last week's, for notes."""
+    """Today's sessions and the week ahead as a compact list, each opening to its details;
+    the last week's, for notes."""
     now = now_utc()
     everyone, practitioner = _whose_day()
     day = therapist_day(practitioner.id, now) if practitioner else None
@@ -74,6 +78,8 @@ def today() -> str:
         everyone=everyone,
         for_anyone=current_user.role == StaffRole.ADMIN,
         day=day,
+        lines=day_lines(day, FLAG_WORDS) if day else {},
+        care_flag_words=CARE_FLAG_WORDS,
         checkin_words=CHECKIN_ANSWERS,
         followup_words=FOLLOWUP_ANSWERS,
         labels=RECORD_LABELS,
