@@ -26,6 +26,7 @@ from tests.support.browser import (
     small_targets,
     tab_and_follow,
     tab_and_type,
+    tab_to,
 )
 from tests.support.factories import make_booking, make_client, make_practitioner, make_service
 from tests.support.pages import text_of
@@ -648,9 +649,16 @@ def test_the_day_works_by_keyboard_and_passes_axe(app, browser, live_server, day
     page.goto(live_server + "/dashboard/today")
     sign_in_by_keyboard(page, StaffRole.THERAPIST)
     assert page.inner_text("h1") == "Your day"
+    assert "Keep this for the session" not in page.inner_text("main")  # details wait, closed
+    assert axe_violations(page) == []
+    tab_to(page, "Ro")  # the client's name in the day's list opens their session
+    page.keyboard.press("Enter")
     assert "Keep this for the session" in page.inner_text("main")
     assert axe_violations(page) == []
     assert small_targets(page) == []
+    page.goto(live_server + "/dashboard/today")
+    tab_to(page, "Kit Willow")
+    page.keyboard.press("Enter")
     tab_and_follow(page, "Write the record for Kit Willow, 9am")
     assert page.inner_text("h1") == "Session record: Kit Willow"
     assert axe_violations(page) == []
