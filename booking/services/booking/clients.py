@@ -82,9 +82,7 @@ def chosen_client(client_id: int) -> Client:
     erased client is no one to book for: the lock makes an erasure and a booking take turns,
     and whichever comes second sees the other."""
     client = db.session.scalars(
-        select(Client)
-        .where(Client.id == client_id, Client.erased_at.is_(None))
-        .with_for_update()
+        select(Client).where(Client.id == client_id, Client.erased_at.is_(None)).with_for_update()
     ).first()
     if client is None:
         raise UnknownClient("We could not find that client. Please search again.")
