@@ -25,6 +25,7 @@ from tests.support.browser import (
 from tests.support.intake import (
     GOOD_PAGES,
     answers,
+    drafts,
     fill_in,
     intake_link,
     the_intake,
@@ -60,10 +61,16 @@ def is_ticked(page, name: str, value: str) -> bool:
     return page.is_checked(f'input[name="{name}"][value="{value}"]')
 
 
-def save_and_continue(page, title: str) -> None:
+def save_and_continue(page, title: str, button: str = "Save and continue") -> None:
     """Tab to the page's main button, press Enter, and arrive on the page called `title`."""
-    tab_and_follow(page, "Save and continue")
+    tab_and_follow(page, button)
     assert page.inner_text("h1") == title, page.inner_text("main")
+
+
+def step_count(page) -> tuple[int, int]:
+    """The progress line's step and total: "Step 3 of up to 13 · ..." is (3, 13)."""
+    number, total = re.match(r"Step (\d+) of (?:up to )?(\d+)", page.inner_text(".step")).groups()
+    return int(number), int(total)
 
 
 def start(page, base: str, link: str) -> None:
@@ -105,60 +112,74 @@ def test_the_whole_questionnaire_can_be_sent_with_the_keyboard_alone_without_jav
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     start(page, live_server, link)
+    assert page.inner_text(".step").startswith("Step 1 of up to 13 · about ")
+    counts = [step_count(page)]
+
+    def go(title: str, button: str = "Save and continue") -> None:
+        save_and_continue(page, title, button)
+        if page.locator(".step").count():
+            counts.append(step_count(page))
+
     about_you(page)
-    save_and_continue(page, "Reaching you")
+    go("Reaching you")
 
     # The first choice of a group with none chosen yet; arrow keys move within the group, and
     # choose.
     tab_and_press(page, "Email", "ArrowDown")
     assert is_ticked(page, "channel", "sms")
     tab_and_press(page, "Morning", "Space")
-    save_and_continue(page, "Your care")
+    go("Your care")
 
     tab_and_press(page, "Yes", "ArrowRight")
     assert is_ticked(page, "gp_contact", "no")
-    save_and_continue(page, "Health check")
+    go("Health check")
 
     tab_and_press(page, "None of these", "Space")  # going on now
     tab_and_press(page, "None of these", "Space")  # in the past
     assert is_ticked(page, "now", "none") and is_ticked(page, "history", "none")
-    save_and_continue(page, "Long-term conditions")
+    go("Long-term conditions")
 
     tab_and_press(page, "ME/CFS, diagnosed", "Space")
-    save_and_continue(page, "Your energy")
+    go("Your energy")
 
     tab_and_press(page, "I can look after myself", "ArrowDown")
     assert is_ticked(page, "severity", "moderate")
     tab_and_press(page, "About the same as usual", "Space")
     tab_and_type(page, "Your energy today", "40")  # a select's type-ahead
     assert page.input_value("#bell_today") == "40"
-    save_and_continue(page, "After doing too much")
+    go("After doing too much")
 
     tab_and_press(page, "Physical effort", "Space")
     tab_and_press(page, "The same day", "ArrowDown")
     assert is_ticked(page, "delay", "next_day")
-    save_and_continue(page, "Comfort on the couch")
+    go("Comfort on the couch")
 
     tab_and_press(page, "Yes", "Space")  # lying flat
     assert is_ticked(page, "lie_flat", "yes")
-    save_and_continue(page, "Pressure and areas")
+    go("Pressure and areas")
     assert is_ticked(page, "pressure", "1")  # the lightest touch unless chosen otherwise
-    save_and_continue(page, "Light, sound and talking")
+    go("Light, sound and talking")
 
-    tab_and_press(page, "Dim, please", "Space")
-    save_and_continue(page, "Times and getting here")
+    # An optional page: its skip button comes before its questions, one press away.
+    go("Times and getting here", button="Skip this page")
 
     tab_and_press(page, "No, I can come to you", "Space")
-    save_and_continue(page, "Your agreement")
+    go("Your agreement")
 
     tab_and_press(page, "I agree to gentle massage", "Space")
     tab_and_press(page, "I agree that the practice keeps my health answers", "Space")
     tab_and_press(page, "Email", "Space")
     tab_and_type(page, "Type your full name to sign", "Ann Smith")
-    save_and_continue(page, "Check your answers")
+    go("Check your answers")
 
     words = page.inner_text("main")
-    assert "Text message" in words and "40: moderate symptoms" in words
+    assert "Contact by: Text message" in words and "Energy today: 40" in words
+    assert re.search(r"Light, sound and talking\s+Skipped", words)
+    assert len(page.inner_text("main").split()) < 300
+    # The step count went up one page at a time and its total never grew.
+    assert [number for number, _ in counts] == list(range(1, 13))
+    totals = [total for _, total in counts]
+    assert totals[0] == 13 and totals == sorted(totals, reverse=True)
     tab_and_follow(page, "Send my answers")
     assert page.inner_text("h1") == "Thank you: your answers are sent"
 
@@ -174,6 +195,7 @@ def test_the_whole_questionnaire_can_be_sent_with_the_keyboard_alone_without_jav
     }
     assert given["energy"] == {"severity": "moderate", "state": "stable", "bell_today": "40"}
     assert given["consent"]["signed_name"] == "Ann Smith"
+    assert given["senses"] == {}  # skipped
     context.close()
 
 
@@ -207,6 +229,46 @@ def test_with_javascript_a_ticked_choice_is_saved_without_pressing_a_button(
     assert not is_ticked(again, "contact_times", "morning")
     assert the_intake(app).status == IntakeStatus.DRAFT
     later.close()
+    context.close()
+
+
+def test_with_javascript_skip_is_one_press_and_keeps_nothing_half_ticked(
+    app, browser, live_server, link
+):
+    """A tick kept for you as you go, then "Skip this page": the page is skipped, and the tick
+    (a draft, never saved with the page's button) goes with it."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server}{link}/senses")
+    tab_to(page, "Dim, please")
+    with page.expect_response(lambda r: r.url.endswith("/senses/autosave")) as kept:
+        page.keyboard.press("Space")
+    assert kept.value.ok and drafts(app)["senses"] == {"light": "dim"}
+    page.keyboard.press("Shift+Tab")  # back one: the skip button sits above the questions
+    assert focused(page) == "Skip this page"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.inner_text("h1") == "Times and getting here"
+    page.wait_for_timeout(1500)  # long enough for a late save to land, were one sent
+    assert answers(app)["senses"] == {}
+    assert "senses" not in drafts(app)
+    context.close()
+
+
+def test_finish_later_by_keyboard_comes_back_to_the_unfinished_page(
+    app, browser, live_server, link
+):
+    client = app.test_client()
+    fill_in(client, link, until="condition")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}{link}/condition")
+    tab_and_type(page, "Another condition", "Asthma")  # the required question left out
+    tab_and_follow(page, "Save and finish later")
+    assert "we will bring you back to where you were" in page.inner_text("main")
+    tab_and_follow(page, "Carry on where you left off")
+    assert page.inner_text("h1") == "Long-term conditions"
+    assert page.input_value("#other_condition") == "Asthma"
     context.close()
 
 
@@ -267,6 +329,27 @@ def test_every_questionnaire_page_passes_axe_in_both_colour_schemes(
     context.close()
 
 
+@pytest.mark.parametrize("width", [1280, 320])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_first_page_a_question_page_and_the_check_page_pass_axe_wide_and_narrow(
+    app, browser, live_server, link, scheme, width
+):
+    context = with_axe(
+        browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 800})
+    )
+    page = context.new_page()
+    client = app.test_client()
+    fill_in(client, link, until="pem")  # the first page then lists the pages, with their state
+    found = {}
+    for path in ("", "/pem", "/check"):
+        page.goto(f"{live_server}{link}{path}")
+        wide = page.evaluate("document.documentElement.scrollWidth > innerWidth")
+        found[path or "/"] = (axe_violations(page), wide)
+    assert page.locator("main dl.summary > div").count() == 12  # one line a page
+    assert found == {"/": ([], False), "/pem": ([], False), "/check": ([], False)}
+    context.close()
+
+
 # --- 4. Large targets; focus never hidden ---------------------------------------------------------
 
 
@@ -293,7 +376,11 @@ def test_choices_and_buttons_are_large_and_the_last_button_shows_when_focused(
     buttons = page.eval_on_selector_all(
         "main button", "nodes => nodes.map(n => [n.textContent.trim(), n.offsetHeight])"
     )
-    assert [text for text, _ in buttons] == ["Save and continue", "Save and finish later"]
+    assert [text for text, _ in buttons] == [
+        "Skip this page",
+        "Save and continue",
+        "Save and finish later",
+    ]
     assert [(text, h) for text, h in buttons if h < 44] == []
 
     tab_to(page, "Save and finish later")

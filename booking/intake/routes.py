@@ -1,9 +1,10 @@
 """Questionnaire pages: start, one page per topic, check your answers, send, consents.
 
 Every page is saved on the server when the client moves on (and, with JavaScript, as they
-type). The forms check their own CSRF token, so a page left open overnight, an expired session
-or a restarted server shows the page again with everything typed and a calm message, instead of
-an error.
+type). An optional page can be skipped with one press; "finish later" brings the client back
+to the page they left. The forms check their own CSRF token, so a page left open overnight, an
+expired session or a restarted server shows the page again with everything typed and a calm
+message, instead of an error.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from booking.domain.consent import CONSENTS, REQUIRED_CONSENTS
 from booking.extensions import csrf
 from booking.intake import bp
 from booking.services.intake import questionnaire as intakes
-from booking.views.questionnaire import REQUIRED_MESSAGES, StepForm, for_step, readable
+from booking.services.intake.progress import progress
+from booking.views.questionnaire import (
+    REQUIRED_MESSAGES,
+    StepForm,
+    brief,
+    for_step,
+    page_loads,
+)
 
 MAX_CHOICES = 40  # more than any question offers
 MAX_CHOICE_LENGTH = 60
@@ -59,16 +67,8 @@ def start(token: str) -> ResponseReturnValue:
     """The first page: what this is, that we keep everything, and where to carry on."""
     state = _open(token)
     return render_template(
-        "intake/start.html", state=state, form=PlainForm(), next_step=_resume_step(state)
+        "intake/start.html", state=state, form=PlainForm(), next_step=state.resume_step
     )
-
-
-def _resume_step(state: intakes.IntakeState) -> q.Step | None:
-    """The first page not finished yet, or None when every page is done."""
-    for step in state.steps:
-        if not state.is_done(step.key):
-            return step
-    return None
 
 
 @bp.post("/intake/<token>/path")
@@ -118,16 +118,16 @@ def _shown_values(state: intakes.IntakeState, step: str) -> dict[str, Any]:
 def _render_page(
     state: intakes.IntakeState, step: q.Step, form: StepForm, status: int = 200, **extra: Any
 ) -> ResponseReturnValue:
-    steps = state.steps
-    if not any(s.key == step.key for s in steps):
-        steps = [*steps, step]  # a page reached out of order still shows where it sits
+    counted = [*state.possible, *([] if step in state.possible else [step])]
+    loads = page_loads(counted, state.conditions, state.answers)
     return (
         render_template(
             "intake/page.html",
             state=state,
             step=step,
             form=form,
-            progress=q.progress(step.key, steps),
+            skip_form=PlainForm(),
+            progress=progress(step, state.steps, state.possible, loads),
             consent_wording=[CONSENTS[kind] for kind in REQUIRED_CONSENTS],
             minor=q.is_minor(state.answers, state.today),
             **extra,
@@ -162,14 +162,34 @@ def page(token: str, step: str) -> ResponseReturnValue:
     if action == "continue":
         valid = form.require(this.required, REQUIRED_MESSAGES) and valid
     if not valid:
-        intakes.save_draft(token, step, typed, now)
+        # Finishing later keeps the page as typed and comes back to it.
+        intakes.save_draft(token, step, typed, now, here=action == "later")
         if action == "later":
             return _saved_for_later(token)
         return _render_page(state, this, form, 422)
+    # Finishing later with a required answer left out keeps what was given; the page is not
+    # finished, so carrying on starts from it (IntakeState.resume_step).
     intakes.save_page(token, step, form.answers(), now)
     if action == "later":
         return _saved_for_later(token)
     return redirect(_after(token, step, form.then.data), code=303)
+
+
+@bp.post("/intake/<token>/<step>/skip")
+@csrf.exempt  # checked below, so an expired token shows the page again
+def skip(token: str, step: str) -> ResponseReturnValue:
+    """Skip an optional page with one press; what was typed on it and not saved is not kept."""
+    state = _open(token)
+    this = _known_step(state, step)
+    if this.required or not state.has_step(step):
+        abort(404)  # only an optional page that is asked can be skipped
+    then = request.form.get("then", "")
+    if not PlainForm().validate():
+        form = _form_for(state, step, posted=True)
+        form.then.data = then
+        return _render_page(state, this, form, 400, session_expired=True)
+    intakes.skip_page(token, step, now_utc())
+    return redirect(_after(token, step, then), code=303)
 
 
 def _typed(form: StepForm) -> dict[str, Any]:
@@ -186,7 +206,11 @@ def _typed(form: StepForm) -> dict[str, Any]:
 
 
 def _saved_for_later(token: str) -> ResponseReturnValue:
-    flash("Saved. You can close this page and come back with the same link any time.", "saved")
+    flash(
+        "Saved. You can close this page and come back with the same link any time: "
+        "we will bring you back to where you were.",
+        "saved",
+    )
     return redirect(url_for("intake.start", token=token), code=303)
 
 
@@ -232,7 +256,7 @@ def _check_page(
     pages = []
     for step in state.steps:
         shown = _form_for(state, step.key, posted=False, data=state.answers.get(step.key, {}))
-        pages.append((step, readable(shown), step.key in state.answers))
+        pages.append((step, brief(shown), step.key in state.skipped))
     return (
         render_template(
             "intake/check.html",

@@ -36,8 +36,9 @@
     timer = setTimeout(save, 1200);
   }
 
-  // Once the page is sent, a late draft must not land after the saved answers.
-  form.addEventListener("submit", function () {
+  // Once the page is sent (or skipped, from its own small form), a late draft must not land
+  // after the saved answers.
+  document.addEventListener("submit", function () {
     sent = true;
     if (timer) clearTimeout(timer);
     if (inFlight) inFlight.abort();

@@ -7,8 +7,8 @@ Each question's `description` is its one-line "why we ask". A form turns into an
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -27,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from booking.clock import practice_today
 from booking.domain import intake as q
+from booking.domain.consent import CONSENTS, REQUIRED_CONSENTS
 from booking.domain.contact import ContactError, normalise_phone
 from booking.domain.intake_checks import (
     AnswerProblem,
@@ -35,9 +36,11 @@ from booking.domain.intake_checks import (
     parse_date_of_birth,
 )
 from booking.domain.text import tidy_line, tidy_note
+from booking.services.intake.progress import PageLoad, minutes_for
 
 SHORT_TEXT = 120
 LONG_TEXT = 1000
+DATE_ANSWERS = frozenset({"date_of_birth"})  # stored as ISO dates
 CHOOSE_ONE = "Please choose one of the options shown."
 
 
@@ -379,12 +382,20 @@ class EnergyForm(StepForm):
     bell_worst = Score("On a bad day (optional)", q.BELL_SCORES)
 
 
+# Where post-exertional malaise is first asked about, it is explained (DOMAIN.md's wording).
+PEM_IN_PLAIN_WORDS = (
+    "Post-exertional malaise (PEM) means feeling worse after doing things, even small things. "
+    "It often starts 12 to 72 hours later and can last days or weeks. Knowing what brings it "
+    "on helps us make sure a session does not add to it."
+)
+
+
 class PemForm(StepForm):
     step = "pem"
     triggers = SeveralChoices(
         "What tends to make you worse afterwards? (optional)",
         q.PEM_TRIGGERS,
-        description="Post-exertional malaise: so we do not add to it.",
+        description=PEM_IN_PLAIN_WORDS,
     )
     delay = Choices(
         "When does it usually start? (optional)",
@@ -560,29 +571,178 @@ def for_step(
     return PAGE_FORMS[step](**kwargs)
 
 
-@dataclass(frozen=True)
-class ReadableAnswer:
-    """One answer on the check page, in words."""
+# --- The check page: one short line a page ----------------------------------------------------
 
-    label: str
-    words: str | None  # None: not answered
-    field_id: str
+# Each question's name on the check page, a word or two; the full question is one click away.
+BRIEF_LABELS = {
+    "name": "Name",
+    "preferred_name": "Call me",
+    "date_of_birth": "Born",
+    "filled_by": "Filled in by",
+    "carer_name": "Carer",
+    "carer_relationship": "Relationship",
+    "channel": "Contact by",
+    "contact_times": "Good times",
+    "quiet_hours": "Quiet hours",
+    "address": "Address",
+    "postcode": "Postcode",
+    "emergency_name": "Emergency contact",
+    "emergency_phone": "Their phone",
+    "gp_practice": "GP",
+    "other_practitioners": "Others helping",
+    "gp_contact": "We may contact your GP",
+    "now": "Now",
+    "history": "Health",
+    "local": "In one place",
+    "medications": "Medicines",
+    "allergies": "Allergies",
+    "allergies_other": "Other allergy",
+    "conditions": "Conditions",
+    "other_condition": "Other",
+    "severity": "Most of the time",
+    "state": "Lately",
+    "bell_today": "Energy today",
+    "bell_typical": "Typical day",
+    "bell_best": "Good day",
+    "bell_worst": "Bad day",
+    "triggers": "Worse after",
+    "delay": "Starts",
+    "recovery": "Lasts",
+    "previous_massage": "Massage before",
+    "lie_flat": "Lie flat",
+    "face_down": "Face-down",
+    "support": "Helps",
+    "pressure": "Pressure",
+    "painful": "Pain",
+    "include": "Massage",
+    "avoid": "Avoid",
+    "light": "Light",
+    "sound": "Sound",
+    "scent": "Scent",
+    "temperature": "Warmth",
+    "talking": "Talking",
+    "check_in": "Check-in",
+    "best_days": "Best days",
+    "best_times": "Best times",
+    "gap": "Between sessions",
+    "home_visit": "Home visit",
+    "access": "Getting here",
+    "access_notes": "Notes",
+    "treatment": "Massage",
+    "health_data": "Keeping health answers",
+    "reminders": "Reminders",
+    "signed_name": "Signed",
+    "signer_relationship": "Signing as",
+}
+BRIEF_CHOICES = {"filled_by": {"self": "yourself", "carer": "someone else"}}
+BRIEF_TEXT_WORDS = 8  # typed notes are cut to this many words on the check page
 
 
-def readable(form: StepForm) -> list[ReadableAnswer]:
-    """A page's answers in words, in the order they are asked."""
-    shown = []
+def _brief_text(text: str) -> str:
+    words = text.split()
+    if len(words) <= BRIEF_TEXT_WORDS:
+        return text
+    return " ".join(words[:BRIEF_TEXT_WORDS]) + "…"
+
+
+def _brief_words(f: Field) -> str | None:
+    data = f.data
+    if not data:
+        return None
+    shorter = BRIEF_CHOICES.get(f.name, {})
+    if isinstance(f, Agreement):
+        return "Agreed"
+    if isinstance(f, SeveralChoices):
+        names = {choice.value: choice.label for choice in f.choices}
+        return ", ".join(shorter.get(v) or names.get(v, v) for v in data)
+    if isinstance(f, Score):
+        return str(data)  # the number alone: "40", not the scale's description
+    if isinstance(f, RadioField | SelectField):
+        names = {choice.value: choice.label for choice in f.choices}
+        return shorter.get(data) or names.get(data, data)
+    if f.name in DATE_ANSWERS:
+        try:
+            day = date.fromisoformat(str(data))
+        except ValueError:
+            return _brief_text(str(data))
+        return f"{day.day} {day:%B %Y}"
+    return _brief_text(str(data))
+
+
+def _brief_label(f: Field) -> str:
+    if f.name in BRIEF_LABELS:
+        return BRIEF_LABELS[f.name]
+    # A follow-up question names its condition first: "Varicose veins: where?"
+    return str(f.label.text).split(":")[0]
+
+
+def brief(form: StepForm) -> list[str]:
+    """A page's answers for the check page, "Label: answer", unanswered questions left out."""
+    lines = []
     for f in form.questions():
-        data = f.data
-        if isinstance(f, Agreement):
-            words = "Yes, agreed" if data else None
-        elif isinstance(f, SeveralChoices):
-            names = {choice.value: choice.label for choice in f.choices}
-            words = ", ".join(names.get(value, value) for value in data or []) or None
-        elif isinstance(f, RadioField | SelectField):
-            names = {choice.value: choice.label for choice in f.choices}
-            words = names.get(data) if data else None
-        else:
-            words = data or None
-        shown.append(ReadableAnswer(f.label.text, words, f.id))
-    return shown
+        words = _brief_words(f)
+        if words:
+            lines.append(f"{_brief_label(f)}: {words}")
+    return lines
+
+
+# --- How much a page asks: read from the forms themselves, for the time estimate -------------
+
+PAGE_FRAME_WORDS = 15  # the progress line, the back link, the title and the buttons
+
+
+def _page_words(step: str) -> int:
+    """Words a page shows besides its questions: the consent page's wording to agree to."""
+    if step != "consent":
+        return PAGE_FRAME_WORDS
+    wording = [f"{CONSENTS[kind].title} {CONSENTS[kind].text}" for kind in REQUIRED_CONSENTS]
+    return PAGE_FRAME_WORDS + len(" ".join(wording).split())
+
+
+def _load_of(form: StepForm, required: Sequence[str]) -> PageLoad:
+    """The words a page shows (labels, "why we ask" lines, choices), its questions, and the
+    boxes a client must type in (optional boxes are mostly left empty: a question's moment)."""
+    words = _page_words(form.step)
+    lists_read: set[tuple[str, ...]] = set()
+    boxes = 0
+    for f in form.questions():
+        words += len(str(f.label.text).split()) + len(str(f.description or "").split())
+        if hasattr(f, "choices"):
+            options = tuple(str(choice.label) for choice in f.choices)
+            if isinstance(f, SelectField) and not isinstance(f, RadioField | SelectMultipleField):
+                if options in lists_read:
+                    continue  # the same scale again: read once, chosen from again
+                lists_read.add(options)
+            words += sum(len(option.split()) for option in options)
+        elif isinstance(f, StringField | _TextAreaField) and f.name in required:
+            boxes += 1
+    return PageLoad(words=words, questions=len(form.questions()), text_boxes=boxes)
+
+
+@lru_cache(maxsize=64)
+def _page_load(
+    step: str, conditions: tuple[q.ScreeningCondition, ...], ticked: tuple[str, ...]
+) -> PageLoad:
+    answers = {"screening": {"history": list(ticked)}}
+    form = for_step(step, conditions, answers, formdata=None, meta={"csrf": False})
+    return _load_of(form, q.STEPS_BY_KEY[step].required)
+
+
+def page_loads(
+    steps: Sequence[q.Step], conditions: Sequence[q.ScreeningCondition], answers: q.Answers
+) -> dict[str, PageLoad]:
+    """What each page asks of the reader. A follow-up page not yet decided is counted with
+    one follow-up question, the least it can hold."""
+    ticked = tuple(c.key for c in q.chosen_conditions(answers, conditions))
+    if not ticked:
+        asking = [c.key for c in conditions if c.follow_up is not q.FollowUp.NONE]
+        ticked = tuple(asking[:1])
+    return {step.key: _page_load(step.key, tuple(conditions), ticked) for step in steps}
+
+
+def questionnaire_minutes(
+    steps: Sequence[q.Step], conditions: Sequence[q.ScreeningCondition], answers: q.Answers
+) -> int:
+    """The one estimate of how long these pages take a tired reader (see intake/progress.py)."""
+    loads = page_loads(steps, conditions, answers)
+    return minutes_for([loads[step.key] for step in steps])

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Intake
 from booking.services.intake import questionnaire as intakes
-from tests.support.pages import csrf_token
+from tests.support.pages import csrf_token, text_of
 
 # Answers that move through every page without a problem (the energy pages included).
 GOOD_PAGES = {
@@ -45,6 +45,29 @@ def post_page(client, link, step, fields, action="continue", token=None):
     if token is None:
         token = csrf_token(client.get(f"{link}/{step}"))
     return client.post(f"{link}/{step}", data={"csrf_token": token, "action": action, **fields})
+
+
+def skip_page(client, link, step, then="", token=None):
+    """Press "Skip this page" on an optional page (its own small form)."""
+    if token is None:
+        token = csrf_token(client.get(f"{link}/{step}"))
+    return client.post(f"{link}/{step}/skip", data={"csrf_token": token, "then": then})
+
+
+PROGRESS = re.compile(r"Step (\d+) of (up to )?(\d+) · about (\d+) minutes? left")
+
+
+def progress_on(client, link, step) -> tuple[int, int, bool, int]:
+    """A page's progress line as (step number, of how many, "up to"?, minutes left)."""
+    line = PROGRESS.search(text_of(client.get(f"{link}/{step}")))
+    assert line, step
+    return int(line[1]), int(line[3]), bool(line[2]), int(line[4])
+
+
+def minutes_promised(words: str) -> list[int]:
+    """Every "about N minutes" a page's words promise for the questions."""
+    promise = r"about (\d+) minutes? (?:in all|at a gentle|left)"
+    return [int(n) for n in re.findall(promise, words, re.IGNORECASE)]
 
 
 def _latest_intake() -> Intake:

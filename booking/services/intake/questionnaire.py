@@ -6,7 +6,8 @@ Answers are stored encrypted (booking/encryption.py) as one JSON blob per intake
 finished (saved as they type, with JavaScript, or when a page had a problem), so nothing typed
 is ever lost; `carried` lists pages copied from a returning client's last answers and not yet
 looked at again; `saved_since_send` lists pages saved since the answers were last sent (only
-those can give consent again); `hold_reasons` are why the last send held the sessions.
+those can give consent again); `hold_reasons` are why the last send held the sessions;
+`skipped` lists optional pages the client skipped with one press (their answers are empty).
 """
 
 from __future__ import annotations
@@ -46,9 +47,11 @@ from booking.domain.statuses import (
 from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Booking, CallRequest, Client, Consent, Intake
+from booking.services.intake.progress import possible_steps
 from booking.services.intake.screening import screening_conditions
 from booking.services.messaging import notify
 from booking.transactions import retry_conflicts, write_transaction
+from booking.views.questionnaire import questionnaire_minutes  # the questionnaire's own words
 
 LINK_SALT = "intake-link"
 # Where each consent is given in the questionnaire: (page, question).
@@ -82,6 +85,7 @@ def _blob(intake: Intake) -> dict[str, Any]:
     blob.setdefault("drafts", {})
     blob.setdefault("carried", [])
     blob.setdefault("saved_since_send", [])
+    blob.setdefault("skipped", [])
     return blob
 
 
@@ -181,7 +185,10 @@ class IntakeState:
     consents: list[Consent]
     today: date
     carried: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
     steps: list[questionnaire.Step] = field(default_factory=list)
+    # The pages shown, and follow-up pages that may still come: what the step count counts.
+    possible: list[questionnaire.Step] = field(default_factory=list)
 
     @property
     def consent_on_file(self) -> bool:
@@ -206,6 +213,29 @@ class IntakeState:
     def is_done(self, step_key: str) -> bool:
         """Answered in this filling-in (not only carried over from last time)."""
         return step_key in self.answers and step_key not in self.carried
+
+    def is_finished(self, step_key: str) -> bool:
+        """Done, with every question it needs answered (finishing later can leave one out)."""
+        return self.is_done(step_key) and not any(step.key == step_key for step, _ in self.missing)
+
+    @property
+    def resume_step(self) -> questionnaire.Step | None:
+        """Where "carry on" goes: the page left with "finish later" while it still needs
+        something, else the first page not finished; None when every page is."""
+        for step in self.steps:
+            if step.key == self.intake.current_step and (
+                not self.is_finished(step.key) or step.key in self.drafts
+            ):
+                return step
+        for step in self.steps:
+            if not self.is_finished(step.key):
+                return step
+        return None
+
+    @property
+    def minutes_in_all(self) -> int:
+        """About how long every page that may be asked takes, with the check page."""
+        return questionnaire_minutes(self.possible, self.conditions, self.answers)
 
     @property
     def returning(self) -> bool:
@@ -238,11 +268,18 @@ def _state(intake: Intake, token: str, now: datetime) -> IntakeState:
         answers=blob["answers"],
         drafts=blob["drafts"],
         carried=blob["carried"],
+        skipped=blob["skipped"],
         conditions=screening_conditions(),
         consents=_consents_of(intake.client_id),
         today=local_date(now),
     )
     state.steps = questionnaire.steps_for(
+        state.answers,
+        state.conditions,
+        reconfirm_only=intake.reconfirm_only,
+        consent_on_file=state.consent_on_file,
+    )
+    state.possible = possible_steps(
         state.answers,
         state.conditions,
         reconfirm_only=intake.reconfirm_only,
@@ -296,6 +333,8 @@ def save_page(token: str, step_key: str, values: Mapping[str, Any], now: datetim
         blob["drafts"].pop(step_key, None)
         if step_key in blob["carried"]:
             blob["carried"].remove(step_key)
+        if step_key in blob["skipped"]:
+            blob["skipped"].remove(step_key)
         if step_key not in blob["saved_since_send"]:
             blob["saved_since_send"].append(step_key)
         _store(intake, blob)
@@ -312,14 +351,35 @@ def save_page(token: str, step_key: str, values: Mapping[str, Any], now: datetim
 
 
 @retry_conflicts
-def save_draft(token: str, step_key: str, values: Mapping[str, Any], now: datetime) -> None:
-    """Keep what was typed on a page that is not finished, exactly as typed."""
+def save_draft(
+    token: str, step_key: str, values: Mapping[str, Any], now: datetime, *, here: bool = False
+) -> None:
+    """Keep what was typed on a page that is not finished, exactly as typed; `here`: the
+    client stops on this page, so carrying on starts from it."""
     with write_transaction():
         intake, blob = _change(token, now)
         blob["drafts"][step_key] = dict(values)
         _store(intake, blob)
-        if intake.current_step is None:
+        if intake.current_step is None or here:
             intake.current_step = step_key
+
+
+@retry_conflicts
+def skip_page(token: str, step_key: str, now: datetime) -> None:
+    """An optional page skipped with one press: what was typed on it and not saved goes;
+    answers saved before stay. Skipping never gives or takes back a consent."""
+    with write_transaction():
+        intake, blob = _change(token, now)
+        blob["drafts"].pop(step_key, None)
+        if step_key not in blob["answers"]:
+            blob["answers"][step_key] = {}
+        if not blob["answers"][step_key] and step_key not in blob["skipped"]:
+            blob["skipped"].append(step_key)
+        # Health pages from last time are confirmed only with their button.
+        if step_key in blob["carried"] and step_key not in questionnaire.RECONFIRM_STEPS:
+            blob["carried"].remove(step_key)
+        _store(intake, blob)
+        intake.current_step = step_key
 
 
 @retry_conflicts
@@ -582,6 +642,7 @@ class QuestionsLink:
     token: str | None  # None: the link is not shown here (ended, or sent to contacts on file)
     sent: bool
     on_file: bool = False  # the link goes only to the contact details we already hold
+    minutes: int | None = None  # about how long the questions take (the start page's figure)
 
 
 def _shown_with(booking: Booking) -> Intake | None:
@@ -600,7 +661,8 @@ def questions_link(booking: Booking, now: datetime) -> QuestionsLink | None:
     if _shown_with(booking) is None:
         return QuestionsLink(None, sent, on_file=True)
     token = link_token(latest) if latest.link_expires_at > now else None
-    return QuestionsLink(token, sent)
+    minutes = None if sent else _state(latest, token or "", now).minutes_in_all
+    return QuestionsLink(token, sent, minutes=minutes)
 
 
 @retry_conflicts
