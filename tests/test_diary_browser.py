@@ -70,7 +70,9 @@ HEIGHTS = """(() => {
   const monday = document.getElementById('day-2026-11-23').parentElement;
   const rows = [...monday.querySelectorAll('.book-session')].map(
     e => [e.querySelector('.book-time').textContent, e.getBoundingClientRect().height]);
-  return {diary: box('.book').bottom - box('h1').top, rows};
+  const page = document.documentElement;
+  return {diary: box('.book').bottom - box('h1').top, rows, header: box('.site-header').height,
+          scrolls: page.scrollHeight > page.clientHeight};
 })()"""
 
 
@@ -82,6 +84,9 @@ def test_a_normal_week_fits_one_screen_with_blocks_sized_by_length(browser, demo
     # The heading, the dates, the key and the whole week take at most 680px (about 655 today):
     # under a staff header of up to 120px, the week is on one screen without scrolling.
     assert found["diary"] <= 680, found["diary"]
+    # Under the two-row staff header (it was 163px), with no client footer: no page scroll.
+    assert found["header"] <= 120, found["header"]
+    assert not found["scrolls"]
     heights = {time.split(" to ")[0]: height for time, height in found["rows"]}
     # 4px for every five minutes: the 60-minute Gentle massage is twice the 30-minute Short one.
     assert heights["10:15am"] == pytest.approx(48, abs=1)  # Monday, Gentle massage
