@@ -54,6 +54,10 @@ class AuditAction(StrEnum):
     # A client's data rights: a copy of everything held, and erasure (ids and counts only)
     EXPORTED_CLIENT = "exported_client"
     ERASED_CLIENT = "erased_client"
+    # Two-factor sign-in: set up, a recovery code used, and the admin's reset
+    SET_UP_SECOND_FACTOR = "set_up_second_factor"
+    USED_RECOVERY_CODE = "used_recovery_code"
+    RESET_SECOND_FACTOR = "reset_second_factor"
 
 
 AUDIT_WORDS: dict[AuditAction, str] = {
@@ -94,6 +98,9 @@ AUDIT_WORDS: dict[AuditAction, str] = {
     AuditAction.PURGED_RECORDS: "removed records past their keeping time",
     AuditAction.EXPORTED_CLIENT: "exported a copy of everything held about a client",
     AuditAction.ERASED_CLIENT: "erased a client's personal details",
+    AuditAction.SET_UP_SECOND_FACTOR: "set up two-factor sign-in",
+    AuditAction.USED_RECOVERY_CODE: "signed in with a recovery code",
+    AuditAction.RESET_SECOND_FACTOR: "reset a colleague's two-factor sign-in",
 }
 
 DETAIL_LIMIT = 300

@@ -22,6 +22,7 @@ class SessionEnd(StrEnum):
     EXPIRED = "expired"  # signed in for longer than the absolute lifetime
     DEACTIVATED = "deactivated"  # the account was switched off
     NEW_PASSWORD = "new_password"  # noqa: S105  (a reason, not a password)
+    SECOND_FACTOR_RESET = "second_factor_reset"  # the admin reset the two-factor sign-in
     UNKNOWN = "unknown"  # no such session (never stored)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.domain.statuses import StaffRole
@@ -31,6 +31,14 @@ class StaffUser(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = created_at()
     last_login_at: Mapped[datetime | None]
+    # Two-factor sign-in (auth/second_factor.py): the TOTP secret, encrypted with the field
+    # cipher; set before it is confirmed, so the set-up page shows the same code each time.
+    second_factor_secret: Mapped[str | None] = mapped_column(Text)
+    second_factor_confirmed_at: Mapped[datetime | None]
+    # The last 30-second time-step whose code was accepted: a code is never accepted twice.
+    second_factor_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # sha256 of each unused one-time recovery code, as a JSON list.
+    recovery_code_hashes: Mapped[str | None] = mapped_column(Text)
 
     practitioner: Mapped[Practitioner | None] = relationship()
 

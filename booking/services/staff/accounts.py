@@ -128,7 +128,8 @@ def _diary_words(practitioner: Practitioner | None) -> str:
     return practitioner.name if practitioner is not None else "not linked"
 
 
-def _locked(staff_id: int) -> StaffUser:
+def locked_account(staff_id: int) -> StaffUser:
+    """The account, locked for this transaction: two changes to it take turns."""
     user = db.session.scalars(
         select(StaffUser).where(StaffUser.id == staff_id).with_for_update()
     ).one_or_none()
@@ -205,7 +206,7 @@ def change_account(
     if problem:
         raise StaffAccountError(problem, "practitioner")
     with write_transaction():
-        user = _locked(staff_id)
+        user = locked_account(staff_id)
         _check_change(actor, user, role=role, active=user.active)
         practitioner = _diary(practitioner_id)
         changes = []
@@ -227,7 +228,7 @@ def change_account(
 def set_active(actor: audit.Actor, staff_id: int, active: bool, now: datetime) -> bool:
     """Switch an account on or off (off ends its sessions); False when it already was."""
     with write_transaction():
-        user = _locked(staff_id)
+        user = locked_account(staff_id)
         if user.active == active:
             return False
         _check_change(actor, user, role=user.role, active=active)
@@ -244,7 +245,7 @@ def set_password(actor: audit.Actor, staff_id: int, password: str, now: datetime
     _checked_password(password, staff_account(staff_id).email)
     password_hash = hash_password(password)
     with write_transaction():
-        user = _locked(staff_id)
+        user = locked_account(staff_id)
         user.password_hash = password_hash
         end_all_sessions(user.id, now, SessionEnd.NEW_PASSWORD)
         audit.record(
