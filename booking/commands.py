@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(rotate_encryption_key_command)
     app.cli.add_command(outbox_group)
     app.cli.add_command(create_staff_command)
+    app.cli.add_command(reset_second_factor_command)
     app.cli.add_command(purge_expired_command)
     client_commands.init_app(app)  # a client's data rights: client-export, client-erase
 
@@ -99,6 +100,28 @@ def create_staff_command(
     click.echo(f"Added {article} {role} account for {user.email}. They can sign in at /login.")
 
 
+@click.command("reset-second-factor")
+@click.argument("email")
+@with_appcontext
+def reset_second_factor_command(email: str) -> None:
+    """Forget a staff account's authenticator app (for the last admin, who has no colleague
+    to do it on the dashboard): it sets one up again at its next sign-in. Audited."""
+    from booking.services.staff import audit
+    from booking.services.staff import second_factor as factors
+    from booking.services.staff.accounts import find_staff
+
+    user = find_staff(email)
+    if user is None:
+        raise click.ClickException(f"No staff account has the email {email.strip().lower()}.")
+    if not factors.reset(audit.SYSTEM_ACTOR, user.id, now_utc()):
+        click.echo(f"{user.email} has no two-factor sign-in set up; nothing was changed.")
+        return
+    click.echo(
+        f"Reset two-factor sign-in for {user.email}: signed out everywhere; they set up "
+        "their app again at their next sign-in."
+    )
+
+
 @click.command("purge-expired")
 @click.option("--dry-run", is_flag=True, help="Count what would be removed; remove nothing.")
 @with_appcontext
@@ -138,6 +161,10 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo("\nDemo staff logins (for trying the app only):")
         for email, role, password in logins:
             click.echo(f"  {role:<10} {email:<32} password: {password}")
+        click.echo(
+            "Therapist and admin logins ask for a code from an authenticator app: the first "
+            "sign-in shows a QR code to set one up."
+        )
 
 
 @click.command("rotate-encryption-key")

@@ -25,7 +25,7 @@ from booking.services.demo import seed_demo
 from config import TestingConfig
 from tests.support import DEFAULT_NOW, IN_CI, missing, postgres_url
 from tests.support import sms as fake_twilio
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LIVE
 from tests.support.mail import Inbox, free_port
 
 
@@ -192,7 +192,9 @@ def live_server(app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    LIVE["app"] = app
     yield f"http://127.0.0.1:{server.server_port}"
+    LIVE.clear()
     server.shutdown()
     thread.join()
 

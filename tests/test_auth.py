@@ -16,7 +16,15 @@ from booking.models import StaffUser
 from booking.passwords import hash_password
 from tests.support import DEFAULT_NOW
 from tests.support.pages import csrf_token, text_of
-from tests.support.staff import EMAILS, PASSWORD, add_staff_member, page_token, sign_in
+from tests.support.staff import (
+    EMAILS,
+    PASSWORD,
+    add_staff_member,
+    page_token,
+    ready_second_factor,
+    send_code,
+    sign_in,
+)
 
 THERAPIST = EMAILS[StaffRole.THERAPIST]
 
@@ -110,7 +118,8 @@ def test_signing_in_without_the_form_token_is_refused(client, therapist_id):
     assert client.get("/dashboard/").status_code == 302
 
 
-def test_a_dashboard_page_asks_to_sign_in_then_comes_back(client, therapist_id):
+def test_a_dashboard_page_asks_to_sign_in_then_comes_back(app, client, therapist_id):
+    secret = ready_second_factor(app, THERAPIST)
     response = client.get("/dashboard/calls")
     assert is_sign_in_redirect(response, "/dashboard/calls")
     login_page = client.get(response.headers["Location"])
@@ -124,7 +133,8 @@ def test_a_dashboard_page_asks_to_sign_in_then_comes_back(client, therapist_id):
             "next": "/dashboard/calls",
         },
     )
-    assert signed_in.headers["Location"] == "/dashboard/calls"
+    assert signed_in.headers["Location"] == "/login/code"  # the second step, then back
+    assert send_code(client, signed_in, secret).headers["Location"] == "/dashboard/calls"
 
 
 @pytest.mark.parametrize(

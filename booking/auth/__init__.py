@@ -33,4 +33,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
-from booking.auth import routes  # noqa: E402,F401
+from booking.auth import routes, second_step  # noqa: E402,F401

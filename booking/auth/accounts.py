@@ -19,6 +19,7 @@ from flask import current_app, g
 from sqlalchemy import select
 
 from booking.clock import now_utc
+from booking.domain.second_factor import needs_second_factor
 from booking.domain.staff_sessions import SessionEnd, SessionLimits
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
@@ -29,7 +30,8 @@ from booking.services.staff.accounts import find_staff
 from booking.transactions import write_transaction
 from booking.web import row_id
 
-# Clinical answers (health, medication, flags' reasons) are for these roles only.
+# Clinical answers (health, medication, flags' reasons) are for these roles only; each signs
+# in with a second factor (domain/second_factor.py SECOND_FACTOR_ROLES, kept in step by a test).
 CLINICAL_ROLES = frozenset({StaffRole.THERAPIST, StaffRole.ADMIN})
 
 _ENDED = "staff_session_ended"  # on flask.g: why this request's session just ended
@@ -113,6 +115,10 @@ def load_signed_in(session_key: str) -> SignedInStaff | None:
     user, session = found
     if not user.active or not hmac.compare_digest(fingerprint, _fingerprint(user.password_hash)):
         return None
+    if not _second_factor_kept(user):
+        # A clinical role is never signed in without its second factor: not after a reset,
+        # nor after a change of role, nor in a session opened before two-factor sign-in.
+        return None
     identity = signed_in_as(user, token)  # read before any write expires the loaded rows
     ended = staff_sessions.keep_alive(session, now_utc(), session_limits())
     if ended is not None:
@@ -133,9 +139,22 @@ def _stand_in_hash() -> str:
     return hash_password("no account has this password")
 
 
-def sign_in(email: str, password: str, now: datetime) -> SignedInStaff | None:
-    """The active account these details open, with a new session and the sign-in time
-    recorded; else None.
+@dataclass(frozen=True)
+class PasswordMatched:
+    """An active account whose password was just typed right; not signed in yet.
+
+    `fingerprint` ties what comes next to this password: a new password set meanwhile
+    stops the sign-in from finishing.
+    """
+
+    id: int
+    fingerprint: str
+    needs_second_factor: bool
+    second_factor_ready: bool
+
+
+def match_password(email: str, password: str) -> PasswordMatched | None:
+    """The active account these details open, else None.
 
     An unknown email costs the same password check as a known one, so the time taken does
     not tell anyone which emails have accounts.
@@ -145,19 +164,53 @@ def sign_in(email: str, password: str, now: datetime) -> SignedInStaff | None:
         password_matches(_stand_in_hash(), password)
         return None
     checked_hash = user.password_hash
+    matched = PasswordMatched(
+        id=user.id,
+        fingerprint=_fingerprint(checked_hash),
+        needs_second_factor=needs_second_factor(user.role),
+        second_factor_ready=user.second_factor_confirmed_at is not None,
+    )
     if not password_matches(checked_hash, password) or not user.active:
         return None
+    # Read again: a password set or an account switched off while this one was being checked
+    # wins (a new password ends sessions; this one must not slip past).
+    now_held = db.session.execute(
+        select(StaffUser.password_hash, StaffUser.active).where(StaffUser.id == user.id)
+    ).one_or_none()
+    if now_held is None or now_held.password_hash != checked_hash or not now_held.active:
+        return None
+    return matched
+
+
+def open_signed_in(staff_id: int, fingerprint: str, now: datetime) -> SignedInStaff | None:
+    """Sign in the account whose password (and second factor, where needed) was checked: a
+    new session, and the sign-in time recorded. None if it was switched off, its password
+    changed, or its second factor was reset meanwhile."""
     with write_transaction():
-        # Locked and read again: a password set or an account switched off while the password
-        # was being checked wins (a new password ends sessions; this one must not slip past).
+        # Locked and read again: a new password, a switch-off or a reset since the checks wins.
         user = db.session.scalars(
-            select(StaffUser).where(StaffUser.id == user.id).with_for_update()
+            select(StaffUser).where(StaffUser.id == staff_id).with_for_update()
         ).one_or_none()
-        if user is None or not user.active or user.password_hash != checked_hash:
+        if user is None or not user.active or not _second_factor_kept(user):
+            return None
+        if not hmac.compare_digest(fingerprint, _fingerprint(user.password_hash)):
             return None
         user.last_login_at = now
         token = staff_sessions.open_session(user, now)
         return signed_in_as(user, token)
+
+
+def _second_factor_kept(user: StaffUser) -> bool:
+    """False for a role that needs a second factor and has none set up."""
+    return not needs_second_factor(user.role) or user.second_factor_confirmed_at is not None
+
+
+def sign_in(email: str, password: str, now: datetime) -> SignedInStaff | None:
+    """Sign in with the password alone: only for a role that needs no second factor."""
+    matched = match_password(email, password)
+    if matched is None or matched.needs_second_factor:
+        return None
+    return open_signed_in(matched.id, matched.fingerprint, now)
 
 
 def sign_out(identity: SignedInStaff, now: datetime) -> None:

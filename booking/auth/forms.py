@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import InputRequired, Length
+from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
 
+from booking.domain.text import tidy_line
 from booking.views.fields import line_field
 
 
@@ -27,3 +28,37 @@ class SignInForm(FlaskForm):
         ],
     )
     next = HiddenField()
+
+
+def _code_field(label: str, required: str, too_long: str, description: str) -> StringField:
+    # DataRequired, not InputRequired: a code of spaces alone is no code (read after tidying).
+    return StringField(
+        label,
+        description=description,
+        filters=[tidy_line],
+        validators=[DataRequired(required), Length(max=40, message=too_long)],
+    )
+
+
+class SecondFactorForm(FlaskForm):
+    """The code from the authenticator app, or a recovery code."""
+
+    code = _code_field(
+        "Code",
+        "Please type the 6-digit code your app shows now, or a recovery code.",
+        "Please check this code: it is longer than any code we give.",
+        "The 6 digits your authenticator app shows for this practice. If you do "
+        "not have your phone, type one of your recovery codes instead.",
+    )
+
+
+class SetUpForm(FlaskForm):
+    """The first code from the app just set up, which confirms it works."""
+
+    code = _code_field(
+        "Code from your app",
+        "Please type the 6-digit code your app shows now.",
+        "Please check this code: the app shows 6 digits.",
+        "Once the app has added this practice, it shows 6 digits that change "
+        "every 30 seconds. Type the ones it shows now.",
+    )

@@ -20,8 +20,8 @@ from flask_login import current_user, login_user, logout_user
 from redis.exceptions import RedisError
 from werkzeug.exceptions import TooManyRequests
 
-from booking.auth import bp, throttle
-from booking.auth.accounts import sign_in, sign_out
+from booking.auth import bp, second_step, throttle
+from booking.auth.accounts import match_password, open_signed_in, sign_out
 from booking.auth.forms import SignInForm
 from booking.auth.roles import HOME_ENDPOINT, forget_ended_session
 from booking.clock import now_utc
@@ -74,10 +74,16 @@ def login() -> ResponseReturnValue:
     form = SignInForm()
     if not form.validate():
         return render_template("auth/login.html", form=form), 422
-    identity = sign_in(form.email.data, form.password.data, now_utc())
-    if identity is None:
+    matched = match_password(form.email.data, form.password.data)
+    if matched is None:
         return render_template("auth/login.html", form=form, problem=NOT_MATCHED), 422
     destination = safe_next(form.next.data) or url_for(HOME_ENDPOINT)
+    now = now_utc()
+    if matched.needs_second_factor:
+        return second_step.start(matched, destination, now)
+    identity = open_signed_in(matched.id, matched.fingerprint, now)
+    if identity is None:  # switched off or given a new password while this was checked
+        return render_template("auth/login.html", form=form, problem=NOT_MATCHED), 422
     # Start from a fresh session: nothing from before signing in is carried into it.
     session.clear()
     login_user(identity)
@@ -86,12 +92,20 @@ def login() -> ResponseReturnValue:
 
 @bp.errorhandler(TooManyRequests)
 def too_many_tries(_error: TooManyRequests) -> ResponseReturnValue:
-    """The sign-in form again, with what was typed (never the password) and a calm wait."""
+    """The form again, with what was typed (never the password) and a calm wait."""
+    code_page = second_step.page_again(TOO_MANY_CODES)
+    if code_page is not None:
+        return code_page, 429
     form = SignInForm()
     form.next.data = safe_next(form.next.data) or ""
     page = render_template("auth/login.html", form=form, problem=TOO_MANY_TRIES)
     return page, 429
 
+
+TOO_MANY_CODES = SimpleNamespace(
+    message="There have been several codes that did not work. Please wait a few minutes, "
+    "then type the code your app shows at that moment."
+)
 
 # While the shared count of sign-in tries (Redis) cannot be reached, nobody can be counted,
 # so nobody signs in: a password guesser gets no unlimited window, and staff get a clear wait.
@@ -105,6 +119,9 @@ COUNT_UNAVAILABLE = SimpleNamespace(
 def count_unavailable(_error: RedisError) -> ResponseReturnValue:
     """The sign-in form again, with what was typed (never the password), and a calm wait."""
     current_app.logger.warning("sign-in paused: the sign-in try count (Redis) cannot be reached")
+    code_page = second_step.page_again(COUNT_UNAVAILABLE)
+    if code_page is not None:
+        return code_page, 503, {"Retry-After": "30"}
     form = SignInForm()
     form.next.data = safe_next(form.next.data) or ""
     page = render_template("auth/login.html", form=form, problem=COUNT_UNAVAILABLE)

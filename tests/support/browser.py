@@ -9,7 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from booking.domain.statuses import StaffRole
-from tests.support.staff import EMAILS, PASSWORD
+from tests.support.staff import EMAILS, PASSWORD, code_now, ready_second_factor
+
+# The app the live server serves (set by the `live_server` fixture): the sign-in helper reads
+# the account's authenticator secret from it, as a person reads their phone.
+LIVE: dict[str, object] = {}
 
 # Debian's Chromium, never a browser Playwright downloads, started quietly and headless.
 CHROMIUM = Path("/usr/bin/chromium")
@@ -112,6 +116,12 @@ def tab_and_type(page, label: str, text: str) -> None:
 def sign_in_by_keyboard(page, role: StaffRole) -> None:
     """On the sign-in page: type the role's email and password, Tab to Sign in, press Enter,
     and wait for the page it leads to."""
+    secret = ready_second_factor(LIVE["app"], EMAILS[role]) if "app" in LIVE else None
     tab_and_type(page, "Email address", EMAILS[role])
     tab_and_type(page, "Password", PASSWORD)
     tab_and_follow(page, "Sign in")
+    if secret is not None and page.url.endswith("/login/code"):
+        with LIVE["app"].app_context():
+            code = code_now(secret)
+        tab_and_type(page, "Code", code)
+        tab_and_follow(page, "Sign in")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from booking.clock import now_utc
+from booking.domain.second_factor import needs_second_factor
 from booking.domain.statuses import IntakeStatus, ReviewState, StaffRole
 from booking.encryption import cipher
 from booking.extensions import db
 from booking.models import Client, Intake, ScreeningQuestion
+from booking.services.staff import second_factor as factors
 from booking.services.staff.accounts import add_staff, find_staff
 from tests.support import DEFAULT_NOW
 from tests.support.factories import make_screening_list
@@ -46,13 +50,50 @@ def add_staff_member(
         return user.id
 
 
+def ready_second_factor(app: Flask, email: str) -> str | None:
+    """The authenticator secret of a role that signs in with one: set up first, as the set-up
+    page would, if it is not yet. The last code used is forgotten, so that every sign-in in a
+    test (whose clock stands still) has a fresh code; tests/test_second_factor.py checks that
+    a code is never taken twice. None for a role with no second factor, or no account."""
+    with app.app_context():
+        user = find_staff(email)
+        if user is None or not needs_second_factor(user.role):
+            return None
+        if user.second_factor_confirmed_at is None:
+            secret = factors.prepare(user.id).secret
+            assert factors.confirm(user.id, code_now(secret), now_utc()) is not None
+        user = find_staff(email)
+        user.second_factor_last_step = None
+        secret = cipher().decrypt(user.second_factor_secret)
+        db.session.commit()
+        return secret
+
+
+def code_now(secret: str) -> str:
+    """What the authenticator app shows now, by the app's clock (call in an app context)."""
+    return pyotp.TOTP(secret).at(now_utc())
+
+
 def sign_in(client: FlaskClient, email: str, password: str = PASSWORD, next_page: str = ""):
-    """Fill in and send the sign-in form, as a person would."""
+    """Fill in and send the sign-in form, as a person would, and then the code from the app
+    for a role that needs one; the last answer (a 303 to the page asked for, when all is
+    well)."""
+    secret = ready_second_factor(client.application, email)
     page = client.get("/login" + (f"?next={next_page}" if next_page else ""))
     data = {"csrf_token": csrf_token(page), "email": email, "password": password}
     if next_page:
         data["next"] = next_page
-    return client.post("/login", data=data)
+    return send_code(client, client.post("/login", data=data), secret)
+
+
+def send_code(client: FlaskClient, response, secret: str | None):
+    """After the password's answer: when it asks for the code, type the app's code now."""
+    if secret is None or not response.headers.get("Location", "").endswith("/login/code"):
+        return response
+    page = client.get("/login/code")
+    with client.application.app_context():
+        code = code_now(secret)
+    return client.post("/login/code", data={"csrf_token": csrf_token(page), "code": code})
 
 
 def signed_in_client(app: Flask, role: StaffRole) -> FlaskClient:

@@ -23,6 +23,7 @@ from booking.domain.statuses import StaffRole
 from booking.services.staff import accounts as staff
 from booking.services.staff import audit
 from booking.services.staff import audit_trail as trail
+from booking.services.staff import second_factor as factors
 from booking.web import row_id
 
 ADMIN = StaffRole.ADMIN
@@ -211,6 +212,31 @@ def staff_deactivate(staff_id: int) -> ResponseReturnValue:
 def staff_reactivate(staff_id: int) -> ResponseReturnValue:
     """Switch the account back on."""
     return _switch(staff_id, active=True)
+
+
+@bp.post("/staff/<id:staff_id>/second-factor/reset")
+@roles_required(ADMIN)
+def staff_reset_second_factor(staff_id: int) -> ResponseReturnValue:
+    """Forget the account's authenticator app (a lost or new phone): it is signed out
+    everywhere and sets one up again at its next sign-in."""
+    user = _loaded(staff_id)
+    if not StaffSwitchForm(prefix="switch").validate():
+        abort(400)
+    if staff_id == current_user.id:
+        abort(403)  # another admin does it: a lost phone is not fixed from the same account
+    try:
+        reset = factors.reset(_actor(), staff_id, now_utc())
+    except factors.UnknownStaff:
+        abort(404)
+    if reset:
+        message = (
+            f"{user.email} is signed out everywhere. At their next sign-in they set up their "
+            "authenticator app again and get new recovery codes."
+        )
+    else:
+        message = f"{user.email} has no two-factor sign-in set up, so there was nothing to reset."
+    flash(message, "info")
+    return redirect(url_for("dashboard.staff_edit", staff_id=staff_id), code=303)
 
 
 # --- The audit trail --------------------------------------------------------------------------

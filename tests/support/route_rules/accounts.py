@@ -16,6 +16,7 @@ RULES: dict[str, frozenset[StaffRole]] = {
     "dashboard.staff_password": ADMIN_ONLY,
     "dashboard.staff_deactivate": ADMIN_ONLY,
     "dashboard.staff_reactivate": ADMIN_ONLY,
+    "dashboard.staff_reset_second_factor": ADMIN_ONLY,
     "dashboard.audit_trail": ADMIN_ONLY,
 }
 ANSWERED_IN_PLACE: set[str] = set()
@@ -25,6 +26,7 @@ ID_ROUTES: list[tuple[str, StaffRole]] = [
     ("dashboard.staff_password", StaffRole.ADMIN),
     ("dashboard.staff_deactivate", StaffRole.ADMIN),
     ("dashboard.staff_reactivate", StaffRole.ADMIN),
+    ("dashboard.staff_reset_second_factor", StaffRole.ADMIN),
 ]
 NEW_PASSWORD = "a long walk on a grey morning"
 
