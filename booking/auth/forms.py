@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import EmailField, HiddenField, PasswordField
+from wtforms.validators import InputRequired, Length
 
-from booking.domain.text import tidy_line
 from booking.views.fields import line_field
 
 
@@ -30,14 +29,8 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
-def _code_field(label: str, required: str, too_long: str, description: str) -> StringField:
-    # DataRequired, not InputRequired: a code of spaces alone is no code (read after tidying).
-    return StringField(
-        label,
-        description=description,
-        filters=[tidy_line],
-        validators=[DataRequired(required), Length(max=40, message=too_long)],
-    )
+def _code_field(label: str, required: str, too_long: str, description: str):
+    return line_field(label, 40, required=required, too_long=too_long, description=description)
 
 
 class SecondFactorForm(FlaskForm):

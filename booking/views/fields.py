@@ -5,13 +5,15 @@ place of an entry in a list staff arrange."""
 from __future__ import annotations
 
 from wtforms import Field, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from booking.domain.text import tidy_line, tidy_note
 
 
 def _validators(limit: int, required: str, too_long: str) -> list:
-    presence = InputRequired(required) if required else Optional()
+    # DataRequired reads the answer after tidying: spaces alone are not an answer (InputRequired
+    # looked at the raw text, so "   " passed as given and was saved empty).
+    presence = DataRequired(required) if required else Optional()
     message = too_long or f"Please use {limit} characters or fewer."
     return [presence, Length(max=limit, message=message)]
 
