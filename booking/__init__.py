@@ -148,6 +148,11 @@ def register_template_context(app: Flask) -> None:
     app.context_processor(template_context)
     app.add_template_filter(local_date, "local_day")
 
+    from booking.views.questionnaire import minutes_in_all
+
+    # The questionnaire's time estimate, on the booked, manage and first pages alike.
+    app.add_template_global(minutes_in_all)
+
     from booking.domain.contact import phone_for_display
     from booking.domain.dates import clock_in_words, day_in_words, moment_in_words
     from booking.web import public_url

@@ -746,3 +746,9 @@ def questionnaire_minutes(
     """The one estimate of how long these pages take a tired reader (see intake/progress.py)."""
     loads = page_loads(steps, conditions, answers)
     return minutes_for([loads[step.key] for step in steps])
+
+
+def minutes_in_all(state: Any) -> int:
+    """About how long every page still to be asked of this intake takes (an IntakeState), with
+    the check page: the one figure the booked, manage and first pages give."""
+    return questionnaire_minutes(state.possible, state.conditions, state.answers)

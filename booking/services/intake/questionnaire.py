@@ -51,7 +51,6 @@ from booking.services.intake.progress import possible_steps
 from booking.services.intake.screening import screening_conditions
 from booking.services.messaging import notify
 from booking.transactions import retry_conflicts, write_transaction
-from booking.views.questionnaire import questionnaire_minutes  # the questionnaire's own words
 
 LINK_SALT = "intake-link"
 # Where each consent is given in the questionnaire: (page, question).
@@ -231,11 +230,6 @@ class IntakeState:
             if not self.is_finished(step.key):
                 return step
         return None
-
-    @property
-    def minutes_in_all(self) -> int:
-        """About how long every page that may be asked takes, with the check page."""
-        return questionnaire_minutes(self.possible, self.conditions, self.answers)
 
     @property
     def returning(self) -> bool:
@@ -642,7 +636,8 @@ class QuestionsLink:
     token: str | None  # None: the link is not shown here (ended, or sent to contacts on file)
     sent: bool
     on_file: bool = False  # the link goes only to the contact details we already hold
-    minutes: int | None = None  # about how long the questions take (the start page's figure)
+    # While not sent: what the time estimate is worked out from (views/questionnaire.py).
+    state: IntakeState | None = None
 
 
 def _shown_with(booking: Booking) -> Intake | None:
@@ -661,8 +656,7 @@ def questions_link(booking: Booking, now: datetime) -> QuestionsLink | None:
     if _shown_with(booking) is None:
         return QuestionsLink(None, sent, on_file=True)
     token = link_token(latest) if latest.link_expires_at > now else None
-    minutes = None if sent else _state(latest, token or "", now).minutes_in_all
-    return QuestionsLink(token, sent, minutes=minutes)
+    return QuestionsLink(token, sent, state=None if sent else _state(latest, token or "", now))
 
 
 @retry_conflicts
