@@ -90,19 +90,6 @@ def test_returning_clients_and_consents_on_file(consent_on_file, reconfirm_only,
     assert shown == (expected or ALWAYS)
 
 
-def test_progress_counts_the_pages_shown_and_the_minutes_left():
-    steps = q.steps_for({"condition": {"conditions": ["none"]}}, q.DEFAULT_SCREENING)
-    third = q.progress("care", steps)
-    assert (
-        str(third) == f"Step 3 of {len(steps)} · about {sum(s.minutes for s in steps[2:])} minutes"
-    )
-    assert third.previous.key == "contact" and third.next.key == "screening"
-    last = q.progress("consent", steps)
-    assert str(last) == f"Step {len(steps)} of {len(steps)} · about 1 minute"
-    assert last.next is None
-    assert q.progress("about", steps).previous is None
-
-
 def test_missing_required_names_each_unanswered_required_question():
     steps = q.steps_for({}, q.DEFAULT_SCREENING)
     answers = {"about": {"name": "Ann", "filled_by": "self"}, "screening": {"now": ["none"]}}

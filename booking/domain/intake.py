@@ -422,24 +422,23 @@ class Step:
 
     key: str
     title: str
-    minutes: int  # a fair estimate for someone reading slowly
     required: tuple[str, ...] = ()  # questions that must be answered before sending
 
 
 STEPS: tuple[Step, ...] = (
-    Step("about", "About you", 1, required=("name", "date_of_birth", "filled_by")),
-    Step("contact", "Reaching you", 1),
-    Step("care", "Your care", 1),
-    Step("screening", "Health check", 2, required=("now", "history")),
-    Step("screening_details", "A little more about those", 1),
-    Step("condition", "Long-term conditions", 1, required=("conditions",)),
-    Step("energy", "Your energy", 1, required=("severity",)),
-    Step("pem", "After doing too much", 1),
-    Step("comfort", "Comfort on the couch", 1),
-    Step("areas", "Pressure and areas", 1),
-    Step("senses", "Light, sound and talking", 1),
-    Step("practical", "Times and getting here", 1),
-    Step("consent", "Your agreement", 1, required=("treatment", "health_data", "signed_name")),
+    Step("about", "About you", required=("name", "date_of_birth", "filled_by")),
+    Step("contact", "Reaching you"),
+    Step("care", "Your care"),
+    Step("screening", "Health check", required=("now", "history")),
+    Step("screening_details", "A little more about those"),
+    Step("condition", "Long-term conditions", required=("conditions",)),
+    Step("energy", "Your energy", required=("severity",)),
+    Step("pem", "After doing too much"),
+    Step("comfort", "Comfort on the couch"),
+    Step("areas", "Pressure and areas"),
+    Step("senses", "Light, sound and talking"),
+    Step("practical", "Times and getting here"),
+    Step("consent", "Your agreement", required=("treatment", "health_data", "signed_name")),
 )
 STEPS_BY_KEY = {step.key: step for step in STEPS}
 ENERGY_STEPS = frozenset({"energy", "pem"})
@@ -500,36 +499,6 @@ def steps_for(
             continue
         shown.append(step)
     return shown
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where the client is: "Step 3 of 6 · about 2 minutes"."""
-
-    number: int
-    total: int
-    minutes_left: int
-    previous: Step | None
-    next: Step | None
-
-    def __str__(self) -> str:
-        minutes = (
-            "about 1 minute" if self.minutes_left <= 1 else f"about {self.minutes_left} minutes"
-        )
-        return f"Step {self.number} of {self.total} · {minutes}"
-
-
-def progress(step_key: str, steps: Sequence[Step]) -> Progress:
-    """The progress line and neighbours for a step among the pages shown."""
-    keys = [step.key for step in steps]
-    index = keys.index(step_key)
-    return Progress(
-        number=index + 1,
-        total=len(steps),
-        minutes_left=sum(step.minutes for step in steps[index:]),
-        previous=steps[index - 1] if index > 0 else None,
-        next=steps[index + 1] if index + 1 < len(steps) else None,
-    )
 
 
 def missing_required(answers: Answers, steps: Sequence[Step]) -> list[tuple[Step, str]]:
