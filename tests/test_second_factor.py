@@ -223,6 +223,14 @@ def test_the_code_page_without_a_password_first_sends_to_sign_in(client, therapi
     assert client.get("/login/set-up").headers["Location"] == "/login"
 
 
+def test_going_back_to_the_code_page_after_signing_in_keeps_you_signed_in(app, therapist_id):
+    browser = app.test_client()
+    assert sign_in(browser, THERAPIST).status_code == 303
+    for page in ("/login/code", "/login/set-up"):
+        assert browser.get(page).headers["Location"] == "/dashboard/"
+    assert signed_in(browser)
+
+
 def test_an_empty_code_is_asked_for_next_to_the_field(app, therapist_id):
     ready_second_factor(app, THERAPIST)
     browser = app.test_client()

@@ -17,12 +17,13 @@ from types import SimpleNamespace
 import segno
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import login_user
+from flask_login import current_user, login_user
 from markupsafe import Markup
 
 from booking.auth import bp, throttle
 from booking.auth.accounts import PasswordMatched, open_signed_in
 from booking.auth.forms import SecondFactorForm, SetUpForm
+from booking.auth.roles import HOME_ENDPOINT
 from booking.clock import now_utc
 from booking.domain.second_factor import secret_in_groups, set_up_address
 from booking.extensions import limiter
@@ -79,6 +80,8 @@ def _pending() -> Pending | None:
 
 
 def _sign_in_again() -> ResponseReturnValue:
+    if current_user.is_authenticated:  # e.g. the Back button after signing in: stay signed in
+        return redirect(url_for(HOME_ENDPOINT), code=303)
     had_one = PENDING in session
     session.clear()
     if had_one:
