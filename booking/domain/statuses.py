@@ -44,3 +44,23 @@ class ConsentKind(StrEnum):
     HEALTH_DATA = "health_data"
     GP_CONTACT = "gp_contact"
     REMINDERS = "reminders"
+
+
+class WaitlistStatus(StrEnum):
+    """A place on the waiting list: waiting, or why it ended."""
+
+    WAITING = "waiting"
+    BOOKED = "booked"  # they booked the session they waited for, by any way
+    LEFT = "left"  # they left by their link
+    REMOVED = "removed"  # the desk took them off, when asked (audited)
+    EXPIRED = "expired"  # their last day passed
+
+
+class OfferStatus(StrEnum):
+    """A free time offered from the waiting list."""
+
+    OPEN = "open"
+    TAKEN = "taken"
+    GONE = "gone"  # someone else took it, or it is no longer free
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"  # their place ended first

@@ -12,6 +12,7 @@ from booking.models.practice import Practitioner, Service
 from booking.models.settings import PracticeSetting
 from booking.models.staff import StaffSession, StaffUser
 from booking.models.todo import TodoDone
+from booking.models.waitlist import WaitlistEntry, WaitlistOffer
 
 __all__ = [
     "AuditEvent",
@@ -34,5 +35,7 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "TodoDone",
+    "WaitlistEntry",
+    "WaitlistOffer",
     "WorkerHeartbeat",
 ]
