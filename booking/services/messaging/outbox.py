@@ -75,8 +75,9 @@ LONGEST_RETRY = timedelta(hours=1)
 TOO_LARGE = frozenset({552, 523})  # RFC 1870: the message exceeds the server's size limit
 
 
-def dedupe_key(outgoing: Outgoing, booking_id: int | None, sequence: int | None) -> str:
-    """One message of a kind per booking, change (sequence), recipient and channel."""
+def dedupe_key(outgoing: Outgoing, booking_id: int | str | None, sequence: int | None) -> str:
+    """One message of a kind per booking (or other subject), change (sequence), recipient and
+    channel."""
     key = f"{booking_id}:{outgoing.kind}:{sequence}:{outgoing.recipient.lower()}"
     return key if outgoing.channel == Channel.EMAIL else f"{key}:{outgoing.channel}"
 
@@ -87,12 +88,15 @@ def queue(
     booking: Booking | None = None,
     due_at: datetime | None = None,
     versioned: bool = True,
+    about: str | None = None,
 ) -> int:
     """Add messages to the outbox in the caller's transaction; a repeat of one is ignored.
 
     A versioned message carries the booking's SEQUENCE and is dropped if the booking changes
     before it goes; an unversioned one (the questionnaire link) holds whatever the time.
     One INSERT ... ON CONFLICT DO NOTHING for them all: a booking queues several at once.
+    A message about something other than a booking (a waiting-list offer) names it in `about`
+    ("offer-12"), so each of its kind is one message.
     """
     if not messages:
         return 0
@@ -102,7 +106,7 @@ def queue(
     booking_id = booking.id if booking is not None else None
     rows = [
         {
-            "dedupe_key": dedupe_key(outgoing, booking_id, sequence),
+            "dedupe_key": dedupe_key(outgoing, about or booking_id, sequence),
             "kind": outgoing.kind,
             "booking_id": booking_id,
             "sequence": sequence,
