@@ -194,14 +194,21 @@ def outbox_group() -> None:
 def outbox_run_command(once: bool, interval: float) -> None:
     """Send due messages, retrying with back-off; with --once, one pass for cron."""
     from booking.services.messaging import outbox
+    from booking.services.waitlist import offers
 
     if once:
+        waiting = offers.offer_free_times(now_utc())  # first, so its offers go in this pass
         report = outbox.run_once(now_utc)
         click.echo(
             f"Outbox: {report.sent} sent, {report.retrying} to try again, "
             f"{report.failed} failed, {report.dropped} no longer needed, "
             f"{report.to_phone} texts to phone instead."
         )
+        if waiting:
+            click.echo(
+                f"Waiting list: {waiting.offered} times offered, {waiting.gone} gone, "
+                f"{waiting.expired} offers ended, {waiting.closed} places closed."
+            )
         return
     from booking.services.messaging.worker import run_worker
 

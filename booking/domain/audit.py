@@ -58,6 +58,9 @@ class AuditAction(StrEnum):
     SET_UP_SECOND_FACTOR = "set_up_second_factor"
     USED_RECOVERY_CODE = "used_recovery_code"
     RESET_SECOND_FACTOR = "reset_second_factor"
+    # The waiting list: the desk adding someone, or taking them off when asked
+    WAITLIST_ADDED = "waitlist_added"
+    WAITLIST_REMOVED = "waitlist_removed"
 
 
 AUDIT_WORDS: dict[AuditAction, str] = {
@@ -101,6 +104,8 @@ AUDIT_WORDS: dict[AuditAction, str] = {
     AuditAction.SET_UP_SECOND_FACTOR: "set up two-factor sign-in",
     AuditAction.USED_RECOVERY_CODE: "signed in with a recovery code",
     AuditAction.RESET_SECOND_FACTOR: "reset a colleague's two-factor sign-in",
+    AuditAction.WAITLIST_ADDED: "put a client on the waiting list",
+    AuditAction.WAITLIST_REMOVED: "took a client off the waiting list",
 }
 
 DETAIL_LIMIT = 300

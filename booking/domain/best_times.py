@@ -53,3 +53,30 @@ class BestTimes:
         days = ",".join(WEEKDAY_KEYS[day] for day in sorted(self.weekdays))
         parts = ",".join(key for key, part in PART_KEYS.items() if part in self.parts)
         return days or None, parts or None
+
+
+DAY_WORDS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+PART_WORDS = {
+    PartOfDay.MORNING: "mornings",
+    PartOfDay.AFTERNOON: "afternoons",
+    PartOfDay.EVENING: "evenings",
+}
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def days_in_words(best: BestTimes) -> str:
+    """ "Mondays and Thursdays", or "Any day"."""
+    if not best.weekdays:
+        return "Any day"
+    return _listed([DAY_WORDS[day] for day in sorted(best.weekdays)])
+
+
+def parts_in_words(best: BestTimes) -> str:
+    """ "Mornings and afternoons", or "Any time of day"."""
+    if not best.parts:
+        return "Any time of day"
+    words = _listed([word for part, word in PART_WORDS.items() if part in best.parts])
+    return words[0].upper() + words[1:]

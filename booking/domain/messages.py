@@ -710,3 +710,127 @@ def sms_questions_nudge(facts: SessionFacts, number: str, questions_url: str) ->
 def phone_task(kind: str, number: str, script: list[str]) -> Outgoing:
     """A call for the desk to make: `kind` as the email it stands for, the script as text."""
     return Outgoing(kind, number, "", "\n".join(script), "", None, None, Channel.PHONE)
+
+
+# --- The waiting list: you are on it, a time has freed, that time has gone ----------------------
+
+
+@dataclass(frozen=True)
+class WaitlistFacts:
+    """What the waiting list's messages may say: the session and time, never anything about
+    health. `start_utc` is None for the message that says they are on the list."""
+
+    client_first_name: str
+    service_name: str
+    minutes: int
+    practitioner_name: str | None  # None: anyone free
+    zone: ZoneInfo
+    practice_name: str
+    practice_phone: str
+    place_url: str  # their place on the list: see it, or leave
+    start_utc: datetime | None = None
+    take_url: str = ""
+    expires_at: datetime | None = None
+
+
+def _waitlist_session(facts: WaitlistFacts) -> str:
+    who = f" with {facts.practitioner_name}" if facts.practitioner_name else ""
+    return f"{facts.service_name} ({facts.minutes} minutes){who}"
+
+
+def waitlist_joined_message(facts: WaitlistFacts, recipient: str, channel: Channel) -> Outgoing:
+    """ "You are on the list": what they asked for, that nothing is booked until they say yes,
+    and the link to leave."""
+    if channel == Channel.SMS:
+        text = (
+            f"{_short(facts.practice_name)}: you are on the list for "
+            f"{_short(facts.service_name)}. We will text when a time that suits you frees. "
+            f"To leave the list: {facts.place_url}"
+        )
+        return _sms("client_waitlist_joined", recipient, text, f"On the list: {facts.place_url}")
+    sections: list[_Section] = [
+        (
+            f"Hello {facts.client_first_name},",
+            f"You are on our waiting list for {_waitlist_session(facts)}.",
+        ),
+        (
+            "When a time that suits you frees, we will send you one link to take it.",
+            "Nothing is booked until you press it. Saying no, or not answering, is fine.",
+        ),
+        (
+            _Link(
+                "See your place on the list, or leave it", "Your place on the list", facts.place_url
+            ),
+        ),
+        (f"Questions? Call {facts.practice_phone}.",),
+    ]
+    return _plain("client_waitlist_joined", recipient, "You are on the waiting list", sections)
+
+
+def waitlist_offer_message(
+    facts: WaitlistFacts, recipient: str, channel: Channel, now: datetime
+) -> Outgoing:
+    """A time has freed: the key facts first, one link to take it, and until when."""
+    assert facts.start_utc is not None and facts.expires_at is not None
+    today = now.astimezone(facts.zone).date()
+    when = moment_in_words(facts.start_utc, facts.zone, today)
+    until = moment_in_words(facts.expires_at, facts.zone, today)
+    if channel == Channel.SMS:
+        local = facts.start_utc.astimezone(facts.zone)
+        short_when = f"{local:%a} {local.day} {local:%b} {clock_in_words(local.time())}"
+        text = (
+            f"{_short(facts.practice_name)}: a time has freed, {short_when}, "
+            f"{_short(facts.service_name)}. It is yours if you take it first: {facts.take_url}"
+        )
+        return _sms("client_waitlist_offer", recipient, text, f"A time has freed: {facts.take_url}")
+    if channel == Channel.PHONE:
+        script = [
+            f"Offer {facts.client_first_name} a time from the waiting list:",
+            f"{when}, {_waitlist_session(facts)}.",
+            "If they would like it, book it for them in Book for a client.",
+            "If not, that is fine: they stay on the list.",
+        ]
+        return phone_task("client_waitlist_offer", recipient, script)
+    sections: list[_Section] = [
+        (f"Hello {facts.client_first_name},", "A time you were waiting for has freed:"),
+        (f"When: {when}", f"Session: {_waitlist_session(facts)}"),
+        (
+            _Link("", "Take this time", facts.take_url),
+            "We have told a few people on the list. The first to press takes it.",
+            f"The link works until {until}. Nothing is booked unless you press it.",
+        ),
+        (
+            "Not this time? You need do nothing: you stay on the list.",
+            _Link("", "Leave the waiting list", facts.place_url),
+        ),
+        (f"Questions? Call {facts.practice_phone}.",),
+    ]
+    return _plain("client_waitlist_offer", recipient, f"A time has freed: {when}", sections)
+
+
+def waitlist_gone_message(
+    facts: WaitlistFacts, recipient: str, channel: Channel, now: datetime
+) -> Outgoing:
+    """The time offered has gone to someone else: said kindly, and they stay on the list."""
+    assert facts.start_utc is not None
+    when = moment_in_words(facts.start_utc, facts.zone, now.astimezone(facts.zone).date())
+    if channel == Channel.SMS:
+        text = (
+            f"{_short(facts.practice_name)}: sorry, the time we offered has gone. You are "
+            "still on the list; we will text when another frees. No need to reply."
+        )
+        return _sms(
+            "client_waitlist_gone", recipient, text, "That time has gone. Still on the list."
+        )
+    sections: list[_Section] = [
+        (
+            f"Hello {facts.client_first_name},",
+            f"Sorry: the time we offered you, {when}, has gone to someone else.",
+        ),
+        (
+            "You are still on the waiting list. We will tell you when another time frees.",
+            "You need do nothing.",
+        ),
+        (_Link("", "Your place on the list", facts.place_url),),
+    ]
+    return _plain("client_waitlist_gone", recipient, "That time has gone", sections)

@@ -24,6 +24,7 @@ from booking.domain.channels import Channel
 from booking.extensions import db
 from booking.models import OutboxMessage, WorkerHeartbeat
 from booking.services.messaging import outbox
+from booking.services.waitlist import offers
 from booking.transactions import write_transaction
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,9 @@ LONGEST_PAUSE_SECONDS = 60.0  # between tries while something the worker needs i
 NOT_SEEN_FOR = timedelta(minutes=5)  # no heartbeat for this long: no worker is running
 WAITED_TOO_LONG = timedelta(minutes=10)  # a due message waiting this long: something is wrong
 FORGET_AFTER = timedelta(days=1)  # heartbeats of workers gone this long are removed
+# How often the worker looks for freed times to offer to the waiting list: soon enough that a
+# time freed by a cancellation goes out within minutes, rarely enough to cost nothing.
+WAITLIST_EVERY = timedelta(minutes=2)
 
 
 def worker_name() -> str:
@@ -74,8 +78,20 @@ def run_worker(
     name = name or worker_name()
     started_at = now()
     failures = 0
+    waitlist_at: datetime | None = None  # when the waiting list was last looked at
     while not stop.is_set():
         try:
+            if waitlist_at is None or now() - waitlist_at >= WAITLIST_EVERY:
+                waitlist_at = now()
+                offered = offers.offer_free_times(waitlist_at)
+                if offered:
+                    log.info(
+                        "waiting list: %s offered, %s gone, %s expired, %s places closed",
+                        offered.offered,
+                        offered.gone,
+                        offered.expired,
+                        offered.closed,
+                    )
             report = outbox.run_once(now)
             beat(name, started_at, now())
         except (SQLAlchemyError, OSError) as error:
