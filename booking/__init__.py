@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from booking.manage import bp as manage_bp
     from booking.public import bp as public_bp
     from booking.replies import bp as replies_bp
+    from booking.waitlist import bp as waitlist_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(health_bp)
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_bp)
     app.register_blueprint(intake_bp)
     app.register_blueprint(replies_bp)
+    app.register_blueprint(waitlist_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
