@@ -34,6 +34,7 @@ from booking.dashboard.therapist import feed_routes as therapist_feed_routes  # 
 from booking.dashboard.therapist import routes as therapist_routes  # noqa: E402,F401
 from booking.dashboard.timeline import routes as timeline_routes  # noqa: E402,F401
 from booking.dashboard.todo import routes as todo_routes  # noqa: E402,F401
+from booking.dashboard.waitlist import routes as waitlist_routes  # noqa: E402,F401
 from booking.dashboard.words import words  # noqa: E402
 
 bp.context_processor(words)  # statuses, flags and choices in plain words, on every page

@@ -11,6 +11,6 @@ An area module declares:
   token is already in it under "csrf_token").
 """
 
-from tests.support.route_rules import accounts, clients, desk, diary, therapist
+from tests.support.route_rules import accounts, clients, desk, diary, therapist, waitlist
 
-AREAS = [accounts, diary, desk, clients, therapist]
+AREAS = [accounts, diary, desk, clients, therapist, waitlist]
