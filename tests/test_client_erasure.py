@@ -154,7 +154,7 @@ def test_the_audit_event_holds_ids_and_counts_only(app, on_file):
         assert event.client_id == on_file.client_id and event.actor == "system"
         assert event.detail == (
             "intakes: 1, consents: 2, session records: 1, agreed changes: 1, messages: 3, "
-            "call requests: 1, bookings kept anonymous: 3"
+            "call requests: 1, bookings kept anonymous: 3, waiting list places: 0"
         )
         # The earlier entries about them stay: the trail is append-only.
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 2

@@ -32,6 +32,8 @@ from booking.models import (
     OutboxMessage,
     SessionAdjustment,
     SessionNote,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 from booking.services.staff import audit
 from booking.services.staff.audit import Actor
@@ -60,6 +62,7 @@ class ErasureReport:
     messages: int = 0
     call_requests: int = 0
     bookings_kept_anonymous: int = 0
+    waiting_list_places: int = 0  # last: the audit detail of older erasures lacks it
 
     def detail(self) -> str:
         """The counts in one short line for the audit trail."""
@@ -125,6 +128,13 @@ def erase_in_transaction(client: Client, now: datetime) -> ErasureReport:
     report.messages = gone(delete(OutboxMessage).where(messages))
     report.call_requests = gone(delete(CallRequest).where(calls))
     report.consents = gone(delete(Consent).where(Consent.client_id == client.id))
+    places = select(WaitlistEntry.id).where(WaitlistEntry.client_id == client.id)
+    session.execute(
+        delete(WaitlistOffer).where(WaitlistOffer.entry_id.in_(places.scalar_subquery()))
+    )
+    report.waiting_list_places = gone(
+        delete(WaitlistEntry).where(WaitlistEntry.client_id == client.id)
+    )
     # A later intake may be based on an earlier one: unlink them before deleting them all.
     session.execute(update(Intake).where(Intake.client_id == client.id).values(based_on_id=None))
     report.intakes = gone(delete(Intake).where(Intake.client_id == client.id))

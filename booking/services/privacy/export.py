@@ -36,6 +36,8 @@ from booking.models import (
     OutboxMessage,
     SessionAdjustment,
     SessionNote,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 from booking.services.intake.screening import screening_conditions
 from booking.services.staff import audit
@@ -215,6 +217,28 @@ def _call(call: CallRequest) -> dict[str, Any]:
     }
 
 
+def _place(entry: WaitlistEntry, offers: list[WaitlistOffer]) -> dict[str, Any]:
+    return {
+        "session": entry.service.name,
+        "therapist": entry.practitioner.name if entry.practitioner else None,
+        "days": _keys(entry.days),
+        "parts_of_day": _keys(entry.parts),
+        "until": entry.until_date.isoformat(),
+        "told_by": entry.channel,
+        "status": entry.status,
+        "joined_at": _moment(entry.created_at),
+        "ended_at": _moment(entry.ended_at),
+        "times_offered": [
+            {
+                "start": _moment(offer.start_utc),
+                "offered_at": _moment(offer.created_at),
+                "status": offer.status,
+            }
+            for offer in offers
+        ],
+    }
+
+
 def _audit(event: AuditEvent) -> dict[str, Any]:
     return {
         "when": _moment(event.occurred_at),
@@ -307,6 +331,7 @@ def client_data(client_id: int, now: datetime) -> dict[str, Any] | None:
             _call(call)
             for call in session.scalars(select(CallRequest).where(calls).order_by(CallRequest.id))
         ],
+        "waiting_list": _places(client_id),
         "audit_trail": [
             _audit(event)
             for event in session.scalars(
@@ -314,6 +339,24 @@ def client_data(client_id: int, now: datetime) -> dict[str, Any] | None:
             )
         ],
     }
+
+
+def _places(client_id: int) -> list[dict[str, Any]]:
+    entries = db.session.scalars(
+        select(WaitlistEntry)
+        .where(WaitlistEntry.client_id == client_id)
+        .options(joinedload(WaitlistEntry.service), joinedload(WaitlistEntry.practitioner))
+        .order_by(WaitlistEntry.id)
+    ).all()
+    offers: dict[int, list[WaitlistOffer]] = {entry.id: [] for entry in entries}
+    if entries:
+        for offer in db.session.scalars(
+            select(WaitlistOffer)
+            .where(WaitlistOffer.entry_id.in_(list(offers)))
+            .order_by(WaitlistOffer.start_utc)
+        ):
+            offers[offer.entry_id].append(offer)
+    return [_place(entry, offers[entry.id]) for entry in entries]
 
 
 def _counts(data: dict[str, Any]) -> str:
