@@ -109,6 +109,17 @@ def parse_keys(raw: str) -> list[Fernet]:
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
+def embed_origins(raw: str) -> tuple[str, ...]:
+    """The web sites allowed to show the booking pages in a frame, or a clear error."""
+    # Imported here: the booking package imports this module as it starts.
+    from booking.domain.settings import SettingError, parse_origins
+
+    try:
+        return parse_origins(raw)
+    except SettingError as problem:
+        raise ConfigError(f"EMBED_ALLOWED_ORIGINS: {problem}") from None
+
+
 def log_level(raw: str) -> str:
     """A logging level name; anything else stops start-up with one line."""
     level = raw.strip().upper()
@@ -154,6 +165,9 @@ class Config:
         self.REDIS_URL = env.get("REDIS_URL") or None
         self.LOG_LEVEL = log_level(env.get("LOG_LEVEL", "INFO"))
         self.FIELD_ENCRYPTION_KEY = env.get("FIELD_ENCRYPTION_KEY") or None
+        # The practice's own web sites, allowed to show /embed/book in a frame (comma-separated
+        # https origins; admin may change the list in Practice settings). None by default.
+        self.EMBED_ALLOWED_ORIGINS = embed_origins(env.get("EMBED_ALLOWED_ORIGINS", ""))
         # A client's intake link keeps working for this long after they last used it.
         self.INTAKE_LINK_DAYS = number("INTAKE_LINK_DAYS", 30, minimum=14)
         # A returning client re-confirms their answers when the last intake is older than this.

@@ -37,6 +37,7 @@ CONFIG = {
     "REMINDER_LOCAL_TIME": time(10, 0),
     "FOLLOWUP_HOURS": 48,
     "INTAKE_NUDGE_DAYS": 3,
+    "EMBED_ALLOWED_ORIGINS": (),
 }
 DEFAULTS = domain.resolve({}, CONFIG)
 FORM = {
@@ -48,6 +49,7 @@ FORM = {
     "intake_nudge_days": "3",
     "default_quiet_from": "",
     "default_quiet_until": "",
+    "embed_origins": "",
 }
 
 
@@ -111,6 +113,7 @@ def test_nothing_stored_means_the_configured_defaults():
         "intake_nudge_days": 3,
         "default_quiet_from": None,
         "default_quiet_until": None,
+        "embed_origins": (),
     }
     assert DEFAULTS.min_notice == timedelta(hours=12)
     assert DEFAULTS.first_month_gap == timedelta(days=7)

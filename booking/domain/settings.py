@@ -25,6 +25,7 @@ class Kind(StrEnum):
     WHOLE_NUMBER = "whole_number"
     LOCAL_TIME = "local_time"  # a time of day such as 10:00
     OPTIONAL_LOCAL_TIME = "optional_local_time"  # the same, or empty for none
+    ORIGINS = "origins"  # web site origins, comma-separated, or empty for none
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,16 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         in_words="default quiet hours until",
         kind=Kind.OPTIONAL_LOCAL_TIME,
     ),
+    SettingDefinition(
+        key="embed_origins",
+        config_name="EMBED_ALLOWED_ORIGINS",
+        label="Web sites that may show the booking pages (optional)",
+        explanation="The addresses of your own web sites, such as https://www.example.co.uk, "
+        "separated by commas. Only these may show the booking pages inside theirs. Leave "
+        "empty for none.",
+        in_words="sites showing the booking pages",
+        kind=Kind.ORIGINS,
+    ),
 )
 BY_KEY: dict[str, SettingDefinition] = {definition.key: definition for definition in DEFINITIONS}
 
@@ -144,6 +155,7 @@ class PracticeSettings:
     intake_nudge_days: int
     default_quiet_from: time | None
     default_quiet_until: time | None
+    embed_origins: tuple[str, ...]
 
     @property
     def first_month_gap(self) -> timedelta:
@@ -178,6 +190,65 @@ class PracticeSettings:
         return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
+# --- Web site origins that may frame the booking pages -----------------------------------------
+
+# The whole list is stored in one practice_settings value (200 characters).
+MAX_ORIGINS_LENGTH = 200
+# Plain http only for a developer's own machine; every real web site is https.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+_HOST_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_ORIGIN = re.compile(
+    rf"^(?P<scheme>https?)://(?P<host>{_HOST_LABEL}(?:\.{_HOST_LABEL})*|\[::1\])"
+    r"(?::(?P<port>[0-9]{1,5}))?$"
+)
+ORIGIN_EXAMPLE = "https://www.example.co.uk"
+
+
+def parse_origin(raw: str) -> str:
+    """One web site origin, written as a browser writes it (https://host or https://host:port,
+    lower case, no path); SettingError in plain words if it cannot be one.
+
+    The result goes into a Content-Security-Policy header, so nothing but letters, digits,
+    dots, hyphens, a colon and a port number ever gets through.
+    """
+    text = raw.strip()
+    if text.endswith("/") and text.count("/") == 3:
+        text = text[:-1]  # https://example.com/ is how browsers show the home page
+    match = _ORIGIN.match(text.lower())
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    if match is None:
+        raise SettingError(
+            f"“{shown}” is not a web site address we can use. Please write it as "
+            f"{ORIGIN_EXAMPLE}: https://, the site's name, and nothing after it."
+        )
+    scheme, host, port = match["scheme"], match["host"], match["port"]
+    if port is not None and not 0 < int(port) < 65536:
+        raise SettingError(f"“{shown}” has a port number that cannot be right.")
+    if scheme == "http" and host not in LOCAL_HOSTS:
+        raise SettingError(
+            f"“{shown}” starts with http://. Please use the https:// address of the site."
+        )
+    if host not in LOCAL_HOSTS and "." not in host:
+        raise SettingError(f"“{shown}” is missing the end of its name, such as .co.uk.")
+    default_port = {"https": "443", "http": "80"}[scheme]
+    return f"{scheme}://{host}" + (f":{port}" if port and port != default_port else "")
+
+
+def parse_origins(raw: str) -> tuple[str, ...]:
+    """Web site origins separated by commas (or spaces, or lines), each checked, repeats
+    dropped; empty for none. SettingError names the first that cannot be used."""
+    if len(raw.strip()) > MAX_ORIGINS_LENGTH:
+        raise SettingError(
+            f"Please keep the list to {MAX_ORIGINS_LENGTH} characters or fewer "
+            "(a few sites at most)."
+        )
+    origins: list[str] = []
+    for part in re.split(r"[,\s]+", raw.strip()):
+        if part and (origin := parse_origin(part)) not in origins:
+            origins.append(origin)
+    return tuple(origins)
+
+
 # --- Reading and writing values -----------------------------------------------------------------
 
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
@@ -203,6 +274,8 @@ def parse_time(raw: str) -> time:
 def parse(definition: SettingDefinition, raw: str) -> object:
     """The value `raw` stands for, checked against the setting's limits; SettingError if not."""
     text = raw.strip()
+    if definition.kind == Kind.ORIGINS:
+        return parse_origins(text)
     if definition.kind == Kind.OPTIONAL_LOCAL_TIME:
         return parse_time(text) if text else None
     if definition.kind == Kind.LOCAL_TIME:
@@ -227,6 +300,8 @@ def as_text(value: object) -> str:
     """A value as it is stored and shown in a form field: 24, 09:30, or empty for none."""
     if value is None:
         return ""
+    if isinstance(value, tuple):
+        return ", ".join(value)
     if isinstance(value, time):
         return value.strftime("%H:%M")
     return str(value)
@@ -234,7 +309,7 @@ def as_text(value: object) -> str:
 
 def value_in_words(definition: SettingDefinition, value: object) -> str:
     """A value as a person reads it: "24 hours", "09:30", "none"."""
-    if value is None:
+    if value is None or value == ():
         return "none"
     if definition.unit:
         return f"{as_text(value)} {definition.unit}"

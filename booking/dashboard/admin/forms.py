@@ -169,6 +169,7 @@ class SettingsForm(FlaskForm):
     intake_nudge_days = _setting("intake_nudge_days")
     default_quiet_from = _setting("default_quiet_from")
     default_quiet_until = _setting("default_quiet_until")
+    embed_origins = _setting("embed_origins")
     # The settings the form was opened with: newer ones are never overwritten unseen.
     seen = HiddenField(filters=[tidy_line])
 

@@ -15,6 +15,7 @@ from booking.domain.statuses import StaffRole
 from booking.models import Service
 from booking.services.practice import services_admin
 from booking.services.practice import settings as practice_settings_service
+from booking.views.embedding import embed_snippet
 
 ADMIN = StaffRole.ADMIN
 SERVICE_CHANGED_MEANWHILE = (
@@ -151,6 +152,8 @@ def _settings_page(
         problem=problem,
         latest=latest,
         as_text=as_text,
+        embed_origins=practice_settings_service.current().embed_origins,
+        embed_snippet=embed_snippet(),
     )
 
 

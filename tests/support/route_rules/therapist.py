@@ -97,6 +97,7 @@ def form(endpoint: str, world, token: str) -> dict[str, str]:
             "intake_nudge_days": "3",
             "default_quiet_from": "",
             "default_quiet_until": "",
+            "embed_origins": "",
             "seen": _SEEN["settings"],
         }
     return {}
