@@ -1,6 +1,8 @@
 """Request hooks shared by every page: size limits and security headers."""
 
-from flask import Flask, Response, abort, current_app, request
+from collections.abc import Sequence
+
+from flask import Flask, Response, abort, current_app, g, request
 from werkzeug.routing import IntegerConverter, Map
 
 # No external requests at all: everything the pages need is served from here.
@@ -8,6 +10,15 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
+
+
+def content_security_policy(frame_ancestors: Sequence[str] = ()) -> str:
+    """The policy for a page: no site may frame it, unless it is one of `frame_ancestors`
+    (origins already checked by domain/settings.parse_origin, so safe inside the header)."""
+    if not frame_ancestors:
+        return CONTENT_SECURITY_POLICY
+    allowed = " ".join(frame_ancestors)
+    return CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {allowed}")
 
 
 class RowId(IntegerConverter):
@@ -47,11 +58,19 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        # Only the framed booking pages (/embed/...) set frame_ancestors: the practice's own
+        # sites may show them. X-Frame-Options cannot name a site, so it is left off there;
+        # every browser that honours frame-ancestors lets it override X-Frame-Options anyway.
+        embedded = "frame_ancestors" in g
+        framed_by = g.frame_ancestors if embedded else ()
+        headers.setdefault("Content-Security-Policy", content_security_policy(framed_by))
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
+        if not framed_by:
+            headers.setdefault("X-Frame-Options", "DENY")
         # Private links (manage, intake) carry tokens in their paths: never leak them onward.
-        headers.setdefault("Referrer-Policy", "no-referrer")
+        # The framed pages send their own origin to themselves, so that their forms' posts
+        # carry an Origin to check (with no-referrer a browser sends "Origin: null").
+        headers.setdefault("Referrer-Policy", "same-origin" if embedded else "no-referrer")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if max_age := app.config.get("HSTS_MAX_AGE"):
             headers.setdefault("Strict-Transport-Security", f"max-age={max_age}")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from booking.public import routes  # noqa: E402,F401
+from booking.public import embed_routes, routes  # noqa: E402,F401

@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired
 
 from booking.domain.text import tidy_line
 from booking.views.contact import ContactFields, PhoneNumber, email_field, phone_field
+from booking.views.embedding import FrameCSRF
 from booking.views.fields import line_field
 
 FOR_WHOM = [
@@ -86,6 +87,14 @@ class ConfirmForm(DetailsForm):
     """Check your answers: the details ride along unseen, plus the key that makes a repeat safe."""
 
     booking_key = HiddenField()
+
+
+class FramedConfirmForm(ConfirmForm):
+    """The same form inside a frame on the practice's site, where our session cookie is not
+    sent: its token is signed and dated instead of kept in the session (views/embedding.py)."""
+
+    class Meta:
+        csrf_class = FrameCSRF
 
 
 CALL_TIMES = [

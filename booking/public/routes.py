@@ -12,7 +12,6 @@ from flask import (
     render_template,
     request,
     session,
-    url_for,
 )
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -20,6 +19,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from booking.clock import local_date, now_utc
 from booking.extensions import csrf
 from booking.public import bp
+from booking.public.flow import ON_SITE, Flow
 from booking.public.forms import CallMeForm, ConfirmForm, DetailsForm
 from booking.services import booking as bookings
 from booking.services.booking import availability
@@ -49,15 +49,26 @@ DRAFT_FIELDS = (
 def index() -> str:
     """The home page: what the practice offers and how it works."""
     return kept_page(
-        lambda: (render_template("public/index.html", services=bookable_services()), None)
+        lambda: (
+            render_template("public/index.html", services=bookable_services(), flow=ON_SITE),
+            None,
+        )
     )
 
 
 @bp.get("/book")
 def choose_service() -> str:
     """Step 1: choose what to book; the first visit comes first and is explained."""
+    return services_step(ON_SITE)
+
+
+def services_step(flow: Flow) -> str:
+    """Step 1 on the site or in a frame."""
     return kept_page(
-        lambda: (render_template("book/service.html", services=bookable_services()), None)
+        lambda: (
+            render_template("book/service.html", services=bookable_services(), flow=flow),
+            None,
+        )
     )
 
 
@@ -76,10 +87,15 @@ def _practitioner_choice(raw: str | None) -> int | None:
 @bp.get("/book/<slug>")
 def choose_time(slug: str) -> str:
     """Step 2: a week of free times, by day and part of day, with reasons for empty days."""
-    return kept_page(lambda: _times_page(slug))
+    return times_step(slug, ON_SITE)
 
 
-def _times_page(slug: str) -> tuple[str, datetime | None]:
+def times_step(slug: str, flow: Flow) -> str:
+    """Step 2 on the site or in a frame."""
+    return kept_page(lambda: _times_page(slug, flow))
+
+
+def _times_page(slug: str, flow: Flow) -> tuple[str, datetime | None]:
     service = _service_or_404(slug)
     everyone = availability.active_practitioners()
     chosen = _practitioner_choice(request.args.get("practitioner"))
@@ -90,10 +106,10 @@ def _times_page(slug: str) -> tuple[str, datetime | None]:
 
     def time_href(slot) -> str:
         start = slot.start.isoformat()
-        return url_for("public.details", slug=slug, start=start, practitioner=choice)
+        return flow.url("details", slug=slug, start=start, practitioner=choice)
 
     def day_href(day: date) -> str:
-        return url_for("public.choose_time", slug=slug, practitioner=chosen, **{"from": day})
+        return flow.url("choose_time", slug=slug, practitioner=chosen, **{"from": day})
 
     context = times_context(
         service, practitioners, parse_day(request.args.get("from")), time_href, day_href
@@ -104,6 +120,7 @@ def _times_page(slug: str) -> tuple[str, datetime | None]:
         practitioners=everyone,
         chosen=chosen,
         chosen_name=practitioners[0].name if chosen is not None else None,
+        flow=flow,
         **context,
     )
     return html, changes_at(context)
@@ -121,7 +138,7 @@ def _booking_keys() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="booking-key")
 
 
-def _choice_context(service, form: DetailsForm) -> dict[str, object]:
+def _choice_context(service, form: DetailsForm, flow: Flow) -> dict[str, object]:
     """What every step after the time shows: the service, the time and the therapist."""
     start = parse_start(form.start.data)
     practitioner_id = _practitioner_choice(form.practitioner.data)
@@ -133,6 +150,7 @@ def _choice_context(service, form: DetailsForm) -> dict[str, object]:
         "service": service,
         "start": start,
         "therapist": therapist,
+        "flow": flow,
     }
 
 
@@ -141,35 +159,42 @@ def _choice_context(service, form: DetailsForm) -> dict[str, object]:
 def details(slug: str) -> ResponseReturnValue:
     """Step 3: who the session is for and how to reach them, under a summary of the choice;
     its button books."""
+    return details_step(slug, ON_SITE)
+
+
+def details_step(slug: str, flow: Flow) -> ResponseReturnValue:
+    """Step 3 on the site or in a frame."""
     service = _service_or_404(slug)
     if request.method == "GET":
-        form = ConfirmForm(formdata=None, data=session.get(DRAFT_KEY, {}))
+        form = flow.form(formdata=None, data=session.get(DRAFT_KEY, {}))
         form.start.data = request.args.get("start", "")
         form.practitioner.data = request.args.get("practitioner", "")
         if parse_start(form.start.data) is None:
-            return redirect(url_for("public.choose_time", slug=slug))
+            return redirect(flow.url("choose_time", slug=slug))
         form.booking_key.data = _new_booking_key()
-        return render_template("book/details.html", form=form, **_choice_context(service, form))
-    form = ConfirmForm()
+        return render_template(
+            "book/details.html", form=form, **_choice_context(service, form, flow)
+        )
+    form = flow.form()
     going_back = request.form.get("action") in ("session", "time")
     if not form.validate() and not going_back:
-        return _details_again(service, form)
+        return _details_again(service, form, flow)
     if not form.csrf_token.errors:
         session[DRAFT_KEY] = {name: getattr(form, name).data for name in DRAFT_FIELDS}
     if going_back:
-        return _back_to_choose(service, form, request.form["action"])
-    return _book(service, form)
+        return _back_to_choose(service, form, request.form["action"], flow)
+    return _book(service, form, flow)
 
 
-def _back_to_choose(service, form: ConfirmForm, what: str) -> ResponseReturnValue:
+def _back_to_choose(service, form: ConfirmForm, what: str, flow: Flow) -> ResponseReturnValue:
     """Change the session or the time: what was typed is in the draft, so nothing is lost."""
     if what == "session":
-        return redirect(url_for("public.choose_service"), code=303)
+        return redirect(flow.url("choose_service"), code=303)
     start = parse_start(form.start.data)
     around = {"from": local_date(start).isoformat()} if start else {}
     practitioner = _practitioner_choice(form.practitioner.data)
     return redirect(
-        url_for("public.choose_time", slug=service.slug, practitioner=practitioner, **around),
+        flow.url("choose_time", slug=service.slug, practitioner=practitioner, **around),
         code=303,
     )
 
@@ -180,7 +205,7 @@ def _new_booking_key() -> str:
     return _booking_keys().dumps(bookings.new_manage_token())
 
 
-def _details_again(service, form: ConfirmForm, problem=None) -> tuple[str, int]:
+def _details_again(service, form: ConfirmForm, flow: Flow, problem=None) -> tuple[str, int]:
     expired = bool(form.csrf_token.errors)
     if not form.booking_key.data:
         form.booking_key.data = _new_booking_key()
@@ -190,15 +215,15 @@ def _details_again(service, form: ConfirmForm, problem=None) -> tuple[str, int]:
             form=form,
             problem=problem,
             session_expired=expired,
-            **_choice_context(service, form),
+            **_choice_context(service, form, flow),
         ),
         422 if not expired else 400,
     )
 
 
-def _check_page(service, form: ConfirmForm, problem=None, status: int = 200):
+def _check_page(service, form: ConfirmForm, flow: Flow, problem=None, status: int = 200):
     """The time has just gone: nearby free times to pick from, the details riding along."""
-    confirm = ConfirmForm(
+    confirm = flow.form(
         formdata=None, data={k: v for k, v in form.data.items() if k != "csrf_token"}
     )
     confirm.booking_key.data = form.booking_key.data or _new_booking_key()
@@ -208,22 +233,23 @@ def _check_page(service, form: ConfirmForm, problem=None, status: int = 200):
             form=confirm,
             problem=problem,
             hidden_fields=[f for f in confirm if f.name not in ("csrf_token", "start")],
-            **_choice_context(service, form),
+            **_choice_context(service, form, flow),
         ),
         status,
     )
 
 
-def _book(service, form: ConfirmForm) -> ResponseReturnValue:
+def _book(service, form: ConfirmForm, flow: Flow) -> ResponseReturnValue:
     """Book what a valid form holds, then show the booked page (303, so a reload is harmless)."""
     try:
         token = _booking_keys().loads(form.booking_key.data or "")
     except BadSignature:
         form.booking_key.data = None
-        return _check_page(service, form, bookings.BookingError("Please check and confirm."), 400)
+        problem = bookings.BookingError("Please check and confirm.")
+        return _check_page(service, form, flow, problem, 400)
     start = parse_start(form.start.data)
     if start is None:
-        return redirect(url_for("public.choose_time", slug=service.slug))
+        return redirect(flow.url("choose_time", slug=service.slug))
     try:
         result = bookings.book(
             service.slug,
@@ -234,30 +260,42 @@ def _book(service, form: ConfirmForm) -> ResponseReturnValue:
             now_utc(),
         )
     except (bookings.TimeNotOffered, bookings.UnknownPractitioner) as problem:
-        return _check_page(service, form, problem, 409)
+        return _check_page(service, form, flow, problem, 409)
     except bookings.BookingError as problem:
-        return _details_again(service, form, problem)
+        return _details_again(service, form, flow, problem)
     session.pop(DRAFT_KEY, None)
-    return redirect(url_for("public.booked", token=result.manage_token), code=303)
+    return redirect(flow.url("booked", token=result.manage_token), code=303)
 
 
 @bp.post("/book/<slug>/confirm")
 @csrf.exempt  # the form checks its own token, so an expired one keeps what was typed
 def confirm(slug: str) -> ResponseReturnValue:
     """Book from the check page (a time that had gone, another chosen), or change the details."""
+    return confirm_step(slug, ON_SITE)
+
+
+def confirm_step(slug: str, flow: Flow) -> ResponseReturnValue:
+    """Booking from the check page, on the site or in a frame."""
     service = _service_or_404(slug)
-    form = ConfirmForm()
+    form = flow.form()
     if request.form.get("action") == "change":
         form.validate()  # so the contact fields are normalised for the template
-        return render_template("book/details.html", form=form, **_choice_context(service, form))
+        return render_template(
+            "book/details.html", form=form, **_choice_context(service, form, flow)
+        )
     if not form.validate():
-        return _details_again(service, form)
-    return _book(service, form)
+        return _details_again(service, form, flow)
+    return _book(service, form, flow)
 
 
 @bp.get("/book/booked/<token>")
 def booked(token: str) -> ResponseReturnValue:
     """Step 5: you are booked, what happens next, and your private manage link."""
+    return booked_step(token, ON_SITE)
+
+
+def booked_step(token: str, flow: Flow) -> ResponseReturnValue:
+    """Step 5 on the site or in a frame."""
     booking = bookings.find_by_token(token)
     if booking is None:
         abort(404)
@@ -267,6 +305,7 @@ def booked(token: str) -> ResponseReturnValue:
         booking=booking,
         token=token,
         questions=intakes.questions_link(booking, now),
+        flow=flow,
     )
     return never_cache(make_response(page))
 
