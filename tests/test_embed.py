@@ -289,7 +289,7 @@ def test_the_first_visit_rule_holds_in_the_frame(cookieless):
     words = text_of(response)
     assert "shorter, gentler one, so your body can get used to it" in words
     steer = re.search(r'href="([^"]+)">Choose a time for first gentle session', response.text)
-    assert steer and steer[1] == f"/embed/book/{FIRST}"
+    assert steer and steer[1].startswith(f"/embed/book/{FIRST}?draft=")  # details kept
 
 
 def test_a_taken_time_offers_nearby_times_and_books_one_in_the_frame(framed, cookieless):
@@ -314,6 +314,42 @@ def test_a_taken_time_offers_nearby_times_and_books_one_in_the_frame(framed, coo
     assert again.headers["Location"].startswith("/embed/book/booked/")
     with framed.app_context():
         assert "Annie" in db.session.scalars(select(Client.preferred_name)).all()
+
+
+@pytest.mark.parametrize(
+    ("action", "goes_to"),
+    [("time", f"/embed/book/{FIRST}?from=2026-11-23&draft="), ("session", "/embed/book?draft=")],
+)
+def test_changing_a_choice_in_the_frame_keeps_what_was_typed_with_no_cookie(
+    framed, cookieless, action, goes_to
+):
+    page = details_page(cookieless)
+    back = post_details(cookieless, page, action=action, preferred_name="Annie", email="ann@")
+    assert back.status_code == 303
+    assert back.headers["Location"].startswith(goes_to)
+    assert "Annie" not in back.headers["Location"] and "ann@" not in back.headers["Location"]
+    # Every step on the way carries the details on, sealed, until the next time is chosen.
+    step = cookieless.get(back.headers["Location"])
+    if action == "session":
+        href = unescape(
+            re.search(r'href="(/embed/book/first-gentle-session\?[^"]+)"', step.text)[1]
+        )
+        step = cookieless.get(href)
+    later = re.findall(r'href="(/embed/book/[^"]+/details\?[^"]+)"', step.text)[-1]
+    assert "draft=" in later
+    again = cookieless.get(unescape(later))
+    assert 'value="Annie"' in again.text and 'value="ann@"' in again.text
+    assert post_details(cookieless, again, preferred_name="Annie").status_code == 303
+
+
+def test_a_tampered_draft_is_ignored(cookieless):
+    page = cookieless.get(
+        f"/embed/book/{FIRST}/details",
+        query_string={"start": MONDAY_FIRST_SLOT, "draft": "gAAAAAforged"},
+    )
+    assert page.status_code == 200
+    assert "draft=" not in page.text
+    assert 'value="Ann' not in page.text
 
 
 # --- Forged posts: refused kindly, nothing booked ---------------------------------------------

@@ -159,6 +159,11 @@ def test_booking_by_keyboard_inside_the_practices_own_page(browser, live_server,
     follow_in_frame(page, frame, "Book this session")
     assert "Please give an email address or a phone number" in frame.inner_text("#email-error")
     assert frame.input_value("#name") == "Ann Smith"
+    # Changing the time keeps what was typed, with no cookie: it rides along, sealed.
+    follow_in_frame(page, frame, "Change the time")
+    assert "/embed/book/first-gentle-session" in frame.url
+    follow_in_frame(page, frame, "Choose this time")
+    assert frame.input_value("#name") == "Ann Smith"
     type_in_frame(page, frame, "Phone (optional if you give an email)", "07700 900123")
     follow_in_frame(page, frame, "Book this session")
     assert frame.inner_text("h1") == "You are booked"

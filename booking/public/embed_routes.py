@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 
 from booking.extensions import csrf
 from booking.public import bp
-from booking.public.flow import FRAMED
+from booking.public.flow import FRAMED, Flow
 from booking.public.routes import (
     booked_step,
     confirm_step,
@@ -33,30 +33,35 @@ def _frame_the_embedded_pages() -> None:
             check_post_origin()
 
 
+def _framed() -> Flow:
+    """The framed flow, its links carrying the details typed so far, if any."""
+    return FRAMED.carrying(request.args.get("draft"))
+
+
 @bp.get("/embed/book")
 def embed_choose_service() -> str:
     """Step 1 in a frame: choose what to book."""
-    return services_step(FRAMED)
+    return services_step(_framed())
 
 
 @bp.get("/embed/book/<slug>")
 def embed_choose_time(slug: str) -> str:
     """Step 2 in a frame: choose a time."""
-    return times_step(slug, FRAMED)
+    return times_step(slug, _framed())
 
 
 @bp.route("/embed/book/<slug>/details", methods=["GET", "POST"])
 @csrf.exempt  # the framed form checks its own token, and the post's origin is checked
 def embed_details(slug: str) -> ResponseReturnValue:
     """Step 3 in a frame: your details; its button books."""
-    return details_step(slug, FRAMED)
+    return details_step(slug, _framed())
 
 
 @bp.post("/embed/book/<slug>/confirm")
 @csrf.exempt  # the framed form checks its own token, and the post's origin is checked
 def embed_confirm(slug: str) -> ResponseReturnValue:
     """Book from the check page in a frame."""
-    return confirm_step(slug, FRAMED)
+    return confirm_step(slug, _framed())
 
 
 @bp.get("/embed/book/booked/<token>")

@@ -26,6 +26,7 @@ from booking.services.booking import availability
 from booking.services.intake import questionnaire as intakes
 from booking.services.messaging import call_requests
 from booking.services.practice.catalogue import bookable_services
+from booking.views.embedding import seal_draft
 from booking.views.page_cache import kept_page
 from booking.views.times import changes_at, parse_day, parse_start, times_context
 from booking.web import never_cache, row_id
@@ -64,12 +65,13 @@ def choose_service() -> str:
 
 def services_step(flow: Flow) -> str:
     """Step 1 on the site or in a frame."""
-    return kept_page(
-        lambda: (
-            render_template("book/service.html", services=bookable_services(), flow=flow),
-            None,
-        )
-    )
+
+    def render() -> tuple[str, None]:
+        return render_template("book/service.html", services=bookable_services(), flow=flow), None
+
+    if flow.draft:  # links that carry one visitor's details are never kept for others
+        return render()[0]
+    return kept_page(render)
 
 
 def _service_or_404(slug: str):
@@ -92,6 +94,8 @@ def choose_time(slug: str) -> str:
 
 def times_step(slug: str, flow: Flow) -> str:
     """Step 2 on the site or in a frame."""
+    if flow.draft:  # links that carry one visitor's details are never kept for others
+        return _times_page(slug, flow)[0]
     return kept_page(lambda: _times_page(slug, flow))
 
 
@@ -166,7 +170,7 @@ def details_step(slug: str, flow: Flow) -> ResponseReturnValue:
     """Step 3 on the site or in a frame."""
     service = _service_or_404(slug)
     if request.method == "GET":
-        form = flow.form(formdata=None, data=session.get(DRAFT_KEY, {}))
+        form = flow.form(formdata=None, data=flow.typed() or session.get(DRAFT_KEY, {}))
         form.start.data = request.args.get("start", "")
         form.practitioner.data = request.args.get("practitioner", "")
         if parse_start(form.start.data) is None:
@@ -180,7 +184,10 @@ def details_step(slug: str, flow: Flow) -> ResponseReturnValue:
     if not form.validate() and not going_back:
         return _details_again(service, form, flow)
     if not form.csrf_token.errors:
-        session[DRAFT_KEY] = {name: getattr(form, name).data for name in DRAFT_FIELDS}
+        draft = {name: getattr(form, name).data for name in DRAFT_FIELDS}
+        session[DRAFT_KEY] = draft
+        if flow.embedded:
+            flow = flow.carrying(seal_draft(draft))
     if going_back:
         return _back_to_choose(service, form, request.form["action"], flow)
     return _book(service, form, flow)

@@ -14,8 +14,13 @@ origin, which is what stops a forged booking.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from cryptography.fernet import Fernet, InvalidToken
 from flask import abort, current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from markupsafe import Markup, escape
@@ -94,6 +99,32 @@ class FrameCSRF(CSRF):
             raise ValidationError("The form token is missing or wrong.") from None
         if purpose != _purpose():
             raise ValidationError("The form token is for another form.")
+
+
+# --- What was typed, carried through the steps in the address instead of the session -----------
+
+
+def _drafts() -> Fernet:
+    # Its own key, derived from SECRET_KEY: the typed name, email and phone ride in a link, so
+    # they are encrypted (not merely signed) and unreadable in any log the address reaches.
+    digest = hashlib.sha256(b"embed-draft:" + current_app.config["SECRET_KEY"].encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def seal_draft(draft: Mapping[str, object]) -> str:
+    """The details typed so far, sealed to carry in a link while the client changes the time."""
+    return _drafts().encrypt(json.dumps(dict(draft), separators=(",", ":")).encode()).decode()
+
+
+def open_draft(sealed: str | None) -> dict[str, object] | None:
+    """The details a link carries, or None if it carries none, or they are old or altered."""
+    if not sealed or len(sealed) > 4000:
+        return None
+    try:
+        opened = json.loads(_drafts().decrypt(sealed.encode(), ttl=FRAME_TOKEN_HOURS * 3600))
+    except (InvalidToken, ValueError):
+        return None
+    return opened if isinstance(opened, dict) else None
 
 
 def embed_snippet() -> Markup:
