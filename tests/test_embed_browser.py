@@ -2,9 +2,9 @@
 
 The host page is served from http://localhost:PORT and the app from http://127.0.0.1:PORT:
 different sites to the browser, so the frame is a cross-site frame, as on the practice's own
-web site. Chromium never sends a SameSite=Lax cookie to such a frame (and Playwright's fresh
-contexts block third-party cookies, as incognito windows do), so these tests book with no
-session cookie at all.
+web site. Chromium neither sends nor stores a SameSite=Lax cookie in such a frame, whatever
+its third-party cookie setting, so these tests book with no session cookie at all (and check
+that none was set).
 """
 
 from __future__ import annotations
