@@ -375,6 +375,8 @@ def test_a_post_from_anywhere_else_is_refused_with_a_kind_page(framed, cookieles
     assert response.status_code == 400
     assert "Sorry, we could not understand that" in text_of(response)
     assert frame_ancestors(response) == SITE  # the kind page shows inside the frame
+    assert "site-header" not in response.text  # in the frame's layout, its way on in the frame
+    assert 'href="/embed/book">Start booking again' in response.text
     with framed.app_context():
         assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
 
