@@ -231,10 +231,14 @@ def test_every_step_links_and_posts_only_inside_the_frame(cookieless):
     times = cookieless.get(f"/embed/book/{FIRST}")
     href = unescape(re.search(r'href="(/embed/book/[^"]+/details\?[^"]+)"', times.text)[1])
     details = cookieless.get(href)
-    for page, leaves_for in [(services, ["/call-me"]), (times, []), (details, [])]:
+    waitlist = f"/waitlist/{FIRST}"
+    for page, leaves_for in [(services, ["/call-me"]), (times, [waitlist]), (details, [])]:
         assert [link for link in links_of(page) if not leaving.match(link)] == leaves_for
+    # Pages that are never framed open in a tab of their own.
     call_me = re.search(r'<a [^>]*href="/call-me"[^>]*>', services.text)[0]
     assert 'target="_blank"' in call_me and 'rel="noopener"' in call_me
+    wait = re.search(rf'<a [^>]*href="{waitlist}"[^>]*>', times.text)[0]
+    assert 'target="_blank"' in wait and 'rel="noopener"' in wait
     assert 'action="/embed/book/first-gentle-session/details"' in details.text
 
 
