@@ -184,6 +184,14 @@ class Config:
         )
         self.FOLLOWUP_HOURS = number("FOLLOWUP_HOURS", 48, minimum=12)
         self.INTAKE_NUDGE_DAYS = number("INTAKE_NUDGE_DAYS", 3, minimum=2)
+        # Therapists' own calendars (private ICS addresses) read as busy time: how often the
+        # worker reads them, how long a read may take and how big a calendar may be. Addresses
+        # on loopback or private networks are refused unless BUSY_CALENDAR_ALLOW_PRIVATE=1 (a
+        # calendar server on the practice's own network, and the tests).
+        self.BUSY_CALENDAR_SYNC_MINUTES = number("BUSY_CALENDAR_SYNC_MINUTES", 15, minimum=1)
+        self.BUSY_CALENDAR_TIMEOUT_SECONDS = number("BUSY_CALENDAR_TIMEOUT_SECONDS", 20, minimum=1)
+        self.BUSY_CALENDAR_MAX_BYTES = number("BUSY_CALENDAR_MAX_BYTES", 5_000_000, minimum=1000)
+        self.BUSY_CALENDAR_ALLOW_PRIVATE = env.get("BUSY_CALENDAR_ALLOW_PRIVATE", "") == "1"
         # Staff sessions end after this long without activity, and this long after sign-in.
         self.STAFF_IDLE_MINUTES = number("STAFF_IDLE_MINUTES", 30, minimum=1)
         self.STAFF_SESSION_HOURS = number("STAFF_SESSION_HOURS", 10, minimum=1)

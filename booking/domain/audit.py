@@ -50,6 +50,9 @@ class AuditAction(StrEnum):
     CHANGED_STAFF = "changed_staff"
     ROTATED_FEED = "rotated_feed"
     REVOKED_FEED = "revoked_feed"
+    # A therapist's own calendar read as busy time (the address itself is never recorded)
+    SAVED_OWN_CALENDAR = "saved_own_calendar"
+    REMOVED_OWN_CALENDAR = "removed_own_calendar"
     PURGED_RECORDS = "purged_records"
     # A client's data rights: a copy of everything held, and erasure (ids and counts only)
     EXPORTED_CLIENT = "exported_client"
@@ -98,6 +101,8 @@ AUDIT_WORDS: dict[AuditAction, str] = {
     AuditAction.CHANGED_STAFF: "changed a staff account",
     AuditAction.ROTATED_FEED: "made a new calendar feed link",
     AuditAction.REVOKED_FEED: "switched a calendar feed off",
+    AuditAction.SAVED_OWN_CALENDAR: "saved a therapist's own calendar address",
+    AuditAction.REMOVED_OWN_CALENDAR: "removed a therapist's own calendar address",
     AuditAction.PURGED_RECORDS: "removed records past their keeping time",
     AuditAction.EXPORTED_CLIENT: "exported a copy of everything held about a client",
     AuditAction.ERASED_CLIENT: "erased a client's personal details",

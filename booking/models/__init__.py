@@ -3,6 +3,7 @@
 from booking.models.audit import AuditEvent
 from booking.models.availability import Closure, Opening, OpeningHours
 from booking.models.bookings import Booking
+from booking.models.busy import BusyBlock, BusyCalendar
 from booking.models.changes import AvailabilityVersion
 from booking.models.clients import Client
 from booking.models.intake import CallRequest, Consent, Intake, ScreeningQuestion
@@ -18,6 +19,8 @@ __all__ = [
     "AuditEvent",
     "AvailabilityVersion",
     "Booking",
+    "BusyBlock",
+    "BusyCalendar",
     "CallRequest",
     "Client",
     "Closure",

@@ -45,6 +45,7 @@ WATCHED: dict[str, tuple[str, ...] | None] = {
     "opening_hours": None,
     "openings": None,
     "closures": None,
+    "busy_blocks": None,
     "services": None,
     "practitioners": None,
     "practice_settings": None,
