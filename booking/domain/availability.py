@@ -82,6 +82,9 @@ class Calendar:
     # The same as whole UTC seconds since 1970 (start, end): how the database hands over the
     # many bookings of a bookable period cheaply. Slot finding takes both.
     busy_seconds: Sequence[tuple[int, int]] = ()
+    # Time the practitioner's own calendar keeps busy (UTC seconds, start and end only): taken
+    # like a booking, and shown in the diary as plain busy time.
+    own_busy_seconds: Sequence[tuple[int, int]] = ()
 
 
 @dataclass(frozen=True)
@@ -261,6 +264,7 @@ def free_time(calendar: Calendar, first_day: date, last_day: date) -> list[Span]
     """Open time minus closures and busy time."""
     taken = [closure.span for closure in calendar.closures] + list(calendar.busy)
     taken.extend(Span(_instant(start), _instant(end)) for start, end in calendar.busy_seconds)
+    taken.extend(Span(_instant(start), _instant(end)) for start, end in calendar.own_busy_seconds)
     return subtract(open_time(calendar, first_day, last_day), taken)
 
 
@@ -475,6 +479,7 @@ def _free_starts(
     taken = [(_seconds(c.span.start), _seconds_up(c.span.end)) for c in calendar.closures]
     taken.extend((_seconds(span.start), _seconds_up(span.end)) for span in calendar.busy)
     taken.extend(calendar.busy_seconds)
+    taken.extend(calendar.own_busy_seconds)
     free = _without(_open_seconds(calendar, days), _merged(taken))
     before = shape.buffer_before_minutes * 60
     after = (shape.minutes + shape.buffer_after_minutes) * 60

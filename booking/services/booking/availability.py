@@ -34,6 +34,7 @@ from booking.domain.statuses import BookingStatus
 from booking.extensions import db
 from booking.models import (
     Booking,
+    BusyBlock,
     Closure,
     Opening,
     OpeningHours,
@@ -83,11 +84,13 @@ class _Row(IntEnum):
     CLOSURE = 2
     BOOKING = 3
     SETTING = 4
+    OWN_BUSY = 5  # a block of the practitioner's own calendar
 
 
 @functools.cache
 def _free_time_query():
-    """Weekly hours, openings, closures, bookings and the practice settings, as one
+    """Weekly hours, openings, closures, bookings, the blocks of the practitioners' own
+    calendars and the practice settings, as one
     UNION ALL: one round trip, whatever the number of days or practitioners.
 
     Times come as whole UTC seconds since 1970 (rounded outwards for time taken, inwards for
@@ -163,13 +166,23 @@ def _free_time_query():
         Booking.blocked_until_utc > around_start,
         Booking.id != bindparam("ignore", type_=Integer),  # 0 when none: ids start at 1
     )
+    own_busy = row(
+        _Row.OWN_BUSY,
+        BusyBlock.practitioner_id,
+        begins=epoch_seconds(BusyBlock.start_utc),
+        ends=epoch_seconds(BusyBlock.end_utc, up=True),
+    ).where(
+        BusyBlock.practitioner_id.in_(ids),
+        BusyBlock.start_utc < around_end,
+        BusyBlock.end_utc > around_start,
+    )
     settings = row(
         _Row.SETTING,
         null().cast(Integer),
         text=PracticeSetting.key,
         value=PracticeSetting.value,
     )
-    return union_all(hours, openings, closures, bookings, settings)
+    return union_all(hours, openings, closures, bookings, own_busy, settings)
 
 
 # Local dates either side of the range, and room for buffers around it.
@@ -198,6 +211,7 @@ def load_free_time(
     openings: dict[int, list[domain.Span]] = defaultdict(list)
     closures: dict[int | None, list[domain.Closure]] = defaultdict(list)
     busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    own_busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
     stored: dict[str, str] = {}
     query = _free_time_query()
     parameters = {
@@ -223,6 +237,8 @@ def load_free_time(
     ) in db.session.execute(query, parameters).all():
         if kind == _Row.BOOKING:
             busy[who].append((begins, ends))
+        elif kind == _Row.OWN_BUSY:
+            own_busy[who].append((begins, ends))
         elif kind == _Row.HOURS:
             weekly[who].append(domain.WeeklyHours(weekday, start_local, end_local, since, until))
         elif kind == _Row.OPENING:
@@ -240,6 +256,7 @@ def load_free_time(
             openings=openings[p.id],
             closures=closures[p.id] + closures[None],
             busy_seconds=busy[p.id],
+            own_busy_seconds=own_busy[p.id],
         )
         for p in practitioners
     ]
