@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from booking import client_commands
+from booking import busy_calendar_commands, client_commands
 from booking.clock import now_utc
 from booking.domain.statuses import StaffRole
 from booking.encryption import EncryptionKeyError
@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reset_second_factor_command)
     app.cli.add_command(purge_expired_command)
     client_commands.init_app(app)  # a client's data rights: client-export, client-erase
+    busy_calendar_commands.init_app(app)  # therapists' own calendars as busy time
 
 
 def _read_password(from_stdin: bool) -> str:

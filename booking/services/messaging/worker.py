@@ -2,8 +2,10 @@
 
 The loop outlives the parts it depends on: when the database or the network fails, it logs one
 line, waits (longer each time, up to a minute), and tries again; the connection pool
-reconnects by itself (`pool_pre_ping`). After each pass it records a heartbeat, and
-`outbox_health()` reads the heartbeats and the oldest message waiting, for `/healthz/outbox`.
+reconnects by itself (`pool_pre_ping`). Each pass also reads the therapists' own calendars
+that are due (services/busy_calendar/sync.py), failing calmly. After each pass it records a
+heartbeat, and `outbox_health()` reads the heartbeats and the oldest message waiting, for
+`/healthz/outbox`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -65,15 +68,31 @@ def _short(error: BaseException) -> str:
     return f"{type(error).__name__}: {first[:160]}"
 
 
+def read_own_calendars(now: datetime) -> None:
+    """The worker's second job: read therapists' own calendars that are due (every
+    BUSY_CALENDAR_SYNC_MINUTES, or at once when "Read it now" was pressed). A failure here is
+    logged and never stops the messages."""
+    from booking.services.busy_calendar import sync
+
+    every = timedelta(minutes=current_app.config["BUSY_CALENDAR_SYNC_MINUTES"])
+    try:
+        sync.read_due(now, every)
+    except Exception as error:  # the outbox must keep moving whatever happens here
+        log.warning("own calendars: %s; trying again on the next pass", _short(error))
+        _reset_session()
+
+
 def run_worker(
     now: Callable[[], datetime],
     interval_seconds: float = 10.0,
     *,
     stop: threading.Event | None = None,
     name: str | None = None,
+    own_calendars: bool = True,
 ) -> None:
     """Send due messages every `interval_seconds` until `stop` is set (or Ctrl+C), surviving
-    outages of the database, the mail server and the network."""
+    outages of the database, the mail server and the network; with `own_calendars`, read the
+    therapists' own calendars that are due as well."""
     stop = stop or threading.Event()
     name = name or worker_name()
     started_at = now()
@@ -93,6 +112,8 @@ def run_worker(
                         offered.closed,
                     )
             report = outbox.run_once(now)
+            if own_calendars:
+                read_own_calendars(now())
             beat(name, started_at, now())
         except (SQLAlchemyError, OSError) as error:
             failures += 1
