@@ -29,6 +29,7 @@ from booking.dashboard.desk import routes as desk_routes  # noqa: E402,F401
 from booking.dashboard.diary import routes as diary_routes  # noqa: E402,F401
 from booking.dashboard.home import routes as home_routes  # noqa: E402,F401
 from booking.dashboard.hours import routes as hours_routes  # noqa: E402,F401
+from booking.dashboard.own_calendar import routes as own_calendar_routes  # noqa: E402,F401
 from booking.dashboard.reviews import routes as reviews_routes  # noqa: E402,F401
 from booking.dashboard.therapist import feed_routes as therapist_feed_routes  # noqa: E402,F401
 from booking.dashboard.therapist import routes as therapist_routes  # noqa: E402,F401

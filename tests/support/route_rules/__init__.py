@@ -11,6 +11,14 @@ An area module declares:
   token is already in it under "csrf_token").
 """
 
-from tests.support.route_rules import accounts, clients, desk, diary, therapist, waitlist
+from tests.support.route_rules import (
+    accounts,
+    clients,
+    desk,
+    diary,
+    own_calendar,
+    therapist,
+    waitlist,
+)
 
-AREAS = [accounts, diary, desk, clients, therapist, waitlist]
+AREAS = [accounts, diary, desk, clients, therapist, own_calendar, waitlist]

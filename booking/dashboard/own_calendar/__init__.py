@@ -1,0 +1,1 @@
+"""The own-calendar page: a therapist's private calendar address, read as busy time."""
