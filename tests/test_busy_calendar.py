@@ -339,3 +339,25 @@ def test_the_set_command_says_what_is_wrong(app, world, runner, args, said):
     result = runner.invoke(args=["busy-calendar", *args])
     assert result.exit_code != 0
     assert said in result.output
+
+
+# --- The diary ---------------------------------------------------------------------------------
+
+
+def test_the_diary_shows_busy_time_without_titles(app, world, server):
+    from booking.domain.statuses import StaffRole
+    from tests.support.pages import text_of
+    from tests.support.staff import signed_in_client
+
+    save(app, world, server.serve(SECRET, body=OWN))
+    read(app, world)
+    reception = signed_in_client(app, StaffRole.RECEPTION)
+
+    page = reception.get("/dashboard/diary?view=day&date=2027-03-24")
+
+    words = text_of(page)
+    assert "Busy (own calendar)" in words
+    for private in ("Pilates", "Sam", "physio", "weekly-pilates"):
+        assert private not in page.get_data(as_text=True)
+    away = text_of(reception.get("/dashboard/diary?view=day&date=2027-03-22"))
+    assert "Busy (own calendar)" in away and "All day" in away

@@ -25,6 +25,7 @@ ENTRY_WORDS: dict[EntryKind, str] = {
     EntryKind.REST_AFTER: "Rest after",
     EntryKind.CLOSURE: "Closed",
     EntryKind.FREE: "Free",
+    EntryKind.BUSY: "Busy (own calendar)",
 }
 
 

@@ -2,7 +2,8 @@
 
 A day runs from local midnight to the next local midnight, so on the days the clocks change it
 is 23 or 25 hours long. Its entries, in time order: sessions (cards), the rest buffers kept
-before and after them, closures with their reason, and free time where a session could start.
+before and after them, closures with their reason, busy time from the practitioner's own
+calendar (no title, ever), and free time where a session could start.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class EntryKind(StrEnum):
     REST_AFTER = "rest_after"
     CLOSURE = "closure"
     FREE = "free"
+    BUSY = "busy"  # the practitioner's own calendar: a time and nothing else
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def _entry(kind: EntryKind, span: Span, bounds: Span, **extra) -> Entry | None:
 
 _ORDER = {
     EntryKind.CLOSURE: 0,
+    EntryKind.BUSY: 0,
     EntryKind.REST_BEFORE: 1,
     EntryKind.SESSION: 2,
     EntryKind.REST_AFTER: 3,
@@ -149,8 +152,10 @@ def lay_out_day(
     shape: SessionShape | None,
     step_minutes: int,
     now: datetime,
+    busy: Iterable[Span] = (),
 ) -> DiaryDay:
-    """Lay out one practitioner's day: closures, sessions with their buffers, and free time.
+    """Lay out one practitioner's day: closures, busy time from their own calendar, sessions
+    with their buffers, and free time.
 
     `open_time` is the practitioner's open time around the day (weekly hours and openings);
     free time is what is left after closures and every live booking's blocked time, from
@@ -174,7 +179,11 @@ def lay_out_day(
         ):
             if span.start < span.end and (entry := _entry(kind, span, bounds, card=card)):
                 entries.append(entry)
-    taken = [c.span for c in closures] + [c.blocked for c in cards]
+    busy = merge(busy)
+    for span in busy:
+        if (entry := _entry(EntryKind.BUSY, span, bounds)) is not None:
+            entries.append(entry)
+    taken = [c.span for c in closures] + [c.blocked for c in cards] + busy
     free = subtract(merge(open_time), taken)
     future = Span(max(now, bounds.start), bounds.end) if now < bounds.end else None
     if future is not None:

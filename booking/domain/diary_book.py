@@ -166,7 +166,9 @@ def _spread(days: Sequence[Sequence[DiaryDay]], clock: WallClock) -> tuple[int, 
     for columns in days:
         for diary_day in columns:
             spans = list(diary_day.working) + [
-                e.span for e in diary_day.entries if e.kind != EntryKind.CLOSURE
+                e.span
+                for e in diary_day.entries
+                if e.kind not in (EntryKind.CLOSURE, EntryKind.BUSY)
             ]
             found += [
                 (clock.minute(s.start, diary_day.day), clock.minute(s.end, diary_day.day))

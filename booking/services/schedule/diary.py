@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -85,6 +85,10 @@ def load_diary(
     for calendar in calendars:
         pid = calendar.practitioner_id
         open_time = engine.open_time(calendar, days[0] - timedelta(days=1), days[-1])
+        own_busy = [
+            engine.Span(_instant(begins), _instant(ends))
+            for begins, ends in calendar.own_busy_seconds
+        ]
         for day in days:
             bounds = day_bounds(day, zone)
             grid[(pid, day)] = lay_out_day(
@@ -97,10 +101,15 @@ def load_diary(
                 shape,
                 step,
                 now,
+                busy=[s for s in own_busy if s.overlaps(bounds)],
             )
     return Diary(
         tuple(days), tuple(shown), tuple(everyone), tuple(services), service, grid, unknown
     )
+
+
+def _instant(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _session_cards(
