@@ -361,3 +361,39 @@ def test_the_diary_shows_busy_time_without_titles(app, world, server):
         assert private not in page.get_data(as_text=True)
     away = text_of(reception.get("/dashboard/diary?view=day&date=2027-03-22"))
     assert "Busy (own calendar)" in away and "All day" in away
+
+
+# --- The desk's override -----------------------------------------------------------------------
+
+
+def test_the_desk_override_warns_when_the_own_calendar_is_busy(app, practice):
+    import re
+
+    from booking.domain.statuses import StaffRole
+    from tests.support.desk import book_outside_hours, maya_id
+    from tests.support.pages import text_of
+    from tests.support.staff import signed_in_client
+
+    maya = maya_id(app)
+    evening = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)  # Monday, GMT
+    with app.app_context():
+        addresses.save_address(maya, "https://cal.example.test/x.ics", audit.SYSTEM_ACTOR, NOW)
+        db.session.add(
+            BusyBlock(practitioner_id=maya, start_utc=evening, end_utc=evening + timedelta(hours=1))
+        )
+        db.session.commit()
+    desk = signed_in_client(app, StaffRole.RECEPTION)
+
+    warned = book_outside_hours(desk, app, "18:30", "only free after work")
+
+    assert warned.status_code == 409
+    assert "own calendar shows them busy at that time" in text_of(warned)
+    seen = re.search(
+        r'name="busy_seen" type="hidden" value="([^"]+)"', warned.get_data(as_text=True)
+    )
+    assert seen is not None
+    booked = book_outside_hours(desk, app, "18:30", "only free after work", busy_seen=seen[1])
+    assert booked.status_code == 303
+    # A time clear of the busy block is booked at once.
+    clear = book_outside_hours(desk, app, "20:00", "late", name="Bo Late", phone="07700 900789")
+    assert clear.status_code == 303

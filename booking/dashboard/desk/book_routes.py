@@ -27,6 +27,7 @@ from booking.domain.statuses import BookingStatus
 from booking.models import Client, Practitioner, Service
 from booking.services import booking as bookings
 from booking.services.booking import availability, staff_bookings
+from booking.services.busy_calendar.blocks import collides_with_busy
 from booking.services.clients import records as client_records
 from booking.services.clients import search as client_search
 from booking.services.practice.catalogue import bookable_services
@@ -177,6 +178,18 @@ def _start_from(form: BookForClientForm, day: date) -> datetime | None:
     return start
 
 
+def _busy_unseen(form: BookForClientForm, choice: Choice, start: datetime) -> bool:
+    """Whether an override's time collides with the therapist's own calendar and has not yet
+    been shown as busy (noting that it now has been)."""
+    span = availability.session_shape(choice.service).blocked(start)
+    if not collides_with_busy(choice.practitioner.id, span):
+        return False
+    if form.busy_seen.data == start.isoformat():
+        return False
+    form.busy_seen.data = start.isoformat()
+    return True
+
+
 @bp.post("/book")
 @roles_required(*EVERY_ROLE)
 def book_for_client_save() -> ResponseReturnValue:
@@ -204,6 +217,13 @@ def book_for_client_save() -> ResponseReturnValue:
     start = _start_from(form, choice.day)
     if start is None:
         return _page(choice, form, search), 422
+    if form.outside_hours.data and _busy_unseen(form, choice, start):
+        name = choice.practitioner.name
+        busy = (
+            f"{name}'s own calendar shows them busy at that time. Please check with {name}; "
+            "to book it anyway, press Book the session again."
+        )
+        return _page(choice, form, search, busy), 409
     try:
         result = staff_bookings.book_for_client(
             choice.service.slug,

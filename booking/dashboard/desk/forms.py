@@ -57,6 +57,9 @@ class BookForClientForm(ContactFields, FlaskForm):
     service = HiddenField()
     practitioner = HiddenField()
     day = HiddenField()
+    # The override's time that was found busy in the therapist's own calendar and shown as
+    # such: sent again unchanged, it is booked anyway.
+    busy_seen = HiddenField()
     start = RadioField("Free times", choices=[], validate_choice=False)
     outside_hours = BooleanField(
         "Book outside opening hours",
