@@ -217,6 +217,28 @@ def test_a_failing_read_keeps_the_last_good_copy(app, world, server, answer, pro
     assert (kept.last_problem, kept.last_attempt_at, kept.last_success_at) == (problem, later, NOW)
 
 
+def test_a_server_that_is_not_there_is_unreachable(app, world):
+    save(app, world, "http://127.0.0.1:1/calendar.ics")  # nothing listens on port 1
+    assert read(app, world).problem == "unreachable"
+
+
+def test_kept_pages_are_thrown_away_only_when_the_blocks_change(app, world, server):
+    from booking.models import AvailabilityVersion
+
+    def version() -> int:
+        with app.app_context():
+            return db.session.get(AvailabilityVersion, 1).version
+
+    save(app, world, server.serve(SECRET, body=CLOCK_CHANGE))
+    before = version()
+    read(app, world)
+    after_first = version()
+    read(app, world)  # the same file: the same blocks
+
+    assert after_first > before
+    assert version() == after_first
+
+
 def test_redirects_are_followed_a_few_times_only(app, world, server):
     server.serve("/calendar.ics", body=CLOCK_CHANGE)
     save(app, world, server.serve(SECRET, status=302, location="/calendar.ics"))

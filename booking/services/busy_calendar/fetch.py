@@ -18,7 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import certifi
 import urllib3
-from urllib3.exceptions import HTTPError, TimeoutError
+from urllib3.exceptions import HTTPError, NewConnectionError, TimeoutError
 
 from booking.domain.busy_calendar import SCHEMES, ReadProblem
 
@@ -162,6 +162,8 @@ def _request(
             preload_content=False,
             assert_same_host=False,
         )
+    except NewConnectionError:  # refused or no route (urllib3 files it under time-outs)
+        raise ReadFailed(ReadProblem.UNREACHABLE, "no connection") from None
     except TimeoutError:
         raise ReadFailed(ReadProblem.TIMED_OUT) from None
     except (HTTPError, OSError) as problem:
