@@ -91,6 +91,16 @@ def test_a_gap_too_short_for_the_service_is_free_but_offers_no_start():
     assert gap.starts == ()
 
 
+def test_busy_time_from_the_own_calendar_is_shown_and_not_free():
+    busy = [Span(at(12), at(13)), Span(at(12, 30), at(13, 30))]  # overlapping: one block
+    day = lay_out_day(DAY, LONDON, 9, [Span(at(9), at(17))], [], [], SHAPE, 15, BEFORE, busy=busy)
+    assert kinds(day) == [
+        ("free", "09:00", "12:00"),
+        ("busy", "12:00", "13:30"),
+        ("free", "13:30", "17:00"),
+    ]
+
+
 def test_a_closure_over_several_days_marks_each_day_as_running_on():
     closure = ClosureMark(3, Span(at(0, day=DAY - timedelta(days=1)), at(12)), "Away", True)
     day = lay_out_day(DAY, LONDON, 9, [Span(at(9), at(17))], [closure], [], None, 15, BEFORE)

@@ -31,7 +31,8 @@ from booking.transactions import write_transaction
 
 PRIVATE_ADDRESS = (
     "That address points inside a private network, which we do not read from. Please use "
-    "the calendar's public private address (Google, Apple and Outlook give one)."
+    "the private address your calendar service gives for sharing (Google, Apple and Outlook "
+    "each give one)."
 )
 
 
