@@ -74,3 +74,28 @@ def test_a_kept_manage_token_survives_a_key_rotation(app, make_app):
 
     with make_app(FIELD_ENCRYPTION_KEY=new).app_context():
         assert stored_token(db.session.get(Booking, booking_id)) == "the-clients-own-link"
+
+
+def test_an_own_calendar_address_survives_a_key_rotation(app, make_app):
+    from booking.models import BusyCalendar
+    from booking.services.busy_calendar import addresses
+    from booking.services.staff import audit
+    from tests.support import DEFAULT_NOW
+    from tests.support.factories import make_practitioner
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    address = "https://calendar.example.test/private-abc/basic.ics"
+    with make_app(FIELD_ENCRYPTION_KEY=old).app_context():
+        practitioner = make_practitioner()
+        db.session.commit()
+        practitioner_id = practitioner.id
+        addresses.save_address(practitioner_id, address, audit.SYSTEM_ACTOR, DEFAULT_NOW)
+
+    both = make_app(FIELD_ENCRYPTION_KEY=f"{new},{old}")
+    result = both.test_cli_runner().invoke(args=["rotate-encryption-key"])
+    assert result.exit_code == 0, result.output
+    assert "Re-encrypted 1 stored values" in result.output
+
+    with make_app(FIELD_ENCRYPTION_KEY=new).app_context():
+        row = db.session.get(BusyCalendar, practitioner_id)
+        assert cipher().decrypt(row.address_encrypted) == address

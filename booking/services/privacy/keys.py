@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from booking.encryption import cipher
 from booking.extensions import db
-from booking.models import Booking, Intake, SessionNote
+from booking.models import Booking, BusyCalendar, Intake, SessionNote
 from booking.transactions import write_transaction
 
 BATCH = 200
@@ -18,7 +18,8 @@ def rotate_encryption() -> int:
     """Re-encrypt every encrypted value with the newest key; returns how many were rewritten.
 
     Every encrypted column is covered: intake answers and review notes, both texts of the
-    therapist's session records, and the bookings' manage tokens (a column left out would be
+    therapist's session records, the bookings' manage tokens and the therapists' own calendar
+    addresses (a column left out would be
     unreadable once the old key is removed). Runs in batches of one transaction each, so a long
     run holds no lock for long; a second run after an interruption simply finishes the job
     (rotating twice is harmless).
@@ -27,6 +28,7 @@ def rotate_encryption() -> int:
         _rotate_rows(Intake, _rotate_intake)
         + _rotate_rows(SessionNote, _rotate_note)
         + _rotate_rows(Booking, _rotate_manage_token)
+        + _rotate_calendar_addresses()
     )
 
 
@@ -51,6 +53,15 @@ def _rotate_manage_token(booking: Booking) -> int:
         return 0
     booking.manage_token_sealed = cipher().rotate(booking.manage_token_sealed)
     return 1
+
+
+def _rotate_calendar_addresses() -> int:
+    """The therapists' own calendar addresses: one a therapist, so one transaction."""
+    with write_transaction():
+        rows = db.session.scalars(select(BusyCalendar)).all()
+        for row in rows:
+            row.address_encrypted = cipher().rotate(row.address_encrypted)
+    return len(rows)
 
 
 def _rotate_rows(model: type, rotate: Callable[..., int]) -> int:
