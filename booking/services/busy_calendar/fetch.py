@@ -1,10 +1,11 @@
 """Reading a calendar address over HTTP without letting it become a way into internal hosts.
 
-Each hop's host is resolved here, every address it resolves to is vetted (no loopback, private,
-link-local, shared, reserved or multicast address unless private networks are allowed), and the
-connection goes to the vetted address itself, so a second DNS answer cannot send it elsewhere.
-Redirects are followed by hand, a few at most, each vetted the same way. The whole read has a
-deadline, and the body is streamed and dropped as soon as it passes the size limit.
+Each hop's host is resolved here (within the deadline), every address it resolves to is vetted
+(no loopback, private, link-local, shared, reserved or multicast address unless private
+networks are allowed), and the connection goes to the vetted address itself, so a second DNS
+answer cannot send it elsewhere. Redirects are followed by hand, a few at most, each vetted the
+same way. The whole read has a deadline, and the body is streamed and dropped as soon as it
+passes the size limit.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
@@ -60,12 +62,30 @@ def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return address.is_global and not address.is_multicast
 
 
-def vetted_address(host: str, port: int, allow_private: bool) -> str:
+def _resolve(host: str, port: int, timeout: float) -> list:
+    """getaddrinfo within `timeout` seconds: the system resolver has no deadline of its own,
+    so it runs on a thread of its own that is left behind if it hangs."""
+    found: dict[str, object] = {}
+
+    def look_up() -> None:
+        try:
+            found["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as problem:
+            found["problem"] = problem
+
+    thread = threading.Thread(target=look_up, name="busy-calendar-dns", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise ReadFailed(ReadProblem.TIMED_OUT, "name lookup")
+    if "problem" in found:
+        raise ReadFailed(ReadProblem.UNREACHABLE, "name not found")
+    return found["infos"]  # type: ignore[return-value]
+
+
+def vetted_address(host: str, port: int, allow_private: bool, timeout: float = 10.0) -> str:
     """The IP address to connect to for `host`, after checking every address it resolves to."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise ReadFailed(ReadProblem.UNREACHABLE, "name not found") from None
+    infos = _resolve(host, port, timeout)
     addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     if not addresses:
         raise ReadFailed(ReadProblem.UNREACHABLE, "no address")
@@ -124,7 +144,7 @@ def _request(
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise ReadFailed(ReadProblem.TIMED_OUT)
-    ip = vetted_address(host, port, limits.allow_private)
+    ip = vetted_address(host, port, limits.allow_private, remaining)
     headers = {
         "Host": parts.netloc.rsplit("@", 1)[-1],
         "User-Agent": USER_AGENT,
