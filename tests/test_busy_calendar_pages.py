@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from booking.domain.statuses import StaffRole
 from booking.extensions import db
-from booking.models import AuditEvent, BusyCalendar
+from booking.models import AuditEvent, BusyBlock, BusyCalendar
 from booking.services.busy_calendar import addresses
 from booking.services.staff import audit
 from booking.services.staff.accounts import find_staff
@@ -217,5 +217,18 @@ def test_the_page_by_keyboard_passes_axe(app, diaries, browser, live_server, sch
     assert "did not work" in page.inner_text("#own-calendar-problem")
     assert SECRET_PART not in page.content()
     found["saved, last read failed"] = axe_violations(page)
+
+    # The diary shows the busy time as a plain block.
+    with app.app_context():
+        start = DEFAULT_NOW + timedelta(hours=3)
+        db.session.add(
+            BusyBlock(
+                practitioner_id=diaries["maya"], start_utc=start, end_utc=start + timedelta(hours=1)
+            )
+        )
+        db.session.commit()
+    page.goto(live_server + "/dashboard/diary?view=day&date=2026-11-21")
+    assert "Busy (own calendar)" in page.inner_text(".book-busy")
+    found["diary"] = axe_violations(page)
     context.close()
     assert found == {name: [] for name in found}
