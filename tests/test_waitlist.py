@@ -16,6 +16,7 @@ from booking.domain.statuses import BookingStatus, StaffRole
 from booking.extensions import db
 from booking.models import AuditEvent, Booking, OutboxMessage, WaitlistEntry, WaitlistOffer
 from booking.services import booking as bookings
+from booking.services.messaging import worker
 from booking.services.privacy import erasure, export
 from booking.services.staff import audit
 from booking.services.waitlist import entries, offers
@@ -454,3 +455,13 @@ def test_erasure_removes_the_places_and_the_export_lists_them(app, small):
 def test_unknown_links_are_404(client, small):
     for path in ["/waitlist/offer/nope", "/waitlist/place/nope", "/waitlist/no-such-service"]:
         assert client.get(path).status_code == 404
+
+
+def test_a_failing_waiting_list_pass_never_stops_the_messages(app, monkeypatch, caplog):
+    def broken(now):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(offers, "offer_free_times", broken)
+    with app.app_context():
+        worker.offer_freed_times(NOW)  # logged, not raised: the outbox pass goes on
+    assert "waiting list: RuntimeError" in caplog.text and "trying again" in caplog.text

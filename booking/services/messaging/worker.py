@@ -3,7 +3,8 @@
 The loop outlives the parts it depends on: when the database or the network fails, it logs one
 line, waits (longer each time, up to a minute), and tries again; the connection pool
 reconnects by itself (`pool_pre_ping`). Each pass also reads the therapists' own calendars
-that are due (services/busy_calendar/sync.py), failing calmly. After each pass it records a
+that are due (services/busy_calendar/sync.py) and, every WAITLIST_EVERY, offers freed times to
+the waiting list (services/waitlist/offers.py), both failing calmly. After each pass it records a
 heartbeat, and `outbox_health()` reads the heartbeats and the oldest message waiting, for
 `/healthz/outbox`.
 """
@@ -82,6 +83,26 @@ def read_own_calendars(now: datetime) -> None:
         _reset_session()
 
 
+def offer_freed_times(now: datetime) -> None:
+    """The worker's third job: offer freed times to the waiting list (services/waitlist). Run
+    before the messages, so its offers go in the same pass; a failure here is logged and never
+    stops the messages."""
+    try:
+        report = offers.offer_free_times(now)
+    except Exception as error:  # the outbox must keep moving whatever happens here
+        log.warning("waiting list: %s; trying again on the next pass", _short(error))
+        _reset_session()
+        return
+    if report:
+        log.info(
+            "waiting list: %s offered, %s gone, %s expired, %s places closed",
+            report.offered,
+            report.gone,
+            report.expired,
+            report.closed,
+        )
+
+
 def run_worker(
     now: Callable[[], datetime],
     interval_seconds: float = 10.0,
@@ -102,15 +123,7 @@ def run_worker(
         try:
             if waitlist_at is None or now() - waitlist_at >= WAITLIST_EVERY:
                 waitlist_at = now()
-                offered = offers.offer_free_times(waitlist_at)
-                if offered:
-                    log.info(
-                        "waiting list: %s offered, %s gone, %s expired, %s places closed",
-                        offered.offered,
-                        offered.gone,
-                        offered.expired,
-                        offered.closed,
-                    )
+                offer_freed_times(waitlist_at)
             report = outbox.run_once(now)
             if own_calendars:
                 read_own_calendars(now())
