@@ -770,7 +770,8 @@ def waitlist_joined_message(facts: WaitlistFacts, recipient: str, channel: Chann
 def waitlist_offer_message(
     facts: WaitlistFacts, recipient: str, channel: Channel, now: datetime
 ) -> Outgoing:
-    """A time has freed: the key facts first, one link to take it, and until when."""
+    """A time has freed: the key facts first, one link to take it, and until when (by email or
+    text; a client the desk phones is offered the time on the phone)."""
     assert facts.start_utc is not None and facts.expires_at is not None
     today = now.astimezone(facts.zone).date()
     when = moment_in_words(facts.start_utc, facts.zone, today)
@@ -783,14 +784,6 @@ def waitlist_offer_message(
             f"{_short(facts.service_name)}. It is yours if you take it first: {facts.take_url}"
         )
         return _sms("client_waitlist_offer", recipient, text, f"A time has freed: {facts.take_url}")
-    if channel == Channel.PHONE:
-        script = [
-            f"Offer {facts.client_first_name} a time from the waiting list:",
-            f"{when}, {_waitlist_session(facts)}.",
-            "If they would like it, book it for them in Book for a client.",
-            "If not, that is fine: they stay on the list.",
-        ]
-        return phone_task("client_waitlist_offer", recipient, script)
     sections: list[_Section] = [
         (f"Hello {facts.client_first_name},", "A time you were waiting for has freed:"),
         (f"When: {when}", f"Session: {_waitlist_session(facts)}"),

@@ -324,8 +324,9 @@ def _send_offer(
     db.session.flush()
     channel = Channel(entry.channel)
     to = recipient(entry.client, channel)
-    if to is None:
-        return offer  # no way to reach them now: the desk sees the offer on the list
+    if channel == Channel.PHONE or to is None:
+        # The desk phones them: its waiting list shows the time to offer and the number.
+        return offer
     practitioner = db.session.get(Practitioner, practitioner_id)
     facts = replace(
         facts_for(entry, place_token(entry)),
