@@ -48,6 +48,11 @@ class BestTimes:
         """From the comma-separated keys a client row keeps."""
         return cls.from_keys((days or "").split(","), (parts or "").split(","))
 
+    def keys(self) -> tuple[list[str], list[str]]:
+        """(days, parts) as lists of the questionnaire's keys, as a form's ticks take them."""
+        days, parts = self.stored()
+        return (days.split(",") if days else []), (parts.split(",") if parts else [])
+
     def stored(self) -> tuple[str | None, str | None]:
         """(days, parts) as comma-separated keys in week and day order; None for any."""
         days = ",".join(WEEKDAY_KEYS[day] for day in sorted(self.weekdays))

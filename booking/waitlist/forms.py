@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from booking.domain.best_times import WEEKDAY_KEYS
-from booking.views.contact import email_field, phone_field
+from booking.views.contact import ContactFields, email_field, phone_field
 from booking.views.fields import line_field
 
 BAD_DATE = "Please give a date like 24/11/2026, or use the date picker."
@@ -71,7 +71,7 @@ class WishFields(FlaskForm):
         return valid
 
 
-class WaitlistForm(WishFields):
+class WaitlistForm(ContactFields, WishFields):
     """The form for someone new to us (or not signed in by a link): a name and a way to reach
     them."""
 
@@ -94,7 +94,3 @@ class WaitlistForm(WishFields):
             self.phone.errors.append("Please give a mobile number, so we can text you.")
             valid = False
         return valid
-
-    def normalised(self, name: str) -> str | None:
-        field = getattr(self, name)
-        return getattr(field, "normalised", None) if field.data else None

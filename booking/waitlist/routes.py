@@ -56,8 +56,7 @@ def join(slug: str, token: str | None = None) -> ResponseReturnValue:
         chosen = row_id(request.args.get("practitioner"))
         form.practitioner.data = str(chosen) if chosen else ""
         if known is not None:
-            best = known.client.best_times
-            form.days.data, form.parts.data = _keys(best)
+            form.days.data, form.parts.data = known.client.best_times.keys()
     else:
         form = form_class()
     form.practitioner.choices = [("", "Anyone free"), *((str(p.id), p.name) for p in practitioners)]
@@ -96,11 +95,6 @@ def join(slug: str, token: str | None = None) -> ResponseReturnValue:
         field.errors = [problem.message]
         return _join_page(service, form, known, token), 422
     return redirect(url_for("waitlist.place", token=joined.place_token, joined=1), code=303)
-
-
-def _keys(best: BestTimes) -> tuple[list[str], list[str]]:
-    days, parts = best.stored()
-    return (days.split(",") if days else []), (parts.split(",") if parts else [])
 
 
 def _channels(known: Booking | None) -> list[tuple[str, str]]:

@@ -111,9 +111,7 @@ def waitlist_add() -> str:
     form = _add_form(AddToListForm(formdata=None), client)
     form.until.data = entries.until_default(now_utc())
     form.channel.data = "email" if entries.reachable_by(client, Channel.EMAIL) else "phone"
-    days, parts = client.best_times.stored()
-    form.days.data = days.split(",") if days else []
-    form.parts.data = parts.split(",") if parts else []
+    form.days.data, form.parts.data = client.best_times.keys()
     return render_template("dashboard/waitlist/add.html", form=form, client=client)
 
 

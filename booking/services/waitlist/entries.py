@@ -18,6 +18,7 @@ from booking.domain.channels import Channel
 from booking.domain.messages import WaitlistFacts, waitlist_joined_message
 from booking.domain.reminders import after_quiet_hours
 from booking.domain.statuses import OfferStatus, WaitlistStatus
+from booking.domain.text import first_name
 from booking.domain.waitlist import LONGEST_WAIT
 from booking.encryption import EncryptionKeyError, cipher
 from booking.extensions import db
@@ -196,7 +197,7 @@ def facts_for(entry: WaitlistEntry, token: str | None) -> WaitlistFacts:
     client = entry.client
     config = current_app.config
     return WaitlistFacts(
-        client_first_name=(client.preferred_name or client.name).split()[0],
+        client_first_name=first_name(client.display_name),
         service_name=entry.service.name,
         minutes=entry.service.minutes,
         practitioner_name=entry.practitioner.name if entry.practitioner else None,
