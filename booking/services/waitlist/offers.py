@@ -132,13 +132,11 @@ def _withdraw_gone(now: datetime, report: PassReport) -> None:
     by_service: dict[int, list[WaitlistOffer]] = defaultdict(list)
     for offer in offers:
         by_service[offer.entry.service_id].append(offer)
+    everyone = availability.active_practitioners() if offers else []
     for group in by_service.values():
         service = group[0].entry.service
-        practitioners = [
-            p
-            for p in availability.active_practitioners()
-            if p.id in {offer.practitioner_id for offer in group}
-        ]
+        wanted = {offer.practitioner_id for offer in group}
+        practitioners = [p for p in everyone if p.id in wanted]
         first = min(offer.start_utc for offer in group)
         last = max(offer.start_utc for offer in group)
         free = _free_keys(
@@ -202,7 +200,7 @@ def _offer(now: datetime, report: PassReport) -> None:
     open_counts = _open_counts()
     full = {key for key, count in open_counts.items() if count >= OFFERS_PER_TIME}
     window = availability.booking_window(practice=practice)
-    slots = _free_slots_for(entries, now, window.latest(now))
+    slots = _free_slots_for(entries, now, window.latest(now), availability.active_practitioners())
     for entry in entries:
         allowed = _allowed(sessions.get(entry.client_id, []), entry.service, practice, zone)
         pick = first_fitting(
@@ -280,11 +278,15 @@ def _open_counts() -> dict[tuple[int, datetime], int]:
 
 
 def _free_slots_for(
-    entries: list[WaitlistEntry], now: datetime, latest: datetime, *, staff: bool = False
+    entries: list[WaitlistEntry],
+    now: datetime,
+    latest: datetime,
+    everyone: Sequence[Practitioner],
+    *,
+    staff: bool = False,
 ) -> dict[tuple[int, int | None], list[Slot]]:
     """The free times for each (service, therapist or anyone) asked for, up to the furthest
     day any of them waits until: one availability read per pair."""
-    everyone = availability.active_practitioners()
     zone = practice_zone()
     wanted: dict[tuple[int, int | None], list[WaitlistEntry]] = defaultdict(list)
     for entry in entries:
@@ -357,12 +359,13 @@ def fitting_now(
     zone = practice_zone()
     window = availability.booking_window(staff, practice)
     key = (entry.service_id, entry.practitioner_id)
-    slots = _free_slots_for([entry], now, window.latest(now), staff=staff).get(key, [])
+    everyone = availability.active_practitioners()
+    slots = _free_slots_for([entry], now, window.latest(now), everyone, staff=staff).get(key, [])
     allowed = _allowed(
         _sessions_of({entry.client_id}).get(entry.client_id, []), entry.service, practice, zone
     )
     wish = _wish(entry)
-    practitioners = {p.id: p for p in availability.active_practitioners()}
+    practitioners = {p.id: p for p in everyone}
     found: list[FreeTime] = []
     for slot in slots:
         if wish.suits(slot, zone) and allowed(slot.start):
